@@ -1,0 +1,206 @@
+"""Command line: the one place that prints, and that turns errors into one-line messages.
+
+Exit codes: 0 success, 1 a source or input failed, 2 bad configuration or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ingestor import __version__
+from ingestor.cli_output import contacts_table, summary_line
+from ingestor.config import Settings, load_settings
+from ingestor.errors import ConfigError, IngestorError
+
+log = logging.getLogger(__name__)
+Command = Callable[[argparse.Namespace], int]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path = args.config or os.environ.get("INGESTOR_CONFIG")
+    if not path:
+        raise ConfigError("ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"])
+    return load_settings(path)
+
+
+def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+    from ingestor.store.database import open_store
+
+    return open_store(settings.store_url)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from ingestor.pipeline import sync_source
+
+    if not args.once:
+        print("ingestor: sync runs one pass and needs --once; use `ingestor run` for the daemon", file=sys.stderr)
+        return 2
+    settings = _settings(args)
+    sources = [settings.source(args.source)] if args.source else list(settings.sources)
+    if not sources:
+        print("no sources configured", file=sys.stderr)
+        return 1
+    sessions = _sessions(settings)
+    failed = False
+    for cfg in sources:
+        s = sync_source(cfg, settings.defaults, sessions)
+        print(summary_line(s))
+        failed = failed or not s.ok
+    return 1 if failed else 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ingestor.daemon import Daemon
+
+    settings = _settings(args)
+    Daemon(settings, _sessions(settings)).run_forever()
+    return 0
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from ingestor.pipeline import check_source
+
+    settings = _settings(args)
+    failed = False
+    for cfg in settings.sources:
+        try:
+            lines = check_source(cfg)
+        except IngestorError as e:
+            failed = True
+            print(f"{cfg.name}: FAILED: {e}")
+            continue
+        print(f"{cfg.name}: ok")
+        for line in lines:
+            print(f"  {line}")
+    return 1 if failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from ingestor.store import queries
+
+    settings = _settings(args)
+    with _sessions(settings)() as s:
+        if args.format == "json":
+            json.dump(queries.export(s), sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+            return 0
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["id", "name", "emails", "phones", "title", "company", "location", "origin"])
+        for c in queries.contacts(s):
+            writer.writerow(
+                [
+                    c["id"],
+                    c["name"] or "",
+                    ";".join(c["emails"]),
+                    ";".join(p["number"] for p in c["phones"]),
+                    c["title"] or "",
+                    c["company"] or "",
+                    c["location"] or "",
+                    c["origin"],
+                ]
+            )
+    return 0
+
+
+def cmd_contacts_list(args: argparse.Namespace) -> int:
+    from ingestor.store import queries
+
+    settings = _settings(args)
+    with _sessions(settings)() as s:
+        print("\n".join(contacts_table(queries.contacts(s))))
+    return 0
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    from ingestor.store import queries
+
+    settings = _settings(args)
+    with _sessions(settings)() as s:
+        lines = queries.why(s, args.message_id)
+    print("\n".join(lines))
+    return 0 if not lines[0].endswith("never seen by any source") else 1
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from ingestor.store.database import open_engine, upgrade
+
+    settings = _settings(args)
+    upgrade(open_engine(settings.store_url))
+    print("database is at the latest schema")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ingestor.demo import run_demo
+
+    return run_demo(Path(args.dir) if args.dir else None)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="ingestor", description="Email and calendar ingestion for recruiters.")
+    p.add_argument("--version", action="version", version=f"ingestor {__version__}")
+    p.add_argument("--config", help="config file (default: $INGESTOR_CONFIG)")
+    p.add_argument("--log-format", choices=("text", "json"), help="override [logging] format")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Command, help: str, parent=sub) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+        sp = parent.add_parser(name, help=help, description=help)
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("sync", cmd_sync, "one pass over the sources, with a summary per source")
+    sp.add_argument("--once", action="store_true", help="run one pass and exit (required)")
+    sp.add_argument("--source", help="only this source")
+    add("run", cmd_run, "run the daemon: poll every source on its interval")
+    sources = sub.add_parser("sources", help="inspect sources").add_subparsers(dest="sub", required=True)
+    add("check", cmd_sources_check, "connect, log in, list folders, and say what is wrong", sources)
+    sp = add("export", cmd_export, "export contacts, interactions and the ledger")
+    sp.add_argument("--format", choices=("json", "csv"), default="json")
+    contacts = sub.add_parser("contacts", help="contacts").add_subparsers(dest="sub", required=True)
+    add("list", cmd_contacts_list, "list contacts", contacts)
+    sp = add("why", cmd_why, "tell what happened to a message")
+    sp.add_argument("message_id", metavar="MESSAGE-ID")
+    db = sub.add_parser("db", help="database").add_subparsers(dest="sub", required=True)
+    add("upgrade", cmd_db_upgrade, "migrate the database to the latest schema", db)
+    sp = add("demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it")
+    sp.add_argument("--dir", help="where to put the demo database (default: a temp directory)")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ingestor.logsetup import setup_logging
+
+    setup_logging(args.log_format or "text", "DEBUG" if args.verbose else "INFO")
+    try:
+        if args.config or os.environ.get("INGESTOR_CONFIG"):
+            # Honour [logging] from the file when it is valid; a bad file is reported below.
+            try:
+                s = _settings(args)
+                setup_logging(args.log_format or s.log_format, "DEBUG" if args.verbose else s.log_level)
+            except ConfigError:
+                pass
+        return int(args.func(args))
+    except ConfigError as e:
+        for problem in e.problems:
+            print(f"{e.path}: {problem}", file=sys.stderr)
+        return 2
+    except IngestorError as e:
+        print(f"ingestor: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Tables printed by the CLI for people (the JSON exports are for programs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from ingestor.model import SyncSummary
+from ingestor.store import queries
+
+
+def summary_line(s: SyncSummary) -> str:
+    if not s.ok:
+        return f"{s.source}: FAILED: {s.error}"
+    return (
+        f"{s.source}: ok: {s.seen} new, {s.ingested} ingested, {s.skipped} skipped, "
+        f"{s.quarantined} quarantined, {s.duplicate} duplicate, {s.contacts_created} contacts created"
+    )
+
+
+def contacts_table(contacts: list[dict[str, Any]]) -> list[str]:
+    lines = [f"{'ID':>4}  {'NAME':<24} {'EMAIL':<34} {'PHONE':<16} {'TITLE @ COMPANY':<44} LAST"]
+    for c in contacts:
+        role = " @ ".join(x for x in (c["title"], c["company"]) if x)
+        phone = c["phones"][0]["number"] if c["phones"] else ""
+        last = (c["last_interaction_at"] or "")[:10]
+        lines.append(
+            f"{c['id']:>4}  {(c['name'] or '-')[:24]:<24} {(c['emails'] or [''])[0][:34]:<34} "
+            f"{phone:<16} {role[:44]:<44} {last}"
+        )
+    return lines
+
+
+def interactions_table(interactions: list[dict[str, Any]], limit: int = 25) -> list[str]:
+    lines = [f"{'WHEN':<16} {'KIND':<8} {'DIR':<9} {'SUBJECT':<50} WITH"]
+    latest = sorted(interactions, key=lambda i: i["occurred_at"] or "", reverse=True)[:limit]
+    for i in latest:
+        people = ", ".join(sorted({p["email"] for p in i["participants"] if p["contact_id"]}))
+        lines.append(
+            f"{(i['occurred_at'] or '')[:16].replace('T', ' '):<16} {i['kind']:<8} {(i['direction'] or '-'):<9} "
+            f"{(i['subject'] or '')[:50]:<50} {people[:60]}"
+        )
+    return lines
+
+
+def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -> None:
+    for s in summaries:
+        print(summary_line(s))
+    contacts = queries.contacts(session)
+    interactions = list(queries.interactions(session))
+    print(f"\nContacts ({len(contacts)}):")
+    print("\n".join(contacts_table(contacts)))
+    print(f"\nInteractions ({len(interactions)}, latest first):")
+    print("\n".join(interactions_table(interactions)))
+    print(f"\nStore: {store_url}")

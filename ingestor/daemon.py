@@ -1,0 +1,116 @@
+"""The long-running service: one scheduled job per source, signals, systemd notifications.
+
+Each source is an APScheduler interval job that never overlaps itself and carries jitter, so
+many mailboxes do not poll in lockstep. A failing source backs off exponentially; the others
+carry on. SIGTERM lets the batch in flight commit, then exits.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingestor.config import Settings, SourceConfig
+from ingestor.pipeline import sync_source
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 3600.0
+MIN_RETRY = 30.0
+
+
+def backoff_delay(interval: float, failures: int) -> float:
+    """Seconds to wait after the n-th consecutive failure: doubling, capped at an hour."""
+    return min(max(interval, MIN_RETRY) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+
+
+class Daemon:
+    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.stopping = threading.Event()
+        self.failures: dict[str, int] = {}
+        self.scheduler = BackgroundScheduler(timezone=UTC)
+
+    def _poll(self, cfg: SourceConfig) -> None:
+        if self.stopping.is_set():
+            return
+        summary = sync_source(cfg, self.settings.defaults, self.sessions, stop=self.stopping.is_set)
+        if summary.ok:
+            self.failures.pop(cfg.name, None)
+            if summary.seen:
+                log.info(
+                    "%s: %d new (%d ingested, %d skipped, %d quarantined, %d duplicate), %d contacts created",
+                    cfg.name, summary.seen, summary.ingested, summary.skipped,
+                    summary.quarantined, summary.duplicate, summary.contacts_created,
+                )
+            return
+        n = self.failures[cfg.name] = self.failures.get(cfg.name, 0) + 1
+        delay = backoff_delay(cfg.poll_interval, n)
+        log.warning("%s: failure %d in a row; next attempt in %.0f s", cfg.name, n, delay)
+        job = self.scheduler.get_job(cfg.name)
+        if job is not None:
+            job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
+
+    def start(self) -> None:
+        now = datetime.now(UTC)
+        for cfg in self.settings.sources:
+            self.scheduler.add_job(
+                self._poll,
+                "interval",
+                seconds=cfg.poll_interval,
+                jitter=min(cfg.poll_interval * 0.1, 30),
+                args=[cfg],
+                id=cfg.name,
+                name=cfg.name,
+                max_instances=1,
+                coalesce=True,
+                next_run_time=now,
+                misfire_grace_time=None,
+            )
+        self.scheduler.start()
+        log.info("polling %d sources", len(self.settings.sources))
+        sd_notify("READY=1")
+
+    def stop(self) -> None:
+        sd_notify("STOPPING=1")
+        self.stopping.set()
+        self.scheduler.shutdown(wait=True)  # running jobs stop between batches
+
+    def run_forever(self) -> None:
+        def on_signal(signum: int, _frame: FrameType | None) -> None:
+            log.info("received %s; finishing the current batch", signal.Signals(signum).name)
+            self.stopping.set()
+
+        signal.signal(signal.SIGTERM, on_signal)
+        signal.signal(signal.SIGINT, on_signal)
+        self.start()
+        try:
+            while not self.stopping.wait(timeout=60):
+                sd_notify("WATCHDOG=1")
+        finally:
+            self.stop()
+        log.info("stopped")
+
+
+def sd_notify(state: str) -> None:
+    """Tell systemd (Type=notify) about our state; a no-op outside systemd."""
+    address = os.environ.get("NOTIFY_SOCKET")
+    if not address:
+        return
+    if address.startswith("@"):
+        address = "\0" + address[1:]
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
+            sock.connect(address)
+            sock.sendall(state.encode())
+    except OSError as e:
+        log.debug("sd_notify failed: %s", e)

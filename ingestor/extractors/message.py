@@ -1,0 +1,268 @@
+"""Raw RFC 5322 bytes → ParsedMessage: participants, ids, thread, date and text parts.
+
+The stdlib parser (compat32 policy) does the MIME work because it is the fastest tolerant parser
+at hand; mail-parser's header decoder turns RFC 2047 words and unknown charsets into text. Every
+input is hostile: sizes, depths and counts are capped, and nothing here raises on bad input
+except MessageParseError, for bytes that are not a message at all.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import logging
+import re
+from datetime import UTC, datetime
+from email.message import Message
+from email.policy import compat32
+from email.utils import getaddresses, parsedate_to_datetime
+
+from mailparser.utils import decode_header_part
+
+from ingestor.model import ParsedMessage, Participant, Role
+
+# mail-parser logs undecodable headers verbatim at ERROR; mail content must not reach the logs.
+logging.getLogger("mailparser").setLevel(logging.CRITICAL)
+
+MAX_HEADER_CHARS = 4000
+MAX_SUBJECT_CHARS = 1000
+MAX_NAME_CHARS = 200
+MAX_TEXT_CHARS = 1_000_000
+MAX_PARTS = 500
+MAX_DEPTH = 40
+MAX_ADDRESSES = 500
+MAX_REFERENCES = 100
+
+ADDRESS_HEADERS: tuple[tuple[str, Role], ...] = (
+    ("from", "from"),
+    ("sender", "sender"),
+    ("reply-to", "reply_to"),
+    ("to", "to"),
+    ("cc", "cc"),
+)
+CLASSIFIER_HEADERS = (
+    "list-id",
+    "list-unsubscribe",
+    "precedence",
+    "auto-submitted",
+    "content-type",
+    "x-autoreply",
+    "x-autorespond",
+    "x-auto-response-suppress",
+    "return-path",
+)
+CALENDAR_TYPES = ("text/calendar", "application/ics")
+
+_MSGID = re.compile(r"<([^<>\s]{1,900})>")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,200}@[^@\s<>()\[\],;:\"]{1,250}$")
+
+
+class MessageParseError(ValueError):
+    """The bytes are not an email message at all."""
+
+
+def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMessage:
+    if not raw.strip():
+        raise MessageParseError("empty message")
+    msg = email.message_from_bytes(raw, policy=compat32)
+    if not msg.keys():
+        raise MessageParseError("no header fields: not an email message")
+    defects = [type(d).__name__ for d in msg.defects][:20]
+
+    message_id = _message_id(msg.get_all("message-id"))
+    synthetic = message_id is None
+    if message_id is None:
+        message_id = _synthetic_message_id(msg, raw)
+
+    text_plain, text_html, calendars = _text_parts(msg, defects)
+    headers = {}
+    for h in CLASSIFIER_HEADERS:
+        value = msg.get(h)
+        if value is not None:
+            headers[h] = _header_text(value)[:MAX_HEADER_CHARS]
+    subject = msg.get("subject")
+    return ParsedMessage(
+        message_id=message_id,
+        message_id_synthetic=synthetic,
+        subject=_clean(_header_text(subject))[:MAX_SUBJECT_CHARS] or None if subject else None,
+        date=_date(msg.get("date")) or fallback_date,
+        participants=_participants(msg),
+        in_reply_to=_message_id(msg.get_all("in-reply-to")),
+        references=_MSGID_list(msg.get("references")),
+        text_plain=text_plain,
+        text_html=text_html,
+        headers=headers,
+        calendar_parts=calendars,
+        defects=defects,
+    )
+
+
+def _raw_header(value: object) -> str:
+    """A header value as str; compat32 keeps undeclared 8-bit bytes as surrogate escapes."""
+    if not isinstance(value, str):
+        value = str(value)
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        data = value.encode("ascii", "surrogateescape")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", "replace")
+    return value
+
+
+def _header_text(value: object) -> str:
+    text = _raw_header(value)[: MAX_HEADER_CHARS * 4]
+    if "=?" in text:
+        text = decode_header_part(text)
+    return text.replace("\x00", "")
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _message_id(values: list[str] | None) -> str | None:
+    for value in values or []:
+        text = _raw_header(value).strip()
+        m = _MSGID.search(text)
+        if m:
+            return f"<{m.group(1)}>"
+        token = text.strip("<> \t\r\n")
+        if token and " " not in token and len(token) <= 900:
+            return f"<{token}>"
+    return None
+
+
+def _MSGID_list(value: str | None) -> list[str]:  # noqa: N802 - mirrors _message_id
+    if not value:
+        return []
+    return [f"<{m}>" for m in _MSGID.findall(_raw_header(value))][-MAX_REFERENCES:]
+
+
+def _synthetic_message_id(msg: Message, raw: bytes) -> str:
+    """A stable id for mail without Message-ID: the same bytes in 3 mailboxes give one id.
+
+    Received and delivery headers differ per mailbox, so only the author's headers and the body
+    go into the hash.
+    """
+    h = hashlib.sha256()
+    for name in ("from", "to", "cc", "date", "subject"):
+        h.update(_raw_header(msg.get(name, "")).encode("utf-8", "replace") + b"\0")
+    split = raw.find(b"\r\n\r\n")
+    split = raw.find(b"\n\n") if split == -1 else split
+    h.update(raw[split:] if split != -1 else b"")
+    return f"<{h.hexdigest()[:32]}@synthetic.ingestor.invalid>"
+
+
+def _date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = parsedate_to_datetime(_raw_header(value))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if d is None:
+        return None
+    if d.tzinfo is None:  # "-0000": the sender's zone is unknown; the instant is UTC
+        d = d.replace(tzinfo=UTC)
+    if not 1980 <= d.year <= 2100:
+        return None
+    return d
+
+
+def _participants(msg: Message) -> list[Participant]:
+    found: list[Participant] = []
+    seen: set[tuple[str, str]] = set()
+    for header, role in ADDRESS_HEADERS:
+        values = [_raw_header(v)[: MAX_HEADER_CHARS * 10] for v in msg.get_all(header) or []]
+        if not values:
+            continue
+        for name, addr in _addresses(values):
+            if (addr, role) in seen or len(found) >= MAX_ADDRESSES:
+                continue
+            seen.add((addr, role))
+            found.append(Participant(email=addr, name=_display_name(name, addr), role=role))
+    return found
+
+
+def _addresses(values: list[str]) -> list[tuple[str, str]]:
+    """(name, address) pairs; repairs unquoted "Doe, John <j@x>" that splits at the comma."""
+    pairs = getaddresses(values)
+    out: list[tuple[str, str]] = []
+    pending_name = ""
+    for name, addr in pairs:
+        addr = addr.strip().lower()
+        if not _EMAIL.match(addr):
+            # A bare word before a real address is the first half of a "Last, First" name.
+            pending_name = (pending_name + " " + (name or addr)).strip() if (name or addr) else ""
+            continue
+        if pending_name and name:
+            name = f"{pending_name}, {name}"
+        pending_name = ""
+        out.append((name, addr))
+    return out
+
+
+def _display_name(name: str, addr: str) -> str | None:
+    text = _clean(_header_text(name)).strip("\"' ")[:MAX_NAME_CHARS]
+    if not text or "@" in text or text.lower() == addr:
+        return None  # an email-shaped display name says nothing about the person
+    return text
+
+
+def _text_parts(msg: Message, defects: list[str]) -> tuple[str | None, str | None, list[bytes]]:
+    """The first inline text/plain and text/html bodies, and any calendar parts.
+
+    Walks iteratively with depth and count caps: hostile nesting must not recurse or loop.
+    """
+    plain: str | None = None
+    html: str | None = None
+    calendars: list[bytes] = []
+    stack: list[tuple[Message, int]] = [(msg, 0)]
+    visited = 0
+    while stack and visited < MAX_PARTS:
+        part, depth = stack.pop()
+        visited += 1
+        if part.is_multipart():
+            if depth >= MAX_DEPTH:
+                defects.append("MultipartTooDeep")
+                continue
+            children = part.get_payload()
+            if isinstance(children, list):
+                stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, Message))
+            continue
+        ctype = part.get_content_type()
+        filename = part.get_filename() or ""
+        if ctype in CALENDAR_TYPES or filename.lower().endswith(".ics"):
+            payload = _payload(part)
+            if payload:
+                calendars.append(payload)
+            continue
+        if part.get("content-disposition", "").lower().startswith("attachment"):
+            continue
+        if ctype == "text/plain" and plain is None:
+            plain = _decode_text(part)
+        elif ctype == "text/html" and html is None:
+            html = _decode_text(part)
+    if stack:
+        defects.append("TooManyParts")
+    return plain, html, calendars
+
+
+def _payload(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, TypeError, AssertionError):
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _decode_text(part: Message) -> str:
+    data = _payload(part)[: MAX_TEXT_CHARS * 4]
+    charset = (part.get_content_charset() or "utf-8").strip().lower()
+    for candidate in (charset, "utf-8"):
+        try:
+            return data.decode(candidate)[:MAX_TEXT_CHARS]
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", "replace")[:MAX_TEXT_CHARS]

@@ -1,0 +1,252 @@
+"""Find phone numbers in message text and type them (mobile, work, fax, other).
+
+Parsing and validation are libphonenumber's job (the `phonenumbers` package); this module decides
+*where* to run it, *which region* to assume for national formats, and which digit runs are not
+phones at all (dates, order numbers, IBANs, conference dial-ins). It is pure: text in, phones out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
+
+PhoneType = Literal["mobile", "work", "fax", "other"]
+
+SIGNATURE_CONFIDENCE = 0.9
+BODY_CONFIDENCE = 0.5
+# A national number read with a guessed region is a little less certain than one with its +CC.
+GUESSED_REGION_PENALTY = 0.1
+
+
+@dataclass(frozen=True)
+class Phone:
+    """One phone number as found in text."""
+
+    number: str  # E.164, without the extension
+    type: PhoneType
+    raw: str  # the text as written, e.g. "8 (495) 123-45-67"
+    extension: str | None = None
+    confidence: float = SIGNATURE_CONFIDENCE
+
+
+# Cheap gate before the (comparatively slow) phonenumbers matcher: 7+ digits with separators.
+_PLAUSIBLE = re.compile(r"\d(?:[ \t\-().\/\u00a0]{0,3}\d){6,}")
+_DATE = re.compile(
+    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b"
+)
+# Lines about conference calls: their numbers are dial-ins and meeting IDs, never the sender's.
+_CONFERENCE = re.compile(
+    r"zoom\.us|\bzoom\b|\bteams\b|meet\.google|google meet|webex|gotomeeting|\bbluejeans\b"
+    r"|meeting id|conference id|passcode|pass code|dial[- ]?in|one tap mobile|\bpin\b"
+    r"|kenncode|besprechungs-id|konferenz-id|einwahl|код (?:доступа|конференции)"
+    r"|идентификатор (?:конференции|встречи)|id de (?:réunion|reunión)|code secret"
+    r"|código de acceso|tap mobile",
+    re.IGNORECASE,
+)
+_CONFERENCE_WINDOW = (2, 6)  # lines before/after a conference line whose numbers are dial-ins
+# Keywords right before a number that make it an identifier, not a phone.
+_NOT_A_PHONE_BEFORE = re.compile(
+    r"(?:#|№|\bno\.?|\bnr\.?|\bnum(?:ber|éro)?|order|invoice|ticket|case|ref(?:erence)?|po"
+    r"|bestell\w*|rechnung\w*|auftrag\w*|kunden\w*|vorgang|заказ\w*|сч[её]т\w*|договор\w*"
+    r"|инн|кпп|огрн|бик|commande|facture|dossier|pedido|factura|iban|bic|swift|vat|ust-?id\w*"
+    r"|hrb|siret|siren|cif|nif|kvk|tracking|sendung\w*|postleitzahl|plz|zip|id)"
+    r"\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+
+# Label words (lower-case, without trailing dots) → type. Covers en/ru/de/fr/es.
+_LABELS: dict[str, PhoneType] = {}
+for _words, _kind in (
+    (
+        "m mob mobile cell cellphone cell-phone handy mobil mobiltelefon gsm моб мобильный "
+        "мобильного мобил сотовый сот portable port móvil movil celular cel",
+        "mobile",
+    ),
+    (
+        "t tel tel. telephone phone p ph office work direct d dd dir telefon büro buero festnetz "
+        "durchwahl zentrale тел телефон раб рабочий офис прямой tél téléphone tel bureau fixe "
+        "ligne standard teléfono telefono tfno tlf oficina directo",
+        "work",
+    ),
+    ("f fax telefax факс télécopie telecopie", "fax"),
+):
+    for _w in _words.split():
+        _LABELS[_w] = _kind  # type: ignore[assignment]
+_LABEL_BEFORE = re.compile(r"([^\W\d_]+(?:[ -][^\W\d_]+)?)\.?\s*[:.]?\s*[(\[]?\s*$")
+_LABEL_AFTER = re.compile(r"^\s*[(\[]\s*([^\W\d_]+)\.?\s*[)\]]")
+_EXT_AFTER = re.compile(
+    r"^\s*[,;]?\s*(?:ext|extn|x|доб|durchwahl|dw|poste|ext\.|extensión)\.?\s*:?\s*(\d{1,6})\b",
+    re.IGNORECASE,
+)
+
+# ccTLDs whose uppercase form is not their phone region, and TLDs that say nothing about a country.
+_TLD_REGION = {"uk": "GB", "su": "RU", "xn--p1ai": "RU", "рф": "RU", "gb": "GB"}
+_GENERIC_TLDS = frozenset("com org net io ai co me tv cc ly app dev biz info eu int edu gov".split())
+
+
+def region_from_domain(domain: str | None) -> str | None:
+    """The phone region a sender's domain suggests (.de → DE, .co.uk → GB), or None."""
+    if not domain:
+        return None
+    tld = domain.lower().rstrip(".").rsplit(".", 1)[-1]
+    if tld in _GENERIC_TLDS:
+        return None
+    region = _TLD_REGION.get(tld, tld.upper())
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def find_phones(
+    text: str,
+    *,
+    sender_domain: str | None,
+    default_region: str,
+    in_signature: bool,
+) -> list[Phone]:
+    """All phones in `text`, in order of appearance, each number once.
+
+    National formats are read with, in order: the ccTLD region of `sender_domain`, the regions of
+    international numbers elsewhere in the same text (only when `in_signature`, where they are
+    the same person's), then `default_region`.
+    """
+    lines = text.split("\n")
+    candidates = [i for i, line in enumerate(lines) if _PLAUSIBLE.search(line)]
+    if not candidates:
+        return []
+    banned = _conference_lines(lines)
+    candidates = [i for i in candidates if i not in banned]
+    base = SIGNATURE_CONFIDENCE if in_signature else BODY_CONFIDENCE
+
+    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]] = []
+    pending: list[int] = []
+    # First pass: the region does not matter for numbers written with +CC.
+    for i in candidates:
+        matches = _match_line(lines[i], "ZZ")
+        found.extend((m[0], m[1], m[2], False) for m in matches)
+        if _uncovered(lines[i], (m[1] for m in matches)):
+            pending.append(i)
+
+    regions = _region_order(sender_domain, default_region, found if in_signature else [])
+    for i in pending:
+        seen_raw = {raw for _, raw, _, _ in found}
+        for region in regions:
+            matches = [m for m in _match_line(lines[i], region) if m[1] not in seen_raw]
+            if matches:
+                found.extend((m[0], m[1], m[2], True) for m in matches)
+                if not _uncovered(lines[i], [*seen_raw, *(m[1] for m in matches)]):
+                    break
+
+    phones: list[Phone] = []
+    seen: set[str] = set()
+    for num, raw, kind, guessed in _in_text_order(found, text):
+        e164 = phonenumbers.format_number(num, PhoneNumberFormat.E164)
+        if e164 in seen:
+            continue
+        seen.add(e164)
+        if kind == "other":
+            kind = _kind_from_number(num, in_signature)
+        conf = base - (GUESSED_REGION_PENALTY if guessed else 0.0)
+        phones.append(Phone(e164, kind, raw, num.extension or None, round(conf, 2)))
+    return phones
+
+
+def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, str, PhoneType]]:
+    """phonenumbers' matcher on one line, minus the digit runs that are identifiers."""
+    out: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
+    prev_end = 0
+    for m in PhoneNumberMatcher(line, region, leniency=Leniency.VALID):
+        before, after = line[prev_end : m.start], line[m.end :]
+        if _rejected(line, m.raw_string, m.start, before):
+            continue
+        number = m.number
+        ext = _EXT_AFTER.match(after)
+        if ext and not number.extension:
+            number.extension = ext.group(1)
+        out.append((number, m.raw_string, _label_kind(before, after)))
+        prev_end = m.end
+    return out
+
+
+def _rejected(line: str, raw: str, start: int, before: str) -> bool:
+    if _DATE.search(raw) and not raw.lstrip().startswith("+"):
+        return True
+    if _NOT_A_PHONE_BEFORE.search(line[max(0, start - 24) : start]):
+        return True
+    # Part of a longer alphanumeric token (IBAN, ticket "AB-12345678") rather than a phone.
+    if start > 0 and (line[start - 1].isalpha() or line[start - 1] in "-_/"):
+        return True
+    return any(start >= m.start() and start < m.end() for m in _IBAN.finditer(line))
+
+
+def _label_kind(before: str, after: str) -> PhoneType:
+    """Type from the label written before the number ("Mob.:") or after it ("(office)")."""
+    seg = re.split(r"[|•·,;/]|\s{3,}", before)[-1].lower()
+    lab = _LABEL_BEFORE.search(seg)
+    if lab:
+        for word in reversed(lab.group(1).replace("-", " ").split()):
+            if word in _LABELS:
+                return _LABELS[word]
+        # "my mobile", "мой мобильный": the label is the last word of a short phrase.
+    words = re.findall(r"[^\W\d_]+", seg)
+    for word in reversed(words[-4:]):
+        if word in _LABELS and len(word) > 2:
+            return _LABELS[word]
+    lab_after = _LABEL_AFTER.match(after.lower())
+    if lab_after and lab_after.group(1) in _LABELS:
+        return _LABELS[lab_after.group(1)]
+    return "other"
+
+
+def _kind_from_number(number: phonenumbers.PhoneNumber, in_signature: bool) -> PhoneType:
+    ntype = phonenumbers.number_type(number)
+    if ntype == PhoneNumberType.MOBILE:
+        return "mobile"
+    # An unlabelled landline in a signature is the office line; in free text it is unknown.
+    if in_signature and ntype in (PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE):
+        return "work"
+    return "other"
+
+
+def _uncovered(line: str, raws: Iterable[str]) -> bool:
+    """Whether the line still has a plausible digit run that no accepted match explains."""
+    rest = line
+    for raw in raws:
+        rest = rest.replace(raw, " ")
+    return _PLAUSIBLE.search(rest) is not None
+
+
+def _region_order(
+    sender_domain: str | None,
+    default_region: str,
+    international: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]],
+) -> list[str]:
+    order: list[str] = []
+    tld_region = region_from_domain(sender_domain)
+    if tld_region:
+        order.append(tld_region)
+    for num, _, _, _ in international:
+        region = phonenumbers.region_code_for_number(num)
+        if region and region != "001":
+            order.append(region)
+    order.append(default_region.upper())
+    return list(dict.fromkeys(order))
+
+
+def _conference_lines(lines: list[str]) -> set[int]:
+    banned: set[int] = set()
+    before, after = _CONFERENCE_WINDOW
+    for i, line in enumerate(lines):
+        if _CONFERENCE.search(line):
+            banned.update(range(max(0, i - before), min(len(lines), i + after + 1)))
+    return banned
+
+
+def _in_text_order(
+    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]], text: str
+) -> list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]]:
+    return sorted(found, key=lambda f: text.find(f[1]))

@@ -1,0 +1,122 @@
+"""Plain domain types passed between the pipeline stages; no ORM, no I/O.
+
+All datetimes are timezone-aware; naive values are converted at the boundary that reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Role = Literal["from", "sender", "reply_to", "to", "cc", "bcc", "organizer", "attendee"]
+Direction = Literal["inbound", "outbound"]
+Outcome = Literal["ingested", "skipped", "quarantined", "duplicate"]
+ContactCreation = Literal["all", "sent_only", "none"]
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One item as a source delivered it: the bytes plus where they came from."""
+
+    ref: str  # unique within the source, stable across polls
+    folder: str
+    data: bytes  # the whole RFC 5322 message, or only its header when `truncated`
+    uidvalidity: int | None = None
+    uid: int | None = None
+    internal_date: datetime | None = None
+    size: int | None = None
+    truncated: bool = False  # body not downloaded: over the size cap
+
+
+@dataclass(frozen=True)
+class FolderCursor:
+    """How far one folder (or calendar) has been read; committed with the rows it covers."""
+
+    folder: str
+    uidvalidity: int | None = None
+    last_uid: int = 0
+    highestmodseq: int | None = None
+    state: dict[str, object] = field(default_factory=dict)  # source-specific (offsets, tokens)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Items from one folder plus the cursor that is true once all of them are stored."""
+
+    folder: str
+    items: list[RawItem]
+    cursor: FolderCursor
+
+
+@dataclass(frozen=True)
+class Participant:
+    email: str  # lower-cased
+    name: str | None
+    role: Role
+
+
+@dataclass(frozen=True)
+class ParsedMessage:
+    """What the parser read from one message's headers and text parts."""
+
+    message_id: str  # always present: synthesised from content when the header is missing
+    message_id_synthetic: bool
+    subject: str | None
+    date: datetime | None
+    participants: list[Participant]
+    in_reply_to: str | None
+    references: list[str]
+    text_plain: str | None
+    text_html: str | None
+    headers: dict[str, str]  # the few raw headers the classifiers look at, lower-case keys
+    calendar_parts: list[bytes] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def sender(self) -> Participant | None:
+        for role in ("from", "sender", "reply_to"):
+            for p in self.participants:
+                if p.role == role:
+                    return p
+        return None
+
+
+@dataclass(frozen=True)
+class MessageFindings:
+    """Everything the pure extractors concluded about one message."""
+
+    parsed: ParsedMessage
+    occurred_at: datetime
+    direction: Direction | None
+    snippet: str
+    automated_reason: str | None  # why this is machine mail; None for a person's mail
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """The outcome of parsing and extracting one RawItem, ready for resolve and persist."""
+
+    item: RawItem
+    findings: MessageFindings | None
+    quarantine_reason: str | None = None
+
+    @property
+    def message_id(self) -> str | None:
+        return self.findings.parsed.message_id if self.findings else None
+
+
+@dataclass(frozen=True)
+class SyncSummary:
+    source: str
+    seen: int = 0
+    ingested: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    contacts_created: int = 0
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None

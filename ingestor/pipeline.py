@@ -1,0 +1,157 @@
+"""Runs one source through read → parse → extract → resolve → persist, batch by batch.
+
+Each batch commits together with its cursor, so a crash at any point loses at most the batch in
+flight, which the next run reads again. A message that cannot be parsed is quarantined; it
+never stops a sync.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingestor.config import Defaults, SourceConfig
+from ingestor.errors import IngestorError, SourceError
+from ingestor.extractors.mail import extract_message
+from ingestor.extractors.message import MessageParseError, parse_message
+from ingestor.model import ItemResult, RawItem, SyncSummary
+from ingestor.resolve.policy import CreationPolicy
+from ingestor.sources import make_source
+from ingestor.sources.base import BatchLimits
+from ingestor.store.ingest import BatchWriter, load_cursors
+from ingestor.store.status import record_failure, record_success
+
+log = logging.getLogger(__name__)
+
+
+def process_item(item: RawItem, owners: frozenset[str], now: datetime) -> ItemResult:
+    """Parse and extract one item; pure apart from the clock value passed in."""
+    try:
+        parsed = parse_message(item.data, item.internal_date)
+        findings = extract_message(parsed, owners, item.internal_date or now, item.folder)
+    except MessageParseError as e:
+        return ItemResult(item, None, f"unreadable message: {e}")
+    except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AttributeError) as e:
+        # Hostile MIME that trips the parser: keep the bytes, say why, move on.
+        log.warning("quarantining %s: %s: %s", item.ref, type(e).__name__, e)
+        return ItemResult(item, None, f"parser failed: {type(e).__name__}: {str(e)[:200]}")
+    if item.truncated:
+        note = f"[body not downloaded: {item.size} bytes is over the size cap]"
+        findings = replace(findings, snippet=note)
+    return ItemResult(item, findings)
+
+
+def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
+    return CreationPolicy(
+        creation=cfg.contact_creation,  # type: ignore[arg-type]
+        owner_addresses=frozenset(cfg.owner_addresses),
+        internal_domains=frozenset(defaults.internal_domains),
+        blocklist=frozenset(defaults.blocklist),
+    )
+
+
+def sync_source(
+    cfg: SourceConfig,
+    defaults: Defaults,
+    sessions: sessionmaker[Session],
+    stop: Callable[[], bool] = lambda: False,
+) -> SyncSummary:
+    """One pass over a source; never raises for source or data problems (see summary.error)."""
+    summary = SyncSummary(cfg.name)
+    try:
+        with _source_lease(sessions, cfg.name) as held:
+            if not held:
+                log.info("%s: another instance holds this source; skipping", cfg.name)
+                return summary
+            summary = _sync(cfg, defaults, sessions, stop)
+    except IngestorError as e:
+        summary = replace(summary, error=str(e))
+    except OperationalError as e:
+        summary = replace(summary, error=f"store error: {str(e.orig or e).splitlines()[0]}")
+    with sessions.begin() as s:
+        if summary.error:
+            log.error("%s", summary.error)
+            record_failure(s, cfg.name, summary.error)
+        else:
+            record_success(s, cfg.name)
+    return summary
+
+
+def _sync(
+    cfg: SourceConfig, defaults: Defaults, sessions: sessionmaker[Session], stop: Callable[[], bool]
+) -> SyncSummary:
+    source = make_source(cfg)
+    policy = policy_for(cfg, defaults)
+    owners = frozenset(cfg.owner_addresses)
+    limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
+    totals = dict(seen=0, ingested=0, skipped=0, quarantined=0, duplicate=0, contacts_created=0)
+    with sessions() as s:
+        cursors = load_cursors(s, cfg.name)
+    try:
+        source.open()
+        for batch in source.batches(cursors, limits, stop):
+            now = datetime.now(UTC)
+            results = [process_item(item, owners, now) for item in batch.items]
+            counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
+            totals["seen"] += len(results) - counts.already_seen
+            for key in ("ingested", "skipped", "quarantined", "duplicate", "contacts_created"):
+                totals[key] += getattr(counts, key)
+            log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
+    finally:
+        source.close()
+    return SyncSummary(cfg.name, **totals)
+
+
+def _commit(sessions: sessionmaker[Session], source: str, policy: CreationPolicy, results, cursor):  # type: ignore[no-untyped-def]
+    # A concurrent writer (another instance, same address) can win a unique index race; the
+    # whole batch is then simply written again against the state it created.
+    for attempt in (1, 2):
+        try:
+            with sessions.begin() as s:
+                return BatchWriter(s, source, policy).write(results, cursor)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            log.info("%s: concurrent write, retrying batch", source)
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _source_lease(sessions: sessionmaker[Session], source: str) -> Iterator[bool]:
+    """On PostgreSQL, one instance syncs a source at a time (a session advisory lock that the
+    server drops if the holder dies). SQLite has one daemon by design."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        yield True
+        return
+    key = int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
+    with engine.connect() as conn:
+        held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+        conn.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+
+
+def check_source(cfg: SourceConfig) -> list[str]:
+    """Connect, log in and list folders; raises SourceError saying what is wrong."""
+    source = make_source(cfg)
+    try:
+        source.open()
+        return source.describe()
+    finally:
+        source.close()
+
+
+__all__ = ["SourceError", "check_source", "process_item", "sync_source"]

@@ -1,0 +1,232 @@
+"""IMAP mailboxes, read strictly read-only (EXAMINE + BODY.PEEK) and incrementally by UID.
+
+A folder's cursor is (UIDVALIDITY, last UID, HIGHESTMODSEQ). A poll with nothing new costs one
+STATUS per folder. Messages above the size cap are fetched as headers only.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import imapclient
+from imapclient import IMAPClient, SocketTimeout
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from ingestor.config import SourceConfig
+from ingestor.errors import SourceError
+from ingestor.model import FolderCursor, RawItem
+from ingestor.secrets import read_password
+from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+
+log = logging.getLogger(__name__)
+
+# How many UIDs one FETCH of sizes covers: keeps each response bounded on huge folders.
+SIZE_FETCH_CHUNK = 5000
+COMMON_SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "[Gmail]/Sent Mail")
+
+_NETWORK_ERRORS = (OSError, IMAPClientError, socket.timeout)
+
+
+@register
+class ImapSource(Source):
+    type = "imap"
+
+    def __init__(self, config: SourceConfig) -> None:
+        super().__init__(config)
+        self.client: IMAPClient | None = None
+        self._folders: list[str] | None = None
+        self._condstore = False
+        self._examined: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.config.host}:{self.config.port}"
+
+    def _tls_context(self) -> ssl.SSLContext:
+        ctx = ssl.create_default_context(cafile=self.config.ca_file)
+        if not self.config.tls_verify:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        return ctx
+
+    def open(self) -> None:
+        cfg = self.config
+        assert cfg.host is not None and cfg.port is not None
+        password = read_password(self.name, cfg.password, cfg.timeout)
+        timeout = SocketTimeout(connect=cfg.timeout, read=cfg.timeout)
+        try:
+            ctx = self._tls_context() if cfg.security != "none" else None
+            client = IMAPClient(
+                cfg.host, port=cfg.port, ssl=cfg.security == "tls", ssl_context=ctx, timeout=timeout
+            )
+            self.client = client
+            client.normalise_times = False  # keep INTERNALDATE's offset
+            if cfg.security == "starttls":
+                client.starttls(ctx)
+            client.login(cfg.username, password)
+            self._condstore = client.has_capability("CONDSTORE")
+        except ssl.SSLCertVerificationError as e:
+            self.close()
+            raise SourceError(
+                self.name, f"TLS certificate verification failed for {self.where}: {e.verify_message}"
+            ) from None
+        except ssl.SSLError as e:
+            self.close()
+            raise SourceError(self.name, f"TLS handshake with {self.where} failed: {e.reason}") from None
+        except LoginError:
+            self.close()
+            raise SourceError(
+                self.name, f"login as {cfg.username!r} on {self.where} was rejected: wrong username or password"
+            ) from None
+        except _NETWORK_ERRORS as e:
+            self.close()
+            raise SourceError(self.name, f"cannot connect to {self.where}: {_reason(e)}") from None
+
+    def close(self) -> None:
+        client, self.client = self.client, None
+        self._examined = None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001 - the connection may already be gone; nothing to save
+            try:
+                client.shutdown()
+            except Exception:  # noqa: BLE001
+                log.debug("closing %s: socket already closed", self.name)
+
+    def _client(self) -> IMAPClient:
+        if self.client is None:
+            raise SourceError(self.name, "not connected")
+        return self.client
+
+    def folders(self) -> list[str]:
+        if self._folders is None:
+            self._folders = list(self.config.folders) or self._default_folders()
+        return self._folders
+
+    def _default_folders(self) -> list[str]:
+        client = self._client()
+        try:
+            sent = client.find_special_folder(imapclient.SENT)
+            if sent is None:
+                names = {name for _flags, _delim, name in client.list_folders()}
+                sent = next((n for n in COMMON_SENT_NAMES if n in names), None)
+        except _NETWORK_ERRORS as e:
+            raise SourceError(self.name, f"listing folders on {self.where} failed: {_reason(e)}") from None
+        return ["INBOX"] + ([sent] if sent and sent != "INBOX" else [])
+
+    def _status(self, folder: str) -> dict[bytes, Any]:
+        what = [b"UIDNEXT", b"UIDVALIDITY", b"MESSAGES"]
+        if self._condstore:
+            what.append(b"HIGHESTMODSEQ")
+        try:
+            return self._client().folder_status(folder, what)
+        except IMAPClientError as e:
+            raise SourceError(self.name, f"STATUS failed: {_reason(e)}", ref=folder) from None
+        except OSError as e:
+            raise SourceError(self.name, f"connection lost: {_reason(e)}", ref=folder) from None
+
+    def _examine(self, folder: str) -> None:
+        if self._examined != folder:
+            self._client().select_folder(folder, readonly=True)  # EXAMINE: never changes \Seen
+            self._examined = folder
+
+    def changes(self, folder: str, cursor: FolderCursor | None) -> FolderChanges:
+        st = self._status(folder)
+        uidvalidity = int(st[b"UIDVALIDITY"])
+        uidnext = int(st[b"UIDNEXT"])
+        modseq = int(st[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in st else None
+        same_validity = cursor is not None and cursor.uidvalidity == uidvalidity
+        last = cursor.last_uid if cursor is not None and same_validity else 0
+        if cursor is not None and not same_validity:
+            log.warning(
+                "%s: UIDVALIDITY of %s changed from %s to %s; re-matching by Message-ID",
+                self.name, folder, cursor.uidvalidity, uidvalidity,
+            )
+        # Every UID below UIDNEXT existed when STATUS answered, so after this pass the folder
+        # is read up to UIDNEXT-1 even if some of those messages were expunged meanwhile.
+        done = FolderCursor(folder, uidvalidity, max(last, uidnext - 1), modseq)
+        if uidnext <= last + 1 or int(st[b"MESSAGES"]) == 0:
+            return FolderChanges(folder, [], done)
+        try:
+            self._examine(folder)
+            sizes = self._client().fetch(f"{last + 1}:*", ["RFC822.SIZE"], modifiers=None)
+        except _NETWORK_ERRORS as e:
+            raise SourceError(self.name, f"listing new messages failed: {_reason(e)}", ref=folder) from None
+        refs = [
+            ItemRef(
+                ref=f"{folder}:{uidvalidity}:{uid}",
+                uid=uid,
+                size=int(sizes[uid].get(b"RFC822.SIZE", 0)),
+                cursor=FolderCursor(folder, uidvalidity, uid, None),
+            )
+            for uid in sorted(sizes)
+            if uid > last  # "n:*" also returns the highest UID when nothing is newer
+        ]
+        if refs and refs[-1].uid is not None and refs[-1].uid > done.last_uid:
+            done = FolderCursor(folder, uidvalidity, refs[-1].uid, modseq)
+        return FolderChanges(folder, refs, done)
+
+    def fetch(self, folder: str, refs: list[ItemRef]) -> Iterator[RawItem]:
+        cap = self.config.max_message_size
+        whole = [r.uid for r in refs if r.uid is not None and (r.size or 0) <= cap]
+        headers_only = [r.uid for r in refs if r.uid is not None and (r.size or 0) > cap]
+        fetched: dict[int, dict[bytes, Any]] = {}
+        try:
+            self._examine(folder)
+            client = self._client()
+            if whole:
+                fetched.update(client.fetch(whole, ["BODY.PEEK[]", "INTERNALDATE"]))
+            if headers_only:
+                fetched.update(client.fetch(headers_only, ["BODY.PEEK[HEADER]", "INTERNALDATE"]))
+        except _NETWORK_ERRORS as e:
+            raise SourceError(self.name, f"fetch failed: {_reason(e)}", ref=folder) from None
+        for r in refs:
+            got = fetched.get(r.uid or -1)
+            if got is None:
+                continue  # expunged between listing and fetching
+            truncated = b"BODY[]" not in got
+            data = got.get(b"BODY[]") or got.get(b"BODY[HEADER]") or b""
+            idate = got.get(b"INTERNALDATE")
+            yield RawItem(
+                ref=r.ref,
+                folder=folder,
+                data=bytes(data),
+                uidvalidity=r.cursor.uidvalidity,
+                uid=r.uid,
+                internal_date=idate if isinstance(idate, datetime) and idate.tzinfo else None,
+                size=r.size,
+                truncated=truncated,
+            )
+
+    def describe(self) -> list[str]:
+        client = self._client()
+        lines = [f"connected to {self.where} as {self.config.username}"]
+        caps = sorted(c.decode() for c in client.capabilities())
+        lines.append(f"capabilities: {' '.join(caps)}")
+        try:
+            all_folders = [name for _f, _d, name in client.list_folders()]
+        except _NETWORK_ERRORS as e:
+            raise SourceError(self.name, f"LIST failed: {_reason(e)}") from None
+        lines.append(f"server folders: {', '.join(all_folders)}")
+        for folder in self.folders():
+            if folder not in all_folders:
+                raise SourceError(self.name, f"configured folder {folder!r} does not exist on the server")
+            st = self._status(folder)
+            lines.append(f"will read {folder}: {st[b'MESSAGES']} messages, UIDVALIDITY {st[b'UIDVALIDITY']}")
+        return lines
+
+
+def _reason(e: BaseException) -> str:
+    if isinstance(e, socket.timeout | TimeoutError):
+        return "timed out"
+    if isinstance(e, OSError) and e.strerror:
+        return e.strerror
+    text = str(e) or type(e).__name__
+    return text.splitlines()[0][:300]

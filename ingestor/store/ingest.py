@@ -1,0 +1,292 @@
+"""Persist stage: one batch of results, its ledger rows and its cursor, in ONE transaction.
+
+Resolution happens here too, because linking an address to a contact must see the contacts the
+same transaction creates. The decisions themselves (who may become a contact, which name wins)
+are pure functions in ingestor.resolve.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ingestor.model import FolderCursor, ItemResult, MessageFindings, Participant
+from ingestor.resolve.names import better_name, normalise_name, plausible_name
+from ingestor.resolve.policy import CreationPolicy
+from ingestor.store.schema import (
+    Contact,
+    ContactEmail,
+    Interaction,
+    InteractionParticipant,
+    InteractionSource,
+    LedgerEntry,
+    QuarantinedItem,
+    SourceCursor,
+    Suggestion,
+)
+
+log = logging.getLogger(__name__)
+MAX_QUARANTINE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class BatchCounts:
+    ingested: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    duplicate: int = 0
+    contacts_created: int = 0
+    already_seen: int = 0
+
+
+def load_cursors(session: Session, source: str) -> dict[str, FolderCursor]:
+    rows = session.scalars(select(SourceCursor).where(SourceCursor.source == source))
+    return {
+        r.folder: FolderCursor(r.folder, r.uidvalidity, r.last_uid, r.highestmodseq, dict(r.state or {}))
+        for r in rows
+    }
+
+
+def save_cursor(session: Session, source: str, cursor: FolderCursor) -> None:
+    values = dict(
+        source=source,
+        folder=cursor.folder,
+        uidvalidity=cursor.uidvalidity,
+        last_uid=cursor.last_uid,
+        highestmodseq=cursor.highestmodseq,
+        state=cursor.state,
+        updated_at=datetime.now(UTC),
+    )
+    dialect = session.get_bind().dialect.name
+    ins = pg_insert(SourceCursor) if dialect == "postgresql" else sqlite_insert(SourceCursor)
+    stmt = ins.values(**values).on_conflict_do_update(
+        index_elements=["source", "folder"],
+        set_={k: v for k, v in values.items() if k not in ("source", "folder")},
+    )
+    session.execute(stmt)
+
+
+class BatchWriter:
+    """Writes one batch; create one per transaction."""
+
+    def __init__(self, session: Session, source: str, policy: CreationPolicy) -> None:
+        self.session = session
+        self.source = source
+        self.policy = policy
+        self.counts = BatchCounts()
+        self.now = datetime.now(UTC)
+        self._contacts_by_address: dict[str, Contact | None] = {}
+
+    def write(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+        fresh = self._drop_already_seen(results)
+        self._prefetch_contacts(fresh)
+        existing = self._existing_interactions(fresh)
+        for result in fresh:
+            if result.findings is None:
+                self._quarantine(result)
+                continue
+            f = result.findings
+            key = dedup_key(f.parsed.message_id)
+            if f.automated_reason is not None:
+                self._ledger(result, "skipped", f.automated_reason, facts=_facts(f))
+                self.counts.skipped += 1
+                continue
+            interaction = existing.get(key)
+            if interaction is not None:
+                self._add_source(interaction, result)
+                self._ledger(
+                    result, "duplicate", f"same Message-ID as interaction {interaction.id}", interaction
+                )
+                self.counts.duplicate += 1
+                continue
+            interaction = self._create_interaction(result, f)
+            existing[key] = interaction
+            self.counts.ingested += 1
+        save_cursor(self.session, self.source, cursor)
+        return self.counts
+
+    def _drop_already_seen(self, results: list[ItemResult]) -> list[ItemResult]:
+        """Items already in the ledger (a replayed batch) are not seen twice."""
+        refs = [r.item.ref for r in results]
+        if not refs:
+            return []
+        seen = set(
+            self.session.scalars(
+                select(LedgerEntry.ref).where(LedgerEntry.source == self.source, LedgerEntry.ref.in_(refs))
+            )
+        )
+        self.counts.already_seen = len(seen)
+        out, batch_refs = [], set()
+        for r in results:
+            if r.item.ref not in seen and r.item.ref not in batch_refs:
+                out.append(r)
+                batch_refs.add(r.item.ref)
+        return out
+
+    def _existing_interactions(self, results: list[ItemResult]) -> dict[str, Interaction]:
+        keys = [dedup_key(r.findings.parsed.message_id) for r in results if r.findings]
+        if not keys:
+            return {}
+        rows = self.session.scalars(select(Interaction).where(Interaction.dedup_key.in_(keys)))
+        return {i.dedup_key: i for i in rows}
+
+    def _prefetch_contacts(self, results: list[ItemResult]) -> None:
+        addresses = {p.email for r in results if r.findings for p in r.findings.parsed.participants}
+        addresses -= set(self._contacts_by_address)
+        if not addresses:
+            return
+        rows = self.session.execute(
+            select(ContactEmail.address, Contact)
+            .join(Contact, Contact.id == ContactEmail.contact_id)
+            .where(ContactEmail.address.in_(addresses))
+        )
+        for address, contact in rows:
+            self._contacts_by_address[address] = contact
+        for address in addresses:
+            self._contacts_by_address.setdefault(address, None)
+
+    def _create_interaction(self, result: ItemResult, f: MessageFindings) -> Interaction:
+        p = f.parsed
+        thread = p.references[0] if p.references else (p.in_reply_to or p.message_id)
+        interaction = Interaction(
+            dedup_key=dedup_key(p.message_id),
+            kind="email",
+            occurred_at=f.occurred_at,
+            subject=p.subject,
+            snippet=f.snippet,
+            message_id=p.message_id,
+            in_reply_to=p.in_reply_to,
+            thread_id=thread,
+            status="received" if f.direction == "inbound" else "sent",
+            direction=f.direction,
+        )
+        self.session.add(interaction)
+        self.session.flush([interaction])
+        linked: set[int] = set()
+        for participant in p.participants:
+            contact = self._contact_for(participant, f)
+            self.session.add(
+                InteractionParticipant(
+                    interaction_id=interaction.id,
+                    contact_id=contact.id if contact else None,
+                    address=participant.email,
+                    name=participant.name,
+                    role=participant.role,
+                )
+            )
+            if contact is not None and contact.id not in linked:
+                linked.add(contact.id)
+                if contact.last_interaction_at is None or contact.last_interaction_at < f.occurred_at:
+                    contact.last_interaction_at = f.occurred_at
+        self._add_source(interaction, result)
+        self._ledger(result, "ingested", None, interaction)
+        return interaction
+
+    def _contact_for(self, p: Participant, f: MessageFindings) -> Contact | None:
+        contact = self._contacts_by_address.get(p.email)
+        if contact is None:
+            if not self.policy.may_create(p, f.direction):
+                return None
+            contact = self._create_contact(p)
+        elif p.role in ("from", "to", "cc") and self.policy.excluded_reason(p.email) is None:
+            self._offer_name(contact, p.name)
+        return contact
+
+    def _create_contact(self, p: Participant) -> Contact:
+        name = normalise_name(p.name) if plausible_name(p.name) else None
+        contact = Contact(name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now)
+        self.session.add(contact)
+        self.session.flush([contact])
+        self.session.add(ContactEmail(contact_id=contact.id, address=p.email))
+        self.session.add(
+            Suggestion(
+                contact_id=contact.id,
+                kind="new_contact",
+                payload={"email": p.email, "name": name},
+                evidence=[],
+                created_at=self.now,
+            )
+        )
+        # Mail seen before this person qualified (sent_only) now links to them too.
+        self.session.execute(
+            update(InteractionParticipant)
+            .where(InteractionParticipant.address == p.email, InteractionParticipant.contact_id.is_(None))
+            .values(contact_id=contact.id)
+        )
+        self._contacts_by_address[p.email] = contact
+        self.counts.contacts_created += 1
+        return contact
+
+    def _offer_name(self, contact: Contact, name: str | None) -> None:
+        """The best display name fills a missing name; a name a person set is never touched."""
+        if "name" in (contact.locked_fields or []) or not name:
+            return
+        candidate = normalise_name(name)
+        if better_name(contact.name, candidate):
+            contact.name = candidate
+            contact.updated_at = self.now
+
+    def _add_source(self, interaction: Interaction, result: ItemResult) -> None:
+        self.session.add(InteractionSource(interaction_id=interaction.id, source=self.source, ref=result.item.ref))
+
+    def _ledger(
+        self,
+        result: ItemResult,
+        outcome: str,
+        reason: str | None,
+        interaction: Interaction | None = None,
+        facts: dict[str, Any] | None = None,
+    ) -> LedgerEntry:
+        item = result.item
+        entry = LedgerEntry(
+            source=self.source,
+            ref=item.ref,
+            folder=item.folder,
+            uidvalidity=item.uidvalidity,
+            uid=item.uid,
+            message_id=result.message_id,
+            outcome=outcome,
+            reason=reason,
+            interaction_id=interaction.id if interaction is not None else None,
+            facts=facts,
+            at=self.now,
+        )
+        self.session.add(entry)
+        return entry
+
+    def _quarantine(self, result: ItemResult) -> None:
+        entry = self._ledger(result, "quarantined", result.quarantine_reason)
+        self.session.flush([entry])
+        self.session.add(QuarantinedItem(ledger_id=entry.id, raw=result.item.data[:MAX_QUARANTINE_BYTES]))
+        self.counts.quarantined += 1
+
+
+def dedup_key(message_id: str) -> str:
+    return f"mid:{message_id}"
+
+
+def _facts(f: MessageFindings) -> dict[str, Any]:
+    sender = f.parsed.sender
+    return {
+        "from": sender.email if sender else None,
+        "subject": (f.parsed.subject or "")[:300],
+        "date": f.occurred_at.isoformat(),
+        "headers": {k: v[:300] for k, v in f.parsed.headers.items() if k != "content-type"},
+    }
+
+
+def count_contacts(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Contact)) or 0)
+
+
+def contacts_for(session: Session, addresses: Iterable[str]) -> dict[str, int]:
+    rows = session.execute(select(ContactEmail.address, ContactEmail.contact_id).where(ContactEmail.address.in_(list(addresses))))
+    return {a: c for a, c in rows}

@@ -1,0 +1,157 @@
+"""Read-side queries behind the CLI's exports and answers; plain dicts out, no ORM objects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingestor.store.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    InteractionParticipant,
+    InteractionSource,
+    LedgerEntry,
+)
+
+CHUNK = 2000
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def contacts(session: Session) -> list[dict[str, Any]]:
+    emails: dict[int, list[str]] = defaultdict(list)
+    for cid, address in session.execute(select(ContactEmail.contact_id, ContactEmail.address).order_by(ContactEmail.id)):
+        emails[cid].append(address)
+    phones: dict[int, list[dict[str, str]]] = defaultdict(list)
+    for cid, number, ptype in session.execute(
+        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.type).order_by(ContactPhone.id)
+    ):
+        phones[cid].append({"number": number, "type": ptype})
+    rows = session.scalars(select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id))
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "emails": emails.get(c.id, []),
+            "phones": phones.get(c.id, []),
+            "title": c.title,
+            "company": c.company,
+            "location": c.location,
+            "origin": c.origin,
+            "last_interaction_at": _iso(c.last_interaction_at),
+        }
+        for c in rows
+    ]
+
+
+def interactions(session: Session) -> Iterator[dict[str, Any]]:
+    last_id = 0
+    while True:
+        batch = list(
+            session.scalars(select(Interaction).where(Interaction.id > last_id).order_by(Interaction.id).limit(CHUNK))
+        )
+        if not batch:
+            return
+        ids = [i.id for i in batch]
+        parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for p in session.scalars(
+            select(InteractionParticipant)
+            .where(InteractionParticipant.interaction_id.in_(ids))
+            .order_by(InteractionParticipant.id)
+        ):
+            parts[p.interaction_id].append(
+                {"email": p.address, "name": p.name, "contact_id": p.contact_id, "role": p.role, "partstat": p.partstat}
+            )
+        sources: dict[int, list[str]] = defaultdict(list)
+        for iid, src in session.execute(
+            select(InteractionSource.interaction_id, InteractionSource.source).where(InteractionSource.interaction_id.in_(ids))
+        ):
+            if src not in sources[iid]:
+                sources[iid].append(src)
+        for i in batch:
+            yield {
+                "id": i.id,
+                "kind": i.kind,
+                "occurred_at": _iso(i.occurred_at),
+                "ends_at": _iso(i.ends_at),
+                "subject": i.subject,
+                "snippet": i.snippet,
+                "message_id": i.message_id,
+                "thread_id": i.thread_id,
+                "ical_uid": i.ical_uid,
+                "recurrence_id": i.recurrence_id,
+                "status": i.status,
+                "direction": i.direction,
+                "location": i.location,
+                "conference_url": i.conference_url,
+                "participants": parts.get(i.id, []),
+                "sources": sources.get(i.id, []),
+            }
+        last_id = ids[-1]
+
+
+def ledger(session: Session) -> Iterator[LedgerEntry]:
+    last_id = 0
+    while True:
+        batch = list(session.scalars(select(LedgerEntry).where(LedgerEntry.id > last_id).order_by(LedgerEntry.id).limit(CHUNK)))
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id
+
+
+def export(session: Session) -> dict[str, Any]:
+    entries = list(ledger(session))
+    return {
+        "contacts": contacts(session),
+        "interactions": list(interactions(session)),
+        "ledger": [
+            {
+                "source": e.source,
+                "folder": e.folder,
+                "uid": e.uid,
+                "message_id": e.message_id,
+                "outcome": e.outcome,
+                "reason": e.reason,
+            }
+            for e in entries
+        ],
+        "quarantine": [
+            {"source": e.source, "ref": e.ref, "reason": e.reason} for e in entries if e.outcome == "quarantined"
+        ],
+    }
+
+
+def why(session: Session, message_id: str) -> list[str]:
+    """What happened to a message, as sentences for an admin."""
+    mid = message_id.strip()
+    mid = mid if mid.startswith("<") else f"<{mid.strip('<>')}>"
+    entries = list(session.scalars(select(LedgerEntry).where(LedgerEntry.message_id == mid).order_by(LedgerEntry.id)))
+    if not entries:
+        return [f"{mid}: never seen by any source"]
+    lines = []
+    for e in entries:
+        where = f"{e.source} {e.folder or ''} uid {e.uid}" if e.uid is not None else f"{e.source} {e.ref}"
+        because = f": {e.reason}" if e.reason else ""
+        lines.append(f"{mid}: {e.outcome} from {where.strip()} at {_iso(e.at)}{because}")
+    interaction = session.scalar(select(Interaction).where(Interaction.message_id == mid))
+    if interaction is not None:
+        linked = session.execute(
+            select(InteractionParticipant.role, InteractionParticipant.address, InteractionParticipant.contact_id)
+            .where(InteractionParticipant.interaction_id == interaction.id)
+            .order_by(InteractionParticipant.id)
+        ).all()
+        lines.append(f"interaction {interaction.id}: {interaction.kind}, {interaction.direction}, {_iso(interaction.occurred_at)}")
+        for role, address, cid in linked:
+            target = f"contact {cid}" if cid is not None else "no contact (excluded by policy)"
+            lines.append(f"  {role}: {address} -> {target}")
+    return lines

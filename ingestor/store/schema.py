@@ -1,0 +1,231 @@
+"""The database schema (SQLAlchemy 2.x). Alembic migrations in store/migrations build it.
+
+Datetimes are stored as timezone-aware UTC (TZDateTime) so SQLite and PostgreSQL agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class TZDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the store")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Contact(Base):
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(200))
+    company: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(10), default="auto")  # auto | manual
+    # Fields a person set: auto-extraction proposes changes to these, never writes them.
+    locked_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, index=True)
+    last_interaction_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class ContactEmail(Base):
+    __tablename__ = "contact_email"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(320), unique=True)  # one contact per address
+
+
+class ContactPhone(Base):
+    __tablename__ = "contact_phone"
+    __table_args__ = (UniqueConstraint("contact_id", "number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(32))  # E.164
+    type: Mapped[str] = mapped_column(String(10), default="other")  # mobile | work | fax | other
+    raw: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class Interaction(Base):
+    __tablename__ = "interaction"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # "mid:<message-id>" for mail, "ical:<uid>|<recurrence-id>" for meetings: one row per event.
+    dedup_key: Mapped[str] = mapped_column(String(1000), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # email | meeting | call
+    occurred_at: Mapped[datetime] = mapped_column(TZDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    subject: Mapped[str | None] = mapped_column(Text)
+    snippet: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str | None] = mapped_column(String(1000), index=True)
+    in_reply_to: Mapped[str | None] = mapped_column(String(1000))
+    thread_id: Mapped[str | None] = mapped_column(String(1000), index=True)
+    ical_uid: Mapped[str | None] = mapped_column(String(1000))
+    recurrence_id: Mapped[str | None] = mapped_column(String(64))
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    dtstamp: Mapped[datetime | None] = mapped_column(TZDateTime)
+    status: Mapped[str | None] = mapped_column(String(20))
+    direction: Mapped[str | None] = mapped_column(String(10))
+    location: Mapped[str | None] = mapped_column(Text)
+    conference_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class InteractionParticipant(Base):
+    __tablename__ = "interaction_participant"
+    __table_args__ = (UniqueConstraint("interaction_id", "address", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interaction.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
+    address: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(12))
+    partstat: Mapped[str | None] = mapped_column(String(20))
+
+
+class InteractionSource(Base):
+    __tablename__ = "interaction_source"
+    __table_args__ = (UniqueConstraint("source", "ref"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interaction.id", ondelete="CASCADE"), index=True
+    )
+    source: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str] = mapped_column(String(1000))
+    seen_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class LedgerEntry(Base):
+    """One row for every item ever seen, with what became of it."""
+
+    __tablename__ = "ledger"
+    __table_args__ = (UniqueConstraint("source", "ref"), Index("ix_ledger_message_id", "message_id"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    ref: Mapped[str] = mapped_column(String(1000))
+    folder: Mapped[str | None] = mapped_column(String(1000))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    uid: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(1000))
+    outcome: Mapped[str] = mapped_column(String(12))  # ingested | skipped | quarantined | duplicate
+    reason: Mapped[str | None] = mapped_column(Text)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id"))
+    # For skipped machine mail: sender, subject, date and the tell-tale headers, kept for
+    # later signal processing without keeping the whole message.
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class QuarantinedItem(Base):
+    """The raw bytes of items that could not be parsed, so nothing is lost."""
+
+    __tablename__ = "quarantine"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ledger_id: Mapped[int] = mapped_column(ForeignKey("ledger.id", ondelete="CASCADE"), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class SourceCursor(Base):
+    __tablename__ = "source_cursor"
+    __table_args__ = (UniqueConstraint("source", "folder"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    folder: Mapped[str] = mapped_column(String(1000))
+    uidvalidity: Mapped[int | None] = mapped_column(BigInteger)
+    last_uid: Mapped[int] = mapped_column(BigInteger, default=0)
+    highestmodseq: Mapped[int | None] = mapped_column(BigInteger)
+    state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class SourceStatus(Base):
+    """Health of each source for admins: last success, last error, counts."""
+
+    __tablename__ = "source_status"
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    last_success_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Observation(Base):
+    """Provenance of one auto-extracted value: where, by what, how sure, and when."""
+
+    __tablename__ = "observation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str] = mapped_column(Text)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id"))
+    extractor: Mapped[str] = mapped_column(String(50))
+    confidence: Mapped[float] = mapped_column(Float)
+    seen_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class Suggestion(Base):
+    """A change for a recruiter to accept or reject, with its evidence."""
+
+    __tablename__ = "suggestion"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # new_contact | field_update | merge | name_fix
+    field: Mapped[str | None] = mapped_column(String(30))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
