@@ -12,6 +12,7 @@ import email
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import Message
 from email.policy import compat32
@@ -68,27 +69,34 @@ def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMe
     if not msg.keys():
         raise MessageParseError("no header fields: not an email message")
     defects = [type(d).__name__ for d in msg.defects][:20]
+    raw_headers: dict[str, list[str]] = {}
+    for name, value in msg.raw_items():  # unlike get(), keeps undeclared 8-bit bytes intact
+        raw_headers.setdefault(name.lower(), []).append(value)
 
-    message_id = _message_id(msg.get_all("message-id"))
+    def first(name: str) -> str | None:
+        values = raw_headers.get(name)
+        return values[0] if values else None
+
+    message_id = _message_id(raw_headers.get("message-id"))
     synthetic = message_id is None
     if message_id is None:
-        message_id = _synthetic_message_id(msg, raw)
+        message_id = _synthetic_message_id(first, raw)
 
     text_plain, text_html, calendars = _text_parts(msg, defects)
     headers = {}
     for h in CLASSIFIER_HEADERS:
-        value = msg.get(h)
+        value = first(h)
         if value is not None:
             headers[h] = _header_text(value)[:MAX_HEADER_CHARS]
-    subject = msg.get("subject")
+    subject = first("subject")
     return ParsedMessage(
         message_id=message_id,
         message_id_synthetic=synthetic,
         subject=_clean(_header_text(subject))[:MAX_SUBJECT_CHARS] or None if subject else None,
-        date=_date(msg.get("date")) or fallback_date,
-        participants=_participants(msg),
-        in_reply_to=_message_id(msg.get_all("in-reply-to")),
-        references=_MSGID_list(msg.get("references")),
+        date=_date(first("date")) or fallback_date,
+        participants=_participants(raw_headers),
+        in_reply_to=_message_id(raw_headers.get("in-reply-to")),
+        references=_MSGID_list(first("references")),
         text_plain=text_plain,
         text_html=text_html,
         headers=headers,
@@ -139,7 +147,7 @@ def _MSGID_list(value: str | None) -> list[str]:  # noqa: N802 - mirrors _messag
     return [f"<{m}>" for m in _MSGID.findall(_raw_header(value))][-MAX_REFERENCES:]
 
 
-def _synthetic_message_id(msg: Message, raw: bytes) -> str:
+def _synthetic_message_id(first: Callable[[str], str | None], raw: bytes) -> str:
     """A stable id for mail without Message-ID: the same bytes in 3 mailboxes give one id.
 
     Received and delivery headers differ per mailbox, so only the author's headers and the body
@@ -147,7 +155,7 @@ def _synthetic_message_id(msg: Message, raw: bytes) -> str:
     """
     h = hashlib.sha256()
     for name in ("from", "to", "cc", "date", "subject"):
-        h.update(_raw_header(msg.get(name, "")).encode("utf-8", "replace") + b"\0")
+        h.update(_raw_header(first(name) or "").encode("utf-8", "replace") + b"\0")
     split = raw.find(b"\r\n\r\n")
     split = raw.find(b"\n\n") if split == -1 else split
     h.update(raw[split:] if split != -1 else b"")
@@ -170,11 +178,11 @@ def _date(value: str | None) -> datetime | None:
     return d
 
 
-def _participants(msg: Message) -> list[Participant]:
+def _participants(raw_headers: dict[str, list[str]]) -> list[Participant]:
     found: list[Participant] = []
     seen: set[tuple[str, str]] = set()
     for header, role in ADDRESS_HEADERS:
-        values = [_raw_header(v)[: MAX_HEADER_CHARS * 10] for v in msg.get_all(header) or []]
+        values = [_raw_header(v)[: MAX_HEADER_CHARS * 10] for v in raw_headers.get(header, [])]
         if not values:
             continue
         for name, addr in _addresses(values):
@@ -190,11 +198,12 @@ def _addresses(values: list[str]) -> list[tuple[str, str]]:
     pairs = getaddresses(values)
     out: list[tuple[str, str]] = []
     pending_name = ""
-    for name, addr in pairs:
-        addr = addr.strip().lower()
+    for name, raw_addr in pairs:
+        addr = raw_addr.strip().lower()
         if not _EMAIL.match(addr):
             # A bare word before a real address is the first half of a "Last, First" name.
-            pending_name = (pending_name + " " + (name or addr)).strip() if (name or addr) else ""
+            word = name or raw_addr.strip()
+            pending_name = (pending_name + " " + word).strip() if word else ""
             continue
         if pending_name and name:
             name = f"{pending_name}, {name}"

@@ -36,8 +36,10 @@ class Phone:
 
 # Cheap gate before the (comparatively slow) phonenumbers matcher: 7+ digits with separators.
 _PLAUSIBLE = re.compile(r"\d(?:[ \t\-().\/\u00a0]{0,3}\d){6,}")
+# A matched run that is entirely a date ("03.03.2025", "2025-03-03", "3/4/25") is not a phone.
 _DATE = re.compile(
-    r"\b\d{1,4}[./-]\d{1,2}[./-]\d{1,4}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}-\d{2}-\d{2}\b"
+    r"\s*(?:\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}([./-])\d{1,2}\2\d{1,2})"
+    r"(?:[ T,]+\d{1,2}(?::\d{2})?)?\s*"
 )
 # Lines about conference calls: their numbers are dial-ins and meeting IDs, never the sender's.
 _CONFERENCE = re.compile(
@@ -51,11 +53,11 @@ _CONFERENCE = re.compile(
 _CONFERENCE_WINDOW = (2, 6)  # lines before/after a conference line whose numbers are dial-ins
 # Keywords right before a number that make it an identifier, not a phone.
 _NOT_A_PHONE_BEFORE = re.compile(
-    r"(?:#|№|\bno\.?|\bnr\.?|\bnum(?:ber|éro)?|order|invoice|ticket|case|ref(?:erence)?|po"
-    r"|bestell\w*|rechnung\w*|auftrag\w*|kunden\w*|vorgang|заказ\w*|сч[её]т\w*|договор\w*"
-    r"|инн|кпп|огрн|бик|commande|facture|dossier|pedido|factura|iban|bic|swift|vat|ust-?id\w*"
-    r"|hrb|siret|siren|cif|nif|kvk|tracking|sendung\w*|postleitzahl|plz|zip|id)"
-    r"\s*[:#.]?\s*$",
+    r"(?:[#№]|\b(?:order|invoice|ticket|case|ref(?:erence)?|po|bestell\w*|rechnung\w*|auftrag\w*"
+    r"|kunden\w*|vorgang|заказ\w*|сч[её]т\w*|договор\w*|инн|кпп|огрн|бик|commande|facture"
+    r"|dossier|pedido|factura|iban|bic|swift|vat|ust-?id\w*|hrb|siret|siren|cif|nif|kvk|tracking"
+    r"|sendung\w*|plz|zip|postcode|account|konto)"
+    r"(?:\s*(?:no|nr|number|num|номер|n°|id))?)\s*[:#.]?\s*$",
     re.IGNORECASE,
 )
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
@@ -173,7 +175,7 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
 
 
 def _rejected(line: str, raw: str, start: int, before: str) -> bool:
-    if _DATE.search(raw) and not raw.lstrip().startswith("+"):
+    if _DATE.fullmatch(raw):
         return True
     if _NOT_A_PHONE_BEFORE.search(line[max(0, start - 24) : start]):
         return True

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-import imapclient
+from imapclient.imapclient import SENT
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
 
@@ -25,8 +25,9 @@ from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 
 log = logging.getLogger(__name__)
 
-# How many UIDs one FETCH of sizes covers: keeps each response bounded on huge folders.
-SIZE_FETCH_CHUNK = 5000
+# How many UIDs one FETCH of sizes names: imapclient sends UID lists verbatim, and servers
+# refuse command lines much past 64 KB.
+SIZE_FETCH_CHUNK = 2000
 COMMON_SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "[Gmail]/Sent Mail")
 
 _NETWORK_ERRORS = (OSError, IMAPClientError, socket.timeout)
@@ -113,7 +114,7 @@ class ImapSource(Source):
     def _default_folders(self) -> list[str]:
         client = self._client()
         try:
-            sent = client.find_special_folder(imapclient.SENT)
+            sent = client.find_special_folder(SENT)
             if sent is None:
                 names = {name for _flags, _delim, name in client.list_folders()}
                 sent = next((n for n in COMMON_SENT_NAMES if n in names), None)
@@ -156,7 +157,12 @@ class ImapSource(Source):
             return FolderChanges(folder, [], done)
         try:
             self._examine(folder)
-            sizes = self._client().fetch(f"{last + 1}:*", ["RFC822.SIZE"], modifiers=None)
+            client = self._client()
+            # "n:*" also matches the highest UID when nothing is newer, hence the filter.
+            uids = [u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
+            sizes: dict[int, dict[bytes, Any]] = {}
+            for start in range(0, len(uids), SIZE_FETCH_CHUNK):
+                sizes.update(client.fetch(uids[start : start + SIZE_FETCH_CHUNK], ["RFC822.SIZE"]))
         except _NETWORK_ERRORS as e:
             raise SourceError(self.name, f"listing new messages failed: {_reason(e)}", ref=folder) from None
         refs = [
@@ -167,7 +173,6 @@ class ImapSource(Source):
                 cursor=FolderCursor(folder, uidvalidity, uid, None),
             )
             for uid in sorted(sizes)
-            if uid > last  # "n:*" also returns the highest UID when nothing is newer
         ]
         if refs and refs[-1].uid is not None and refs[-1].uid > done.last_uid:
             done = FolderCursor(folder, uidvalidity, refs[-1].uid, modseq)

@@ -169,7 +169,7 @@ class BatchWriter:
             direction=f.direction,
         )
         self.session.add(interaction)
-        self.session.flush([interaction])
+        self.session.flush()
         linked: set[int] = set()
         for participant in p.participants:
             contact = self._contact_for(participant, f)
@@ -204,7 +204,7 @@ class BatchWriter:
         name = normalise_name(p.name) if plausible_name(p.name) else None
         contact = Contact(name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now)
         self.session.add(contact)
-        self.session.flush([contact])
+        self.session.flush()
         self.session.add(ContactEmail(contact_id=contact.id, address=p.email))
         self.session.add(
             Suggestion(
@@ -264,7 +264,7 @@ class BatchWriter:
 
     def _quarantine(self, result: ItemResult) -> None:
         entry = self._ledger(result, "quarantined", result.quarantine_reason)
-        self.session.flush([entry])
+        self.session.flush()
         self.session.add(QuarantinedItem(ledger_id=entry.id, raw=result.item.data[:MAX_QUARANTINE_BYTES]))
         self.counts.quarantined += 1
 

@@ -1,0 +1,91 @@
+"""Turn an HTML mail body into plain text lines that the quote and signature extractors can read.
+
+The rendering is inscriptis's: it lays tables out row by row, so a signature built as a <table>
+keeps one visual line per text line. Before rendering, quoted history (<blockquote>, Gmail's and
+Outlook's quote containers) is turned into "> " lines, so that HTML replies split the same way
+as plain-text ones. Nothing is ever fetched: images, stylesheets and links are only markup here.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from inscriptis import Inscriptis
+from inscriptis.model.config import ParserConfig
+from lxml import etree
+
+logger = logging.getLogger(__name__)
+
+MAX_HTML_BYTES = 2 * 1024 * 1024  # mail bodies beyond this are truncated, not parsed whole
+
+_CONFIG = ParserConfig(display_images=False, display_links=False, display_anchors=False)
+# Containers whose whole content is quoted history, as written by the common mail clients.
+_QUOTE_XPATH = (
+    "//blockquote[not(ancestor::blockquote)]"
+    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')"
+    " and not(ancestor::blockquote)]"
+)
+_BLANK_RUN = re.compile(r"\n{3,}")
+_DROP_TAGS = ("script", "style", "head", "title", "noscript", "template", "object", "iframe")
+
+
+def html_to_text(html: str) -> str:
+    """Render `html` as text: one line per visual line, stripped, at most one blank line in a row.
+
+    Quoted history becomes "> "-prefixed lines. Input beyond MAX_HTML_BYTES is cut off first,
+    since hostile mail can be arbitrarily large.
+    """
+    if len(html) > MAX_HTML_BYTES:
+        logger.debug("html body of %s chars truncated to %s", len(html), MAX_HTML_BYTES)
+        html = html[:MAX_HTML_BYTES]
+    if not html.strip():
+        return ""
+    try:
+        # Parsed from str, with lxml's HTML parser: no network access, no entity resolution.
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return ""
+    for bad in tree.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
+        _drop(bad)
+    for quote in tree.xpath(_QUOTE_XPATH):
+        _replace_with_quoted_text(quote)
+    text = Inscriptis(tree, _CONFIG).get_text()
+    lines = [line.strip() for line in text.replace("\u00a0", " ").split("\n")]
+    return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def _replace_with_quoted_text(element: lxml.html.HtmlElement) -> None:
+    """Swap a quote container for a <pre> holding its rendered text, each line "> "-prefixed."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    # Gmail puts the attribution ("On … wrote:") inside gmail_quote: keep it unquoted, on top,
+    # where the quote splitter expects it.
+    attribution = ""
+    attr = element.xpath(".//div[contains(@class, 'gmail_attr')]") if element.tag == "div" else []
+    if attr:
+        attribution = " ".join(attr[0].text_content().split()) + "\n"
+        _drop(attr[0])
+    inner = Inscriptis(element, _CONFIG).get_text()
+    quoted = "\n".join(("> " + line.strip()).rstrip() for line in inner.strip("\n").split("\n"))
+    pre = lxml.html.Element("pre")
+    pre.text = "\n" + attribution + quoted + "\n"
+    pre.tail = element.tail
+    parent.replace(element, pre)
+
+
+def _drop(element: lxml.html.HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    prev = element.getprevious()
+    if tail:
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

@@ -1,0 +1,167 @@
+"""The whole pipeline on real Maildir files into SQLite and PostgreSQL: contacts, interactions,
+ledger, policies, idempotency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ingestor.pipeline import sync_source
+from ingestor.store import queries
+from ingestor.store.schema import Contact, Interaction, InteractionSource, LedgerEntry, SourceCursor
+from tests.factories import OWNER, defaults, make_message, source_config, write_maildir
+
+MARIA = make_message()
+REPLY = make_message(
+    sender=f"Anna Keller <{OWNER}>",
+    to="Maria Lopez <maria@gmail.com>",
+    cc="Tom <tom@agency.example>, Priya Shah <priya@northwind.example>",
+    subject="Re: Hello",
+    message_id="<m2@test>",
+    extra="In-Reply-To: <m1@test>\r\nReferences: <m1@test>",
+)
+NEWSLETTER = make_message(
+    sender="Job Board <news@board.example>", message_id="<n1@test>", extra="List-Id: <jobs.board.example>"
+)
+
+
+def sync(cfg, sessions, **kw):
+    return sync_source(cfg, defaults(**kw), sessions)
+
+
+def test_mailbox_becomes_contacts_interactions_and_ledger(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, NEWSLETTER, b""], "Sent": [REPLY]})
+    summary = sync(source_config(path=str(root)), sessions)
+    assert summary.ok, summary.error
+    assert (summary.seen, summary.ingested, summary.skipped, summary.quarantined) == (4, 2, 1, 1)
+
+    with sessions() as s:
+        data = queries.export(s)
+    people = {c["emails"][0]: c for c in data["contacts"]}
+    # Colleagues (internal domain), the owner and the newsletter never become contacts.
+    assert set(people) == {"maria@gmail.com", "priya@northwind.example"}
+    assert people["maria@gmail.com"]["name"] == "Maria Lopez"
+    assert people["maria@gmail.com"]["origin"] == "auto"
+
+    by_mid = {i["message_id"]: i for i in data["interactions"]}
+    assert set(by_mid) == {"<m1@test>", "<m2@test>"}
+    assert by_mid["<m1@test>"]["direction"] == "inbound"
+    assert by_mid["<m2@test>"]["direction"] == "outbound"
+    assert by_mid["<m2@test>"]["thread_id"] == "<m1@test>"
+    roles = {(p["role"], p["email"]): p["contact_id"] for p in by_mid["<m2@test>"]["participants"]}
+    assert roles[("from", OWNER)] is None
+    assert roles[("cc", "tom@agency.example")] is None
+    assert roles[("to", "maria@gmail.com")] == people["maria@gmail.com"]["id"]
+    assert by_mid["<m1@test>"]["occurred_at"] == "2026-11-02T09:30:00+00:00"
+
+    outcomes = sorted((e["outcome"], e["message_id"]) for e in data["ledger"])
+    assert outcomes == [
+        ("ingested", "<m1@test>"),
+        ("ingested", "<m2@test>"),
+        ("quarantined", None),
+        ("skipped", "<n1@test>"),
+    ]
+    skipped = next(e for e in data["ledger"] if e["outcome"] == "skipped")
+    assert skipped["reason"].startswith("mailing list")
+    assert data["quarantine"][0]["reason"] == "unreadable message: empty message"
+    assert people["maria@gmail.com"]["last_interaction_at"] == "2026-11-02T09:30:00+00:00"
+
+
+def test_rerun_is_idempotent_and_new_mail_is_picked_up(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, NEWSLETTER]})
+    cfg = source_config(path=str(root))
+    assert sync(cfg, sessions).seen == 2
+    with sessions() as s:
+        before = queries.export(s)
+    again = sync(cfg, sessions)
+    assert (again.ok, again.seen) == (True, 0)
+    with sessions() as s:
+        assert queries.export(s) == before
+    write_maildir(root, {"INBOX": [REPLY]})
+    assert sync(cfg, sessions).ingested == 1
+
+
+def test_same_message_in_three_mailboxes_is_one_interaction(tmp_path: Path, sessions):
+    for i in range(3):
+        root = write_maildir(tmp_path / f"m{i}", {"INBOX": [MARIA]})
+        assert sync(source_config(name=f"recruiter{i}", path=str(root)), sessions).ok
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Interaction)) == 1
+        assert s.scalar(select(func.count()).select_from(InteractionSource)) == 3
+        outcomes = sorted(s.scalars(select(LedgerEntry.outcome)))
+        assert outcomes == ["duplicate", "duplicate", "ingested"]
+        assert s.scalar(select(func.count()).select_from(Contact)) == 1
+
+
+def test_sent_only_creates_only_people_the_owner_wrote_to(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message(sender="Stranger <s@x.example>", message_id="<s@x>")], "Sent": [REPLY]})
+    assert sync(source_config(path=str(root), contact_creation="sent_only"), sessions).ok
+    with sessions() as s:
+        emails = sorted(e for c in queries.contacts(s) for e in c["emails"])
+    assert emails == ["maria@gmail.com", "priya@northwind.example"]
+
+
+def test_sent_only_links_earlier_mail_once_the_owner_writes(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
+    cfg = source_config(path=str(root), contact_creation="sent_only")
+    sync(cfg, sessions)
+    with sessions() as s:
+        assert queries.contacts(s) == []
+    write_maildir(root, {"Sent": [REPLY]})
+    sync(cfg, sessions)
+    with sessions() as s:
+        maria = next(c for c in queries.contacts(s) if c["emails"] == ["maria@gmail.com"])
+        inbound = next(i for i in queries.interactions(s) if i["message_id"] == "<m1@test>")
+    assert {p["contact_id"] for p in inbound["participants"] if p["role"] == "from"} == {maria["id"]}
+
+
+def test_none_policy_and_blocklist(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
+    assert sync(source_config(path=str(root), contact_creation="none"), sessions).contacts_created == 0
+    root2 = write_maildir(tmp_path / "mail2", {"INBOX": [REPLY]})
+    summary = sync(source_config(name="b", path=str(root2)), sessions, blocklist=("gmail.com",))
+    assert summary.contacts_created == 1  # Priya; Maria's domain is blocklisted
+
+
+def test_a_name_a_person_set_is_never_overwritten(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message(sender="maria@gmail.com", message_id="<a@t>")]})
+    cfg = source_config(path=str(root))
+    sync(cfg, sessions)
+    with sessions() as s:
+        contact = s.scalars(select(Contact)).one()
+        assert contact.name is None
+    write_maildir(root, {"INBOX": [make_message(sender="Maria <maria@gmail.com>", message_id="<b@t>")]})
+    sync(cfg, sessions)
+    write_maildir(root, {"INBOX": [make_message(sender="Maria Lopez <maria@gmail.com>", message_id="<c@t>")]})
+    sync(cfg, sessions)
+    with sessions.begin() as s:
+        contact = s.scalars(select(Contact)).one()
+        assert contact.name == "Maria Lopez"  # filled, then completed by a fuller form
+        contact.name, contact.locked_fields = "María López-García", ["name"]
+    write_maildir(root, {"INBOX": [make_message(sender="Maria Lopez Garcia Extra <maria@gmail.com>", message_id="<d@t>")]})
+    sync(cfg, sessions)
+    with sessions() as s:
+        assert s.scalars(select(Contact)).one().name == "María López-García"
+
+
+def test_cursor_is_committed_with_the_rows(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, REPLY]})
+    sync(source_config(path=str(root)), sessions)
+    with sessions() as s:
+        cursor = s.scalars(select(SourceCursor)).one()
+        assert cursor.folder == "INBOX" and cursor.state["name"]
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 2
+
+
+def test_why_explains_each_message(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, NEWSLETTER]})
+    sync(source_config(path=str(root)), sessions)
+    with sessions() as s:
+        ingested = queries.why(s, "m1@test")
+        skipped = queries.why(s, "<n1@test>")
+        unknown = queries.why(s, "<nope@x>")
+    assert ingested[0].startswith("<m1@test>: ingested from mail INBOX")
+    assert any("maria@gmail.com -> contact" in line for line in ingested)
+    assert "skipped" in skipped[0] and "mailing list" in skipped[0]
+    assert unknown == ["<nope@x>: never seen by any source"]
