@@ -26,7 +26,9 @@ Command = Callable[[argparse.Namespace], int]
 def _settings(args: argparse.Namespace) -> Settings:
     path = args.config or os.environ.get("INGESTOR_CONFIG")
     if not path:
-        raise ConfigError("ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"])
+        raise ConfigError(
+            "ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"]
+        )
     return load_settings(path)
 
 
@@ -40,7 +42,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from ingestor.pipeline import sync_source
 
     if not args.once:
-        print("ingestor: sync runs one pass and needs --once; use `ingestor run` for the daemon", file=sys.stderr)
+        print(
+            "ingestor: sync runs one pass and needs --once; use `ingestor run` for the daemon",
+            file=sys.stderr,
+        )
         return 2
     settings = _settings(args)
     sources = [settings.source(args.source)] if args.source else list(settings.sources)
@@ -92,7 +97,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             sys.stdout.write("\n")
             return 0
         writer = csv.writer(sys.stdout)
-        writer.writerow(["id", "name", "emails", "phones", "title", "company", "location", "origin"])
+        writer.writerow(
+            ["id", "name", "emails", "phones", "title", "company", "location", "origin"]
+        )
         for c in queries.contacts(s):
             writer.writerow(
                 [
@@ -144,7 +151,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ingestor", description="Email and calendar ingestion for recruiters.")
+    p = argparse.ArgumentParser(
+        prog="ingestor", description="Email and calendar ingestion for recruiters."
+    )
     p.add_argument("--version", action="version", version=f"ingestor {__version__}")
     p.add_argument("--config", help="config file (default: $INGESTOR_CONFIG)")
     p.add_argument("--log-format", choices=("text", "json"), help="override [logging] format")
@@ -160,7 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--once", action="store_true", help="run one pass and exit (required)")
     sp.add_argument("--source", help="only this source")
     add("run", cmd_run, "run the daemon: poll every source on its interval")
-    sources = sub.add_parser("sources", help="inspect sources").add_subparsers(dest="sub", required=True)
+    sources = sub.add_parser("sources", help="inspect sources").add_subparsers(
+        dest="sub", required=True
+    )
     add("check", cmd_sources_check, "connect, log in, list folders, and say what is wrong", sources)
     sp = add("export", cmd_export, "export contacts, interactions and the ledger")
     sp.add_argument("--format", choices=("json", "csv"), default="json")
@@ -170,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("message_id", metavar="MESSAGE-ID")
     db = sub.add_parser("db", help="database").add_subparsers(dest="sub", required=True)
     add("upgrade", cmd_db_upgrade, "migrate the database to the latest schema", db)
-    sp = add("demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it")
+    sp = add(
+        "demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it"
+    )
     sp.add_argument("--dir", help="where to put the demo database (default: a temp directory)")
     return p
 
@@ -185,7 +198,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Honour [logging] from the file when it is valid; a bad file is reported below.
             try:
                 s = _settings(args)
-                setup_logging(args.log_format or s.log_format, "DEBUG" if args.verbose else s.log_level)
+                setup_logging(
+                    args.log_format or s.log_format, "DEBUG" if args.verbose else s.log_level
+                )
             except ConfigError:
                 pass
         return int(args.func(args))

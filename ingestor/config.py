@@ -169,7 +169,9 @@ class _Reader:
             return default
         value = self.table[name]
         if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            names = (
+                kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            )
             self.problem(name, f"must be {_article(names)}, got {type(value).__name__}")
             return default
         return value
@@ -299,7 +301,9 @@ def _read_source(r: _Reader, d: Defaults, base: Path) -> SourceConfig | None:
         if path is not None:
             full = (base / os.path.expanduser(path)).resolve()
             if not full.exists():
-                r.problem("path", f"no such {'directory' if stype == 'maildir' else 'file'}: {path}")
+                r.problem(
+                    "path", f"no such {'directory' if stype == 'maildir' else 'file'}: {path}"
+                )
             extra = dict(path=str(full), folders=r.strings("folders"))
     elif stype == "caldav":
         extra = dict(

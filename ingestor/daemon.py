@@ -49,8 +49,13 @@ class Daemon:
             if summary.seen:
                 log.info(
                     "%s: %d new (%d ingested, %d skipped, %d quarantined, %d duplicate), %d contacts created",
-                    cfg.name, summary.seen, summary.ingested, summary.skipped,
-                    summary.quarantined, summary.duplicate, summary.contacts_created,
+                    cfg.name,
+                    summary.seen,
+                    summary.ingested,
+                    summary.skipped,
+                    summary.quarantined,
+                    summary.duplicate,
+                    summary.contacts_created,
                 )
             return
         n = self.failures[cfg.name] = self.failures.get(cfg.name, 0) + 1

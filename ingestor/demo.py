@@ -25,7 +25,12 @@ def demo_config(directory: Path) -> dict[str, object]:
     ]
     if (SAMPLE / "calendar.ics").exists():
         sources.append(
-            {"name": "anna-calendar", "type": "ics", "path": str(SAMPLE / "calendar.ics"), "owner_addresses": [OWNER]}
+            {
+                "name": "anna-calendar",
+                "type": "ics",
+                "path": str(SAMPLE / "calendar.ics"),
+                "owner_addresses": [OWNER],
+            }
         )
     return {
         "store": {"url": f"sqlite:///{directory / 'demo.db'}"},

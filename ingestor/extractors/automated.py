@@ -43,7 +43,6 @@ def automated_reason(parsed: ParsedMessage) -> str | None:
         local = sender.email.split("@", 1)[0]
         if _ROBOT_LOCAL_PART.match(local):
             return f"automated sender address ({sender.email})"
-    if h.get("return-path", "").strip() in ("<>", ""):
-        if "return-path" in h:
-            return "delivery report (empty Return-Path)"
+    if "return-path" in h and h["return-path"].strip() in ("<>", ""):
+        return "delivery report (empty Return-Path)"
     return None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-_NOT_A_NAME = re.compile(r"[@<>\d]|https?:|^(?:info|admin|office|team|support|sales|hr|jobs)$", re.I)
+_NOT_A_NAME = re.compile(
+    r"[@<>\d]|https?:|^(?:info|admin|office|team|support|sales|hr|jobs)$", re.I
+)
 
 
 def plausible_name(name: str | None) -> bool:

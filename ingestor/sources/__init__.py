@@ -24,5 +24,7 @@ def make_source(cfg: SourceConfig) -> Source:
     try:
         importlib.import_module(module)
     except ModuleNotFoundError:
-        raise SourceError(cfg.name, f"source type {cfg.type!r} is not available in this build") from None
+        raise SourceError(
+            cfg.name, f"source type {cfg.type!r} is not available in this build"
+        ) from None
     return REGISTRY[cfg.type](cfg)

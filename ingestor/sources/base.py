@@ -56,10 +56,10 @@ class Source(ABC):
         self.config = config
         self.name = config.name
 
-    def open(self) -> None:
+    def open(self) -> None:  # noqa: B027 - optional hook: local sources need no connection
         """Connect and authenticate; raise SourceError with a clear reason."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; must be safe to call twice and after a failed open."""
 
     def __enter__(self) -> Source:
@@ -100,7 +100,9 @@ class Source(ABC):
                 if stop():
                     return
                 yield Batch(folder, list(self.fetch(folder, chunk)), chunk[-1].cursor)
-            if changes.cursor != before and (not changes.refs or changes.cursor != changes.refs[-1].cursor):
+            if changes.cursor != before and (
+                not changes.refs or changes.cursor != changes.refs[-1].cursor
+            ):
                 yield Batch(folder, [], changes.cursor)
 
 

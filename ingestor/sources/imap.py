@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from imapclient.imapclient import SENT
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.imapclient import SENT
 
 from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
@@ -74,15 +74,19 @@ class ImapSource(Source):
         except ssl.SSLCertVerificationError as e:
             self.close()
             raise SourceError(
-                self.name, f"TLS certificate verification failed for {self.where}: {e.verify_message}"
+                self.name,
+                f"TLS certificate verification failed for {self.where}: {e.verify_message}",
             ) from None
         except ssl.SSLError as e:
             self.close()
-            raise SourceError(self.name, f"TLS handshake with {self.where} failed: {e.reason}") from None
+            raise SourceError(
+                self.name, f"TLS handshake with {self.where} failed: {e.reason}"
+            ) from None
         except LoginError:
             self.close()
             raise SourceError(
-                self.name, f"login as {cfg.username!r} on {self.where} was rejected: wrong username or password"
+                self.name,
+                f"login as {cfg.username!r} on {self.where} was rejected: wrong username or password",
             ) from None
         except _NETWORK_ERRORS as e:
             self.close()
@@ -119,7 +123,9 @@ class ImapSource(Source):
                 names = {name for _flags, _delim, name in client.list_folders()}
                 sent = next((n for n in COMMON_SENT_NAMES if n in names), None)
         except _NETWORK_ERRORS as e:
-            raise SourceError(self.name, f"listing folders on {self.where} failed: {_reason(e)}") from None
+            raise SourceError(
+                self.name, f"listing folders on {self.where} failed: {_reason(e)}"
+            ) from None
         return ["INBOX"] + ([sent] if sent and sent != "INBOX" else [])
 
     def _status(self, folder: str) -> dict[bytes, Any]:
@@ -148,7 +154,10 @@ class ImapSource(Source):
         if cursor is not None and not same_validity:
             log.warning(
                 "%s: UIDVALIDITY of %s changed from %s to %s; re-matching by Message-ID",
-                self.name, folder, cursor.uidvalidity, uidvalidity,
+                self.name,
+                folder,
+                cursor.uidvalidity,
+                uidvalidity,
             )
         # Every UID below UIDNEXT existed when STATUS answered, so after this pass the folder
         # is read up to UIDNEXT-1 even if some of those messages were expunged meanwhile.
@@ -164,7 +173,9 @@ class ImapSource(Source):
             for start in range(0, len(uids), SIZE_FETCH_CHUNK):
                 sizes.update(client.fetch(uids[start : start + SIZE_FETCH_CHUNK], ["RFC822.SIZE"]))
         except _NETWORK_ERRORS as e:
-            raise SourceError(self.name, f"listing new messages failed: {_reason(e)}", ref=folder) from None
+            raise SourceError(
+                self.name, f"listing new messages failed: {_reason(e)}", ref=folder
+            ) from None
         refs = [
             ItemRef(
                 ref=f"{folder}:{uidvalidity}:{uid}",
@@ -222,9 +233,13 @@ class ImapSource(Source):
         lines.append(f"server folders: {', '.join(all_folders)}")
         for folder in self.folders():
             if folder not in all_folders:
-                raise SourceError(self.name, f"configured folder {folder!r} does not exist on the server")
+                raise SourceError(
+                    self.name, f"configured folder {folder!r} does not exist on the server"
+                )
             st = self._status(folder)
-            lines.append(f"will read {folder}: {st[b'MESSAGES']} messages, UIDVALIDITY {st[b'UIDVALIDITY']}")
+            lines.append(
+                f"will read {folder}: {st[b'MESSAGES']} messages, UIDVALIDITY {st[b'UIDVALIDITY']}"
+            )
         return lines
 
 

@@ -38,7 +38,11 @@ class MaildirSource(Source):
             entries = sorted(os.scandir(self.root), key=lambda e: e.name)
         except OSError as e:
             raise SourceError(self.name, f"cannot list {self.root}: {e.strerror}") from None
-        return [e.name[1:] for e in entries if e.name.startswith(".") and (Path(e.path) / "cur").is_dir()]
+        return [
+            e.name[1:]
+            for e in entries
+            if e.name.startswith(".") and (Path(e.path) / "cur").is_dir()
+        ]
 
     def folders(self) -> list[str]:
         if self.config.folders:
@@ -81,7 +85,9 @@ class MaildirSource(Source):
             )
             for ctime, name, rel, size in found
         ]
-        return FolderChanges(folder, refs, refs[-1].cursor if refs else (cursor or FolderCursor(folder)))
+        return FolderChanges(
+            folder, refs, refs[-1].cursor if refs else (cursor or FolderCursor(folder))
+        )
 
     def fetch(self, folder: str, refs: list[ItemRef]) -> Iterator[RawItem]:
         directory = self._dir(folder)
@@ -96,7 +102,9 @@ class MaildirSource(Source):
             except FileNotFoundError:
                 continue
             except OSError as e:
-                raise SourceError(self.name, f"cannot read {path}: {e.strerror}", ref=r.ref) from None
+                raise SourceError(
+                    self.name, f"cannot read {path}: {e.strerror}", ref=r.ref
+                ) from None
             yield RawItem(
                 ref=r.ref,
                 folder=folder,

@@ -35,7 +35,9 @@ def open_engine(url: str) -> Engine:
     try:
         engine = create_engine(parsed, **kwargs)
     except (ArgumentError, ImportError) as e:
-        raise StoreError(f"store.url: cannot use {parsed.render_as_string(hide_password=True)}: {e}") from None
+        raise StoreError(
+            f"store.url: cannot use {parsed.render_as_string(hide_password=True)}: {e}"
+        ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -76,7 +78,9 @@ def open_store(url: str, migrate: bool = True) -> sessionmaker[Session]:
         if migrate:
             upgrade(engine)
         elif not inspect(engine).has_table("alembic_version"):
-            raise StoreError(f"the store {_shown(engine)} has no schema yet: run `ingestor db upgrade`")
+            raise StoreError(
+                f"the store {_shown(engine)} has no schema yet: run `ingestor db upgrade`"
+            )
     except SQLAlchemyError as e:
         raise StoreError(f"cannot open the store {_shown(engine)}: {_first_line(e)}") from None
     return sessionmaker(engine, expire_on_commit=False)

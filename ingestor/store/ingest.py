@@ -50,7 +50,9 @@ class BatchCounts:
 def load_cursors(session: Session, source: str) -> dict[str, FolderCursor]:
     rows = session.scalars(select(SourceCursor).where(SourceCursor.source == source))
     return {
-        r.folder: FolderCursor(r.folder, r.uidvalidity, r.last_uid, r.highestmodseq, dict(r.state or {}))
+        r.folder: FolderCursor(
+            r.folder, r.uidvalidity, r.last_uid, r.highestmodseq, dict(r.state or {})
+        )
         for r in rows
     }
 
@@ -103,7 +105,10 @@ class BatchWriter:
             if interaction is not None:
                 self._add_source(interaction, result)
                 self._ledger(
-                    result, "duplicate", f"same Message-ID as interaction {interaction.id}", interaction
+                    result,
+                    "duplicate",
+                    f"same Message-ID as interaction {interaction.id}",
+                    interaction,
                 )
                 self.counts.duplicate += 1
                 continue
@@ -120,7 +125,9 @@ class BatchWriter:
             return []
         seen = set(
             self.session.scalars(
-                select(LedgerEntry.ref).where(LedgerEntry.source == self.source, LedgerEntry.ref.in_(refs))
+                select(LedgerEntry.ref).where(
+                    LedgerEntry.source == self.source, LedgerEntry.ref.in_(refs)
+                )
             )
         )
         self.counts.already_seen = len(seen)
@@ -184,7 +191,10 @@ class BatchWriter:
             )
             if contact is not None and contact.id not in linked:
                 linked.add(contact.id)
-                if contact.last_interaction_at is None or contact.last_interaction_at < f.occurred_at:
+                if (
+                    contact.last_interaction_at is None
+                    or contact.last_interaction_at < f.occurred_at
+                ):
                     contact.last_interaction_at = f.occurred_at
         self._add_source(interaction, result)
         self._ledger(result, "ingested", None, interaction)
@@ -202,7 +212,9 @@ class BatchWriter:
 
     def _create_contact(self, p: Participant) -> Contact:
         name = normalise_name(p.name) if plausible_name(p.name) else None
-        contact = Contact(name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now)
+        contact = Contact(
+            name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now
+        )
         self.session.add(contact)
         self.session.flush()
         self.session.add(ContactEmail(contact_id=contact.id, address=p.email))
@@ -218,7 +230,10 @@ class BatchWriter:
         # Mail seen before this person qualified (sent_only) now links to them too.
         self.session.execute(
             update(InteractionParticipant)
-            .where(InteractionParticipant.address == p.email, InteractionParticipant.contact_id.is_(None))
+            .where(
+                InteractionParticipant.address == p.email,
+                InteractionParticipant.contact_id.is_(None),
+            )
             .values(contact_id=contact.id)
         )
         self._contacts_by_address[p.email] = contact
@@ -235,7 +250,11 @@ class BatchWriter:
             contact.updated_at = self.now
 
     def _add_source(self, interaction: Interaction, result: ItemResult) -> None:
-        self.session.add(InteractionSource(interaction_id=interaction.id, source=self.source, ref=result.item.ref))
+        self.session.add(
+            InteractionSource(
+                interaction_id=interaction.id, source=self.source, ref=result.item.ref
+            )
+        )
 
     def _ledger(
         self,
@@ -265,7 +284,9 @@ class BatchWriter:
     def _quarantine(self, result: ItemResult) -> None:
         entry = self._ledger(result, "quarantined", result.quarantine_reason)
         self.session.flush()
-        self.session.add(QuarantinedItem(ledger_id=entry.id, raw=result.item.data[:MAX_QUARANTINE_BYTES]))
+        self.session.add(
+            QuarantinedItem(ledger_id=entry.id, raw=result.item.data[:MAX_QUARANTINE_BYTES])
+        )
         self.counts.quarantined += 1
 
 
@@ -288,5 +309,9 @@ def count_contacts(session: Session) -> int:
 
 
 def contacts_for(session: Session, addresses: Iterable[str]) -> dict[str, int]:
-    rows = session.execute(select(ContactEmail.address, ContactEmail.contact_id).where(ContactEmail.address.in_(list(addresses))))
+    rows = session.execute(
+        select(ContactEmail.address, ContactEmail.contact_id).where(
+            ContactEmail.address.in_(list(addresses))
+        )
+    )
     return {a: c for a, c in rows}

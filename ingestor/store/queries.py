@@ -29,14 +29,20 @@ def _iso(d: datetime | None) -> str | None:
 
 def contacts(session: Session) -> list[dict[str, Any]]:
     emails: dict[int, list[str]] = defaultdict(list)
-    for cid, address in session.execute(select(ContactEmail.contact_id, ContactEmail.address).order_by(ContactEmail.id)):
+    for cid, address in session.execute(
+        select(ContactEmail.contact_id, ContactEmail.address).order_by(ContactEmail.id)
+    ):
         emails[cid].append(address)
     phones: dict[int, list[dict[str, str]]] = defaultdict(list)
     for cid, number, ptype in session.execute(
-        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.type).order_by(ContactPhone.id)
+        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.type).order_by(
+            ContactPhone.id
+        )
     ):
         phones[cid].append({"number": number, "type": ptype})
-    rows = session.scalars(select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id))
+    rows = session.scalars(
+        select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id)
+    )
     return [
         {
             "id": c.id,
@@ -57,7 +63,12 @@ def interactions(session: Session) -> Iterator[dict[str, Any]]:
     last_id = 0
     while True:
         batch = list(
-            session.scalars(select(Interaction).where(Interaction.id > last_id).order_by(Interaction.id).limit(CHUNK))
+            session.scalars(
+                select(Interaction)
+                .where(Interaction.id > last_id)
+                .order_by(Interaction.id)
+                .limit(CHUNK)
+            )
         )
         if not batch:
             return
@@ -69,11 +80,19 @@ def interactions(session: Session) -> Iterator[dict[str, Any]]:
             .order_by(InteractionParticipant.id)
         ):
             parts[p.interaction_id].append(
-                {"email": p.address, "name": p.name, "contact_id": p.contact_id, "role": p.role, "partstat": p.partstat}
+                {
+                    "email": p.address,
+                    "name": p.name,
+                    "contact_id": p.contact_id,
+                    "role": p.role,
+                    "partstat": p.partstat,
+                }
             )
         sources: dict[int, list[str]] = defaultdict(list)
         for iid, src in session.execute(
-            select(InteractionSource.interaction_id, InteractionSource.source).where(InteractionSource.interaction_id.in_(ids))
+            select(InteractionSource.interaction_id, InteractionSource.source).where(
+                InteractionSource.interaction_id.in_(ids)
+            )
         ):
             if src not in sources[iid]:
                 sources[iid].append(src)
@@ -102,7 +121,14 @@ def interactions(session: Session) -> Iterator[dict[str, Any]]:
 def ledger(session: Session) -> Iterator[LedgerEntry]:
     last_id = 0
     while True:
-        batch = list(session.scalars(select(LedgerEntry).where(LedgerEntry.id > last_id).order_by(LedgerEntry.id).limit(CHUNK)))
+        batch = list(
+            session.scalars(
+                select(LedgerEntry)
+                .where(LedgerEntry.id > last_id)
+                .order_by(LedgerEntry.id)
+                .limit(CHUNK)
+            )
+        )
         if not batch:
             return
         yield from batch
@@ -126,7 +152,9 @@ def export(session: Session) -> dict[str, Any]:
             for e in entries
         ],
         "quarantine": [
-            {"source": e.source, "ref": e.ref, "reason": e.reason} for e in entries if e.outcome == "quarantined"
+            {"source": e.source, "ref": e.ref, "reason": e.reason}
+            for e in entries
+            if e.outcome == "quarantined"
         ],
     }
 
@@ -135,22 +163,36 @@ def why(session: Session, message_id: str) -> list[str]:
     """What happened to a message, as sentences for an admin."""
     mid = message_id.strip()
     mid = mid if mid.startswith("<") else f"<{mid.strip('<>')}>"
-    entries = list(session.scalars(select(LedgerEntry).where(LedgerEntry.message_id == mid).order_by(LedgerEntry.id)))
+    entries = list(
+        session.scalars(
+            select(LedgerEntry).where(LedgerEntry.message_id == mid).order_by(LedgerEntry.id)
+        )
+    )
     if not entries:
         return [f"{mid}: never seen by any source"]
     lines = []
     for e in entries:
-        where = f"{e.source} {e.folder or ''} uid {e.uid}" if e.uid is not None else f"{e.source} {e.ref}"
+        where = (
+            f"{e.source} {e.folder or ''} uid {e.uid}"
+            if e.uid is not None
+            else f"{e.source} {e.ref}"
+        )
         because = f": {e.reason}" if e.reason else ""
         lines.append(f"{mid}: {e.outcome} from {where.strip()} at {_iso(e.at)}{because}")
     interaction = session.scalar(select(Interaction).where(Interaction.message_id == mid))
     if interaction is not None:
         linked = session.execute(
-            select(InteractionParticipant.role, InteractionParticipant.address, InteractionParticipant.contact_id)
+            select(
+                InteractionParticipant.role,
+                InteractionParticipant.address,
+                InteractionParticipant.contact_id,
+            )
             .where(InteractionParticipant.interaction_id == interaction.id)
             .order_by(InteractionParticipant.id)
         ).all()
-        lines.append(f"interaction {interaction.id}: {interaction.kind}, {interaction.direction}, {_iso(interaction.occurred_at)}")
+        lines.append(
+            f"interaction {interaction.id}: {interaction.kind}, {interaction.direction}, {_iso(interaction.occurred_at)}"
+        )
         for role, address, cid in linked:
             target = f"contact {cid}" if cid is not None else "no contact (excluded by policy)"
             lines.append(f"  {role}: {address} -> {target}")

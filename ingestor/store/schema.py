@@ -79,7 +79,9 @@ class Contact(Base):
 class ContactEmail(Base):
     __tablename__ = "contact_email"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     address: Mapped[str] = mapped_column(String(320), unique=True)  # one contact per address
 
 
@@ -87,7 +89,9 @@ class ContactPhone(Base):
     __tablename__ = "contact_phone"
     __table_args__ = (UniqueConstraint("contact_id", "number"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[str] = mapped_column(String(32))  # E.164
     type: Mapped[str] = mapped_column(String(10), default="other")  # mobile | work | fax | other
     raw: Mapped[str | None] = mapped_column(String(100))
@@ -149,7 +153,10 @@ class LedgerEntry(Base):
     """One row for every item ever seen, with what became of it."""
 
     __tablename__ = "ledger"
-    __table_args__ = (UniqueConstraint("source", "ref"), Index("ix_ledger_message_id", "message_id"))
+    __table_args__ = (
+        UniqueConstraint("source", "ref"),
+        Index("ix_ledger_message_id", "message_id"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(200))
     ref: Mapped[str] = mapped_column(String(1000))
@@ -204,7 +211,9 @@ class Observation(Base):
 
     __tablename__ = "observation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     field: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(Text)
     interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interaction.id"))
@@ -218,7 +227,9 @@ class Suggestion(Base):
 
     __tablename__ = "suggestion"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))  # new_contact | field_update | merge | name_fix
     field: Mapped[str | None] = mapped_column(String(30))
     old_value: Mapped[str | None] = mapped_column(Text)

@@ -66,7 +66,9 @@ def ingested_ids(sessions) -> list[str]:
 def test_sync_reads_inbox_and_sent_and_never_changes_flags(dovecot, sessions):
     for i, raw in enumerate(messages(5)):
         dovecot.deliver(USER, "INBOX", raw, flags="" if i % 2 else "S")
-    sent = make_message(sender=f"Anna <{OWNER}>", to="Maria <maria@gmail.com>", message_id="<sent1@test>")
+    sent = make_message(
+        sender=f"Anna <{OWNER}>", to="Maria <maria@gmail.com>", message_id="<sent1@test>"
+    )
     dovecot.deliver(USER, "Sent", sent, flags="S")
     before = dovecot.flags_snapshot(USER)
 
@@ -155,7 +157,9 @@ def test_connection_killed_mid_sync_resumes_from_committed_cursor(dovecot, sessi
 def test_oversized_message_is_recorded_from_headers(dovecot, sessions):
     big = make_message(message_id="<big@test>", subject="CV attached", body="A" * 300_000)
     dovecot.deliver(USER, "INBOX", big)
-    summary = sync_source(imap_config(dovecot, folders=("INBOX",), max_message_size=100_000), defaults(), sessions)
+    summary = sync_source(
+        imap_config(dovecot, folders=("INBOX",), max_message_size=100_000), defaults(), sessions
+    )
     assert summary.ingested == 1
     with sessions() as s:
         interaction = s.scalars(select(Interaction)).one()
@@ -165,7 +169,13 @@ def test_oversized_message_is_recorded_from_headers(dovecot, sessions):
 
 def test_tls_with_verified_certificate(dovecot, sessions):
     dovecot.deliver(USER, "INBOX", messages(1)[0])
-    cfg = imap_config(dovecot, security="tls", port=dovecot.ssl_port, ca_file=str(dovecot.cafile), folders=("INBOX",))
+    cfg = imap_config(
+        dovecot,
+        security="tls",
+        port=dovecot.ssl_port,
+        ca_file=str(dovecot.cafile),
+        folders=("INBOX",),
+    )
     assert sync_source(cfg, defaults(), sessions).ingested == 1
 
 

@@ -22,7 +22,9 @@ REPLY = make_message(
     extra="In-Reply-To: <m1@test>\r\nReferences: <m1@test>",
 )
 NEWSLETTER = make_message(
-    sender="Job Board <news@board.example>", message_id="<n1@test>", extra="List-Id: <jobs.board.example>"
+    sender="Job Board <news@board.example>",
+    message_id="<n1@test>",
+    extra="List-Id: <jobs.board.example>",
 )
 
 
@@ -95,7 +97,13 @@ def test_same_message_in_three_mailboxes_is_one_interaction(tmp_path: Path, sess
 
 
 def test_sent_only_creates_only_people_the_owner_wrote_to(tmp_path: Path, sessions):
-    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message(sender="Stranger <s@x.example>", message_id="<s@x>")], "Sent": [REPLY]})
+    root = write_maildir(
+        tmp_path / "mail",
+        {
+            "INBOX": [make_message(sender="Stranger <s@x.example>", message_id="<s@x>")],
+            "Sent": [REPLY],
+        },
+    )
     assert sync(source_config(path=str(root), contact_creation="sent_only"), sessions).ok
     with sessions() as s:
         emails = sorted(e for c in queries.contacts(s) for e in c["emails"])
@@ -113,33 +121,52 @@ def test_sent_only_links_earlier_mail_once_the_owner_writes(tmp_path: Path, sess
     with sessions() as s:
         maria = next(c for c in queries.contacts(s) if c["emails"] == ["maria@gmail.com"])
         inbound = next(i for i in queries.interactions(s) if i["message_id"] == "<m1@test>")
-    assert {p["contact_id"] for p in inbound["participants"] if p["role"] == "from"} == {maria["id"]}
+    assert {p["contact_id"] for p in inbound["participants"] if p["role"] == "from"} == {
+        maria["id"]
+    }
 
 
 def test_none_policy_and_blocklist(tmp_path: Path, sessions):
     root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
-    assert sync(source_config(path=str(root), contact_creation="none"), sessions).contacts_created == 0
+    assert (
+        sync(source_config(path=str(root), contact_creation="none"), sessions).contacts_created == 0
+    )
     root2 = write_maildir(tmp_path / "mail2", {"INBOX": [REPLY]})
     summary = sync(source_config(name="b", path=str(root2)), sessions, blocklist=("gmail.com",))
     assert summary.contacts_created == 1  # Priya; Maria's domain is blocklisted
 
 
 def test_a_name_a_person_set_is_never_overwritten(tmp_path: Path, sessions):
-    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message(sender="maria@gmail.com", message_id="<a@t>")]})
+    root = write_maildir(
+        tmp_path / "mail", {"INBOX": [make_message(sender="maria@gmail.com", message_id="<a@t>")]}
+    )
     cfg = source_config(path=str(root))
     sync(cfg, sessions)
     with sessions() as s:
         contact = s.scalars(select(Contact)).one()
         assert contact.name is None
-    write_maildir(root, {"INBOX": [make_message(sender="Maria <maria@gmail.com>", message_id="<b@t>")]})
+    write_maildir(
+        root, {"INBOX": [make_message(sender="Maria <maria@gmail.com>", message_id="<b@t>")]}
+    )
     sync(cfg, sessions)
-    write_maildir(root, {"INBOX": [make_message(sender="Maria Lopez <maria@gmail.com>", message_id="<c@t>")]})
+    write_maildir(
+        root, {"INBOX": [make_message(sender="Maria Lopez <maria@gmail.com>", message_id="<c@t>")]}
+    )
     sync(cfg, sessions)
     with sessions.begin() as s:
         contact = s.scalars(select(Contact)).one()
         assert contact.name == "Maria Lopez"  # filled, then completed by a fuller form
         contact.name, contact.locked_fields = "María López-García", ["name"]
-    write_maildir(root, {"INBOX": [make_message(sender="Maria Lopez Garcia Extra <maria@gmail.com>", message_id="<d@t>")]})
+    write_maildir(
+        root,
+        {
+            "INBOX": [
+                make_message(
+                    sender="Maria Lopez Garcia Extra <maria@gmail.com>", message_id="<d@t>"
+                )
+            ]
+        },
+    )
     sync(cfg, sessions)
     with sessions() as s:
         assert s.scalars(select(Contact)).one().name == "María López-García"

@@ -75,7 +75,10 @@ type = "pop3"
         load_settings(write(tmp_path, text))
     problems = e.value.problems
     assert "store.colour: unknown key" in problems
-    assert any(p.startswith("defaults.contact_creation: must be one of all, sent_only, none") for p in problems)
+    assert any(
+        p.startswith("defaults.contact_creation: must be one of all, sent_only, none")
+        for p in problems
+    )
     assert any(p.startswith("defaults.poll_interval: expected a duration") for p in problems)
     assert "sources[0].host: is required" in problems
     assert "sources[0].username: is required" in problems
@@ -111,7 +114,9 @@ def test_durations(text, seconds):
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize(("text", "size"), [("25MB", 25_000_000), ("10 MiB", 10 * 1024**2), (4096, 4096)])
+@pytest.mark.parametrize(
+    ("text", "size"), [("25MB", 25_000_000), ("10 MiB", 10 * 1024**2), (4096, 4096)]
+)
 def test_sizes(text, size):
     assert parse_size(text) == size
 

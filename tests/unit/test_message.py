@@ -44,8 +44,12 @@ Subject: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= intro"""
 
 
 def test_unquoted_last_first_name_is_repaired():
-    p = parse_message(msg("From: Doe, John <john@acme.example>\nTo: a@b.example\nMessage-ID: <1@x>"))
-    assert [(x.email, x.name) for x in p.participants if x.role == "from"] == [("john@acme.example", "Doe, John")]
+    p = parse_message(
+        msg("From: Doe, John <john@acme.example>\nTo: a@b.example\nMessage-ID: <1@x>")
+    )
+    assert [(x.email, x.name) for x in p.participants if x.role == "from"] == [
+        ("john@acme.example", "Doe, John")
+    ]
 
 
 def test_thread_headers():
@@ -68,7 +72,9 @@ def test_missing_date_falls_back_to_internaldate_and_missing_id_is_synthesised()
 
 
 def test_malformed_message_id_without_brackets_and_bad_date():
-    p = parse_message(msg("From: a@b.example\nMessage-ID: naked-id@host\nDate: the day after tomorrow"))
+    p = parse_message(
+        msg("From: a@b.example\nMessage-ID: naked-id@host\nDate: the day after tomorrow")
+    )
     assert p.message_id == "<naked-id@host>"
     assert p.date is None
 
@@ -138,13 +144,24 @@ def test_automated_mail_is_recognised(headers, reason):
     assert reason in (automated_reason(p) or "")
 
 
-@pytest.mark.parametrize("sender", ["noreply@x.example", "no-reply@x.example", "MAILER-DAEMON@mx.example",
-                                    "postmaster@x.example", "do-not-reply@x.example", "notifications@x.example"])
+@pytest.mark.parametrize(
+    "sender",
+    [
+        "noreply@x.example",
+        "no-reply@x.example",
+        "MAILER-DAEMON@mx.example",
+        "postmaster@x.example",
+        "do-not-reply@x.example",
+        "notifications@x.example",
+    ],
+)
 def test_robot_senders(sender):
     p = parse_message(msg(f"From: Robot <{sender}>\nMessage-ID: <1@x>"))
     assert automated_reason(p) == f"automated sender address ({sender.lower()})"
 
 
 def test_person_is_not_automated():
-    p = parse_message(msg("From: Maria <maria.lopez@gmail.com>\nMessage-ID: <1@x>\nAuto-Submitted: no"))
+    p = parse_message(
+        msg("From: Maria <maria.lopez@gmail.com>\nMessage-ID: <1@x>\nAuto-Submitted: no")
+    )
     assert automated_reason(p) is None
