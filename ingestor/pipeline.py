@@ -15,18 +15,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError, SourceError
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import ItemResult, RawItem, SyncSummary
+from ingestor.model import FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
-from ingestor.store.ingest import BatchWriter, load_cursors
+from ingestor.store.ingest import BatchCounts, BatchWriter, load_cursors
 from ingestor.store.status import record_failure, record_success
 
 log = logging.getLogger(__name__)
@@ -75,7 +75,7 @@ def sync_source(
     except IngestorError as e:
         summary = replace(summary, error=str(e))
     except OperationalError as e:
-        summary = replace(summary, error=f"store error: {str(e.orig or e).splitlines()[0]}")
+        summary = replace(summary, error=f"store error: {_first_line(e)}")
     with sessions.begin() as s:
         if summary.error:
             log.error("%s", summary.error)
@@ -92,7 +92,8 @@ def _sync(
     policy = policy_for(cfg, defaults)
     owners = frozenset(cfg.owner_addresses)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
-    totals = dict(seen=0, ingested=0, skipped=0, quarantined=0, duplicate=0, contacts_created=0)
+    totals = BatchCounts()
+    seen = 0
     with sessions() as s:
         cursors = load_cursors(s, cfg.name)
     try:
@@ -101,27 +102,81 @@ def _sync(
             now = datetime.now(UTC)
             results = [process_item(item, owners, now) for item in batch.items]
             counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
-            totals["seen"] += len(results) - counts.already_seen
-            for key in ("ingested", "skipped", "quarantined", "duplicate", "contacts_created"):
-                totals[key] += getattr(counts, key)
+            seen += len(results) - counts.already_seen
+            totals.add(counts)
             log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
     finally:
         source.close()
-    return SyncSummary(cfg.name, **totals)
+    return SyncSummary(
+        cfg.name,
+        seen=seen,
+        ingested=totals.ingested,
+        skipped=totals.skipped,
+        quarantined=totals.quarantined,
+        duplicate=totals.duplicate,
+        contacts_created=totals.contacts_created,
+    )
 
 
-def _commit(sessions: sessionmaker[Session], source: str, policy: CreationPolicy, results, cursor):  # type: ignore[no-untyped-def]
+def _commit(
+    sessions: sessionmaker[Session],
+    source: str,
+    policy: CreationPolicy,
+    results: list[ItemResult],
+    cursor: FolderCursor,
+) -> BatchCounts:
     # A concurrent writer (another instance, same address) can win a unique index race; the
     # whole batch is then simply written again against the state it created.
-    for attempt in (1, 2):
+    try:
         try:
-            with sessions.begin() as s:
-                return BatchWriter(s, source, policy).write(results, cursor)
+            return _write(sessions, source, policy, results, cursor)
         except IntegrityError:
-            if attempt == 2:
-                raise
             log.info("%s: concurrent write, retrying batch", source)
-    raise AssertionError("unreachable")
+            return _write(sessions, source, policy, results, cursor)
+    except (DataError, StatementError) as e:
+        if isinstance(e, OperationalError):
+            raise
+        # Content the database refuses must not block the folder: write item by item and
+        # quarantine just the ones refused. Replays are safe, since the ledger skips seen refs.
+        log.warning("%s: batch refused by the store (%s); writing item by item", source, _first_line(e))
+        return _commit_one_by_one(sessions, source, policy, results, cursor)
+
+
+def _write(
+    sessions: sessionmaker[Session],
+    source: str,
+    policy: CreationPolicy,
+    results: list[ItemResult],
+    cursor: FolderCursor | None,
+) -> BatchCounts:
+    with sessions.begin() as s:
+        return BatchWriter(s, source, policy).write(results, cursor)
+
+
+def _commit_one_by_one(
+    sessions: sessionmaker[Session],
+    source: str,
+    policy: CreationPolicy,
+    results: list[ItemResult],
+    cursor: FolderCursor,
+) -> BatchCounts:
+    total = BatchCounts()
+    for result in results:
+        try:
+            counts = _write(sessions, source, policy, [result], None)
+        except (DataError, IntegrityError, StatementError) as e:
+            if isinstance(e, OperationalError):
+                raise
+            refused = ItemResult(result.item, None, f"refused by the store: {_first_line(e)}")
+            counts = _write(sessions, source, policy, [refused], None)
+        total.add(counts)
+    total.add(_write(sessions, source, policy, [], cursor))
+    return total
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "orig", None) or e).strip()
+    return text.splitlines()[0][:200] if text else type(e).__name__
 
 
 @contextmanager

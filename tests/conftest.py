@@ -30,15 +30,20 @@ def _postgres_sessions(postgres_url: str) -> sessionmaker[Session]:
     return open_store(postgres_url)
 
 
+@pytest.fixture
+def empty_postgres_url(_postgres_sessions: sessionmaker[Session], postgres_url: str) -> str:
+    """The run's PostgreSQL database, emptied for this test."""
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with _postgres_sessions.begin() as s:
+        s.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    return postgres_url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'ingestor.db'}"
-    sessions: sessionmaker[Session] = request.getfixturevalue("_postgres_sessions")
-    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
-    with sessions.begin() as s:
-        s.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return str(request.getfixturevalue("postgres_url"))
+    return str(request.getfixturevalue("empty_postgres_url"))
 
 
 @pytest.fixture

@@ -106,23 +106,26 @@ def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMe
 
 
 def _raw_header(value: object) -> str:
-    """A header value as str; compat32 keeps undeclared 8-bit bytes as surrogate escapes."""
+    """A header value as str; compat32 keeps undeclared 8-bit bytes as surrogate escapes.
+
+    NUL never survives: no database text column accepts it.
+    """
     if not isinstance(value, str):
         value = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in value):
         data = value.encode("ascii", "surrogateescape")
         try:
-            return data.decode("utf-8")
+            value = data.decode("utf-8")
         except UnicodeDecodeError:
-            return data.decode("cp1252", "replace")
-    return value
+            value = data.decode("cp1252", "replace")
+    return value.replace("\x00", "")
 
 
 def _header_text(value: object) -> str:
     text = _raw_header(value)[: MAX_HEADER_CHARS * 4]
     if "=?" in text:
-        text = decode_header_part(text)
-    return text.replace("\x00", "")
+        text = decode_header_part(text).replace("\x00", "")
+    return text
 
 
 def _clean(text: str) -> str:
@@ -271,7 +274,7 @@ def _decode_text(part: Message) -> str:
     charset = (part.get_content_charset() or "utf-8").strip().lower()
     for candidate in (charset, "utf-8"):
         try:
-            return data.decode(candidate)[:MAX_TEXT_CHARS]
+            return data.decode(candidate)[:MAX_TEXT_CHARS].replace("\x00", "")
         except (LookupError, UnicodeDecodeError):
             continue
     return data.decode("cp1252", "replace")[:MAX_TEXT_CHARS]

@@ -46,6 +46,10 @@ class BatchCounts:
     contacts_created: int = 0
     already_seen: int = 0
 
+    def add(self, other: BatchCounts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def load_cursors(session: Session, source: str) -> dict[str, FolderCursor]:
     rows = session.scalars(select(SourceCursor).where(SourceCursor.source == source))
@@ -87,7 +91,7 @@ class BatchWriter:
         self.now = datetime.now(UTC)
         self._contacts_by_address: dict[str, Contact | None] = {}
 
-    def write(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+    def write(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         fresh = self._drop_already_seen(results)
         self._prefetch_contacts(fresh)
         existing = self._existing_interactions(fresh)
@@ -115,7 +119,8 @@ class BatchWriter:
             interaction = self._create_interaction(result, f)
             existing[key] = interaction
             self.counts.ingested += 1
-        save_cursor(self.session, self.source, cursor)
+        if cursor is not None:
+            save_cursor(self.session, self.source, cursor)
         return self.counts
 
     def _drop_already_seen(self, results: list[ItemResult]) -> list[ItemResult]:

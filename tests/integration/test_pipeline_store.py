@@ -192,3 +192,26 @@ def test_why_explains_each_message(tmp_path: Path, sessions):
     assert any("maria@gmail.com -> contact" in line for line in ingested)
     assert "skipped" in skipped[0] and "mailing list" in skipped[0]
     assert unknown == ["<nope@x>: never seen by any source"]
+
+
+def test_an_item_the_store_refuses_is_quarantined_alone(tmp_path: Path, sessions, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    from ingestor.store.ingest import BatchWriter
+
+    real = BatchWriter._create_interaction
+
+    def refuse_maria(self, result, findings):
+        if findings.parsed.message_id == "<m1@test>":
+            raise DataError("INSERT", {}, ValueError("text fields cannot contain this"))
+        return real(self, result, findings)
+
+    monkeypatch.setattr(BatchWriter, "_create_interaction", refuse_maria)
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, NEWSLETTER], "Sent": [REPLY]})
+    summary = sync(source_config(path=str(root)), sessions)
+    assert summary.ok, summary.error
+    assert (summary.ingested, summary.skipped, summary.quarantined) == (1, 1, 1)
+    with sessions() as s:
+        reason = s.scalar(select(LedgerEntry.reason).where(LedgerEntry.outcome == "quarantined"))
+        assert reason is not None and reason.startswith("refused by the store: text fields cannot contain this")
+    assert sync(source_config(path=str(root)), sessions).seen == 0

@@ -1,0 +1,367 @@
+"""Find the sender's signature block in a message's new text, and read its fields.
+
+The block is found from the bottom up: trailing disclaimers, mobile sign-offs ("Sent from my
+iPhone") and banners are set aside first; then the block starts after a "-- " delimiter, else
+after the last sign-off ("Best regards", "С уважением", "Mit freundlichen Grüßen", …), else at a
+line naming the sender, else at a trailing paragraph that reads like contact details. Fields
+(name, title, company, location, phones, emails, URLs) are then read segment by segment.
+Input is new text only: quoted history is removed first (quotes.py), so a quoted person's
+signature can never be taken for the sender's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from anyascii import anyascii
+from nameparser import HumanName
+from rapidfuzz import fuzz
+
+from ingestor.extractors.gazetteer import find_place
+from ingestor.extractors.phones import Phone, find_phones
+from ingestor.extractors.sigwords import (
+    BANNER,
+    COMPANY_SUFFIX,
+    DELIMITER,
+    DISCLAIMER,
+    MOBILE_SIGN_OFF,
+    SIGN_OFF,
+    TITLE_WORDS,
+)
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>()|,;\"'\]]+"
+    r"|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|de|ru|fr|es|io|uk|org|net|eu|at|ch|ai|co|рф)"
+    r"(?:/[^\s<>()|,;\"'\]]*)?(?![\w@.-])",
+    re.IGNORECASE,
+)
+_PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){5,}")
+_SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
+_AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
+_NAME_PARTICLES = frozenset("von van der den de la le du di da del dos y".split())
+_REGIONS = frozenset("emea dach apac cis снг europe latam nordics americas global".split())
+_TRANSLIT = (
+    ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ks", "x"), ("kh", "h"), ("yu", "u"), ("ju", "u"),
+    ("ya", "a"), ("ja", "a"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("y", "i"), ("j", "i"),
+)  # fmt: skip
+_SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
+_MAX_BLOCK = 15  # non-blank lines
+_PROSE_WORDS = 9
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """The signature's lines exactly as in the new text, and the index of the first one."""
+
+    lines: list[str]
+    start_line: int
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Location:
+    city: str | None
+    country: str | None
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.city, self.country) if p)
+
+
+@dataclass(frozen=True)
+class SignatureFields:
+    """What a signature says about its writer. Unknown fields are None or empty."""
+
+    name: str | None
+    title: str | None
+    company: str | None
+    location: Location | None
+    phones: list[Phone] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    linkedin: str | None = None
+    name_matches_sender: bool = False  # the name agrees with the From display name or address
+
+
+def find_signature(
+    new_text: str, sender_name: str | None, sender_email: str | None
+) -> SignatureBlock | None:
+    """The sender's signature block at the end of `new_text`, or None when there is none."""
+    lines = new_text.split("\n")
+    end = _content_end(lines)
+    if end == 0:
+        return None
+    start = _delimited_start(lines, end)
+    if start is None:
+        start = _sign_off_start(lines, end)
+    if start is None:
+        start = _name_start(lines, end, _SenderName(sender_name, sender_email))
+    if start is None:
+        start = _contact_block_start(lines, end)
+    if start is None:
+        return None
+    while start < end and not lines[start].strip():
+        start += 1
+    stop, seen = start, 0
+    while stop < end:
+        text = lines[stop].strip()
+        if text and (_is_prose(text) or MOBILE_SIGN_OFF.match(text)):
+            break
+        seen += bool(text)
+        if seen > _MAX_BLOCK:
+            break
+        stop += 1
+    while stop > start and (not lines[stop - 1].strip() or BANNER.match(lines[stop - 1])):
+        stop -= 1
+    while start < stop and BANNER.match(lines[start]):
+        start += 1
+    return SignatureBlock(lines[start:stop], start) if stop > start else None
+
+
+def parse_signature(
+    block: SignatureBlock,
+    sender_name: str | None,
+    sender_email: str | None,
+    default_region: str,
+) -> SignatureFields:
+    """Read name, title, company, location, phones, emails and URLs from a signature block."""
+    text = block.text
+    domain = sender_email.rsplit("@", 1)[-1] if sender_email and "@" in sender_email else None
+    phones = find_phones(text, sender_domain=domain, default_region=default_region,
+                         in_signature=True)  # fmt: skip
+    emails = list(dict.fromkeys(m.lower() for m in _EMAIL.findall(text)))
+    urls = list(dict.fromkeys(u.rstrip(".") for u in _URL.findall(_EMAIL.sub(" ", text))))
+    linkedin = next((u for u in urls if "linkedin.com" in u.lower()), None)
+
+    segments = [s for s in _segments(block.lines) if not _is_contact(s[1])]
+    sender = _SenderName(sender_name, sender_email)
+    name, name_index, matched = _pick_name(segments, sender)
+    title: str | None = None
+    company: str | None = None
+    location = None
+    leftovers: list[str] = []
+    for index, seg in enumerate(segments):
+        if index == name_index:
+            continue
+        text_ = seg[1]
+        pair = _split_title_company(text_)
+        if pair and (title is None or company is None):
+            title, company = title or pair[0], company or pair[1]
+            continue
+        parts = [p.strip() for p in text_.split(",")]
+        if company is None and COMPANY_SUFFIX.search(parts[0]) and not TITLE_WORDS.search(parts[0]):
+            company = parts[0]
+            text_ = ", ".join(parts[1:])
+            if not text_:
+                continue
+        elif title is None and TITLE_WORDS.search(text_) and not re.search(r"\d", text_):
+            title = text_
+            continue
+        place = find_place(text_)
+        if place is not None:
+            location = location or Location(place.city, place.country)
+            continue
+        if not re.search(r"\d", text_) and len(text_.split()) <= 6 and index > name_index >= 0:
+            leftovers.append(text_)
+    # Unmarked lines right under the name are, by convention, the title and then the company.
+    for seg in leftovers[:2]:
+        if title is None and company is None and not COMPANY_SUFFIX.search(seg):
+            title = seg
+        elif company is None:
+            company = seg
+    return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
+                           matched)  # fmt: skip
+
+
+class _SenderName:
+    """The sender's name parts, from the display name and the address, for fuzzy comparison."""
+
+    def __init__(self, name: str | None, email: str | None) -> None:
+        words = re.findall(r"[^\W\d_]{2,}", name or "")
+        local = (email or "").split("@")[0].lower()
+        words += re.split(r"[._+\-\d]+", local)
+        self.tokens = {_canon(w) for w in words if len(w) > 1}
+        self.local = _canon(re.sub(r"[^a-z]", "", local))
+
+    def score(self, candidate: str) -> float:
+        """Share of the candidate's name parts that match the sender's (0..1)."""
+        human = HumanName(candidate)
+        parts = [human.first, human.middle, human.last] if human.first else [candidate]
+        words = [_canon(w) for p in parts for w in re.findall(r"[^\W\d_]{2,}", p)]
+        if not words or not self.tokens:
+            return 0.0
+        hits = sum(
+            1
+            for w in words
+            if any(fuzz.ratio(w, t) >= 80 for t in self.tokens)
+            or (len(w) > 3 and w in self.local)
+        )
+        return hits / len(words)
+
+
+def _canon(word: str) -> str:
+    text = anyascii(word).lower().replace("'", "")
+    for a, b in _TRANSLIT:
+        text = text.replace(a, b)
+    return text
+
+
+def _content_end(lines: list[str]) -> int:
+    """Index after the last line that is neither blank, mobile sign-off, banner nor disclaimer."""
+    end = len(lines)
+    while end > 0:
+        text = lines[end - 1].strip()
+        if not text or MOBILE_SIGN_OFF.match(text) or BANNER.match(text):
+            end -= 1
+            continue
+        para = end - 1
+        while para > 0 and lines[para - 1].strip():
+            para -= 1
+        cut = _disclaimer_start(lines, para, end)
+        if cut is None:
+            break
+        end = cut
+    return end
+
+
+def _disclaimer_start(lines: list[str], para: int, end: int) -> int | None:
+    first = next((i for i in range(para, end) if DISCLAIMER.search(lines[i])), None)
+    if first is None or sum(len(line.split()) for line in lines[first:end]) < 8:
+        return None
+    while first > para and _is_prose(lines[first - 1].strip()):
+        first -= 1
+    return first
+
+
+def _delimited_start(lines: list[str], end: int) -> int | None:
+    for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
+        if DELIMITER.match(lines[i].rstrip()):
+            return i + 1
+    return None
+
+
+def _sign_off_start(lines: list[str], end: int) -> int | None:
+    for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
+        text = lines[i].strip()
+        if _is_prose(text):
+            return None  # a sign-off closes the letter: it cannot sit above a paragraph
+        match = SIGN_OFF.match(text)
+        if not match:
+            continue
+        name = (match.group("name") or "").strip(" ,.!")
+        if name and not _looks_like_name(name):
+            continue
+        if name:
+            return i
+        following = [j for j in range(i + 1, end) if lines[j].strip()]
+        return following[0] if following else None
+    return None
+
+
+def _name_start(lines: list[str], end: int, sender: _SenderName) -> int | None:
+    best: int | None = None
+    for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
+        text = lines[i].strip()
+        if _is_prose(text):
+            break
+        first = _SEGMENT_SPLIT.split(text)[0].strip(" ,")
+        if _looks_like_name(first) and sender.score(first) >= 0.5:
+            best = i
+    return best
+
+
+def _contact_block_start(lines: list[str], end: int) -> int | None:
+    """A trailing paragraph that starts with a full name and holds contact details, or two
+    paragraphs when a blank line separates the name from the details."""
+    tops: list[int] = []
+    bottom = end
+    while len(tops) < 2 and bottom > 0:
+        top = bottom - 1
+        while top > 0 and lines[top - 1].strip():
+            top -= 1
+        tops.append(top)
+        bottom = top
+        while bottom > 0 and not lines[bottom - 1].strip():
+            bottom -= 1
+    for top in tops:
+        chunk = [line.strip() for line in lines[top:end] if line.strip()]
+        if len(chunk) > 12 or any(_is_prose(c) for c in chunk):
+            return None
+        details = any(_is_contact(c) or TITLE_WORDS.search(c) for c in chunk)
+        if details and _looks_like_name(chunk[0]) and len(chunk[0].split()) >= 2:
+            return top
+    return None
+
+
+def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    for index, line in enumerate(block_lines):
+        text = line.strip()
+        if not text or BANNER.match(text) or DELIMITER.match(text):
+            continue
+        match = SIGN_OFF.match(text)
+        if match:
+            text = (match.group("name") or "").strip(" ,.!")
+            if not text:
+                continue
+        for seg in _SEGMENT_SPLIT.split(text):
+            seg = seg.strip(" ,;")
+            if seg:
+                out.append((index, seg))
+    return out
+
+
+def _pick_name(
+    segments: list[tuple[int, str]], sender: _SenderName
+) -> tuple[str | None, int, bool]:
+    """The writer's name: a segment matching the sender, else a name-like first segment."""
+    for index, (_, seg) in enumerate(segments[:6]):
+        if _looks_like_name(seg) and sender.score(seg) >= 0.5:
+            return seg, index, True
+    if segments and _looks_like_name(segments[0][1]):
+        return segments[0][1], 0, False
+    return None, -1, False
+
+
+def _split_title_company(text: str) -> tuple[str, str] | None:
+    """"Recruiter at ACME", "Recruiter, ACME GmbH" → (title, company)."""
+    match = _AT_SPLIT.match(text)
+    if match and TITLE_WORDS.search(match.group(1)) and "@" not in match.group(2):
+        return match.group(1).strip(), match.group(2).strip(" ,")
+    head, sep, tail = text.partition(", ")
+    if not sep or not TITLE_WORDS.search(head) or re.search(r"\d", tail):
+        return None
+    tail = tail.strip()
+    if COMPANY_SUFFIX.search(tail) or (
+        not TITLE_WORDS.search(tail)
+        and tail.lower() not in _REGIONS
+        and len(tail.split()) <= 3
+        and tail[:1].isupper()
+        and find_place(tail) is None
+    ):
+        return head.strip(), tail
+    return None
+
+
+def _looks_like_name(text: str) -> bool:
+    text = text.strip(" ,.")
+    if not 2 <= len(text) <= 40 or any(c.isdigit() for c in text) or "@" in text:
+        return False
+    words = text.split()
+    if not 1 <= len(words) <= 4 or TITLE_WORDS.search(text) or COMPANY_SUFFIX.search(text):
+        return False
+    if _URL.search(text) or find_place(text) is not None:
+        return False
+    return all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES)
+
+
+def _is_contact(text: str) -> bool:
+    return bool(_EMAIL.search(text) or _URL.search(text) or _PHONE_DIGITS.search(text))
+
+
+def _is_prose(text: str) -> bool:
+    return len(text.split()) >= _PROSE_WORDS or len(text) > 90
