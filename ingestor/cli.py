@@ -13,11 +13,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ingestor import __version__
 from ingestor.cli_output import contacts_table, summary_line
 from ingestor.config import Settings, load_settings
 from ingestor.errors import ConfigError, IngestorError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
@@ -32,7 +36,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(path)
 
 
-def _sessions(settings: Settings):  # type: ignore[no-untyped-def]
+def _sessions(settings: Settings) -> sessionmaker[Session]:
     from ingestor.store.database import open_store
 
     return open_store(settings.store_url)
@@ -160,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add(name: str, func: Command, help: str, parent=sub) -> argparse.ArgumentParser:  # type: ignore[no-untyped-def]
+    def add(name: str, func: Command, help: str, parent: Any = sub) -> argparse.ArgumentParser:
         sp = parent.add_parser(name, help=help, description=help)
         sp.set_defaults(func=func)
         return sp

@@ -138,7 +138,9 @@ def _commit(
             raise
         # Content the database refuses must not block the folder: write item by item and
         # quarantine just the ones refused. Replays are safe, since the ledger skips seen refs.
-        log.warning("%s: batch refused by the store (%s); writing item by item", source, _first_line(e))
+        log.warning(
+            "%s: batch refused by the store (%s); writing item by item", source, _first_line(e)
+        )
         return _commit_one_by_one(sessions, source, policy, results, cursor)
 
 

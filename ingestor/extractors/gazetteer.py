@@ -124,6 +124,7 @@ _CITIES: dict[str, tuple[str, str]] = {
     "Limassol": ("Cyprus", "Лимассол"),
 }
 
+
 @dataclass(frozen=True)
 class Place:
     city: str | None

@@ -83,11 +83,11 @@ def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMe
         message_id = _synthetic_message_id(first, raw)
 
     text_plain, text_html, calendars = _text_parts(msg, defects)
-    headers = {}
+    headers: dict[str, str] = {}
     for h in CLASSIFIER_HEADERS:
-        value = first(h)
-        if value is not None:
-            headers[h] = _header_text(value)[:MAX_HEADER_CHARS]
+        header = first(h)
+        if header is not None:
+            headers[h] = _header_text(header)[:MAX_HEADER_CHARS]
     subject = first("subject")
     return ParsedMessage(
         message_id=message_id,

@@ -89,7 +89,28 @@ _EXT_AFTER = re.compile(
 
 # ccTLDs whose uppercase form is not their phone region, and TLDs that say nothing about a country.
 _TLD_REGION = {"uk": "GB", "su": "RU", "xn--p1ai": "RU", "рф": "RU", "gb": "GB"}
-_GENERIC_TLDS = frozenset("com org net io ai co me tv cc ly app dev biz info eu int edu gov".split())
+_GENERIC_TLDS = frozenset(
+    [
+        "com",
+        "org",
+        "net",
+        "io",
+        "ai",
+        "co",
+        "me",
+        "tv",
+        "cc",
+        "ly",
+        "app",
+        "dev",
+        "biz",
+        "info",
+        "eu",
+        "int",
+        "edu",
+        "gov",
+    ]
+)
 
 
 def region_from_domain(domain: str | None) -> str | None:

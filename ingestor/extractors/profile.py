@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ingestor.extractors.htmltext import html_to_text
-from ingestor.extractors.phones import BODY_CONFIDENCE, Phone, find_phones
+from ingestor.extractors.phones import Phone, find_phones
 from ingestor.extractors.quotes import QuotedPart, split_new_text
 from ingestor.extractors.signature import (
     SignatureBlock,
@@ -124,9 +124,11 @@ def to_json_dict(findings: ProfileFindings) -> dict[str, Any]:
 
 
 def _phone_json(phone: Phone) -> dict[str, Any]:
-    out: dict[str, Any] = {"number": phone.number, "type": phone.type, "raw": phone.raw}
-    if phone.extension:
-        out["extension"] = phone.extension
-    if phone.confidence <= BODY_CONFIDENCE:
-        out["confidence"] = phone.confidence
-    return out
+    # number/type/raw are the contract; extension and confidence are additive members.
+    return {
+        "number": phone.number,
+        "type": phone.type,
+        "raw": phone.raw,
+        "extension": phone.extension,
+        "confidence": phone.confidence,
+    }

@@ -40,8 +40,12 @@ _URL = re.compile(
 _PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){5,}")
 _SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
-_NAME_PARTICLES = frozenset("von van der den de la le du di da del dos y".split())
-_REGIONS = frozenset("emea dach apac cis снг europe latam nordics americas global".split())
+_NAME_PARTICLES = frozenset(
+    ["von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "del", "dos", "y"]
+)
+_REGIONS = frozenset(
+    ["emea", "dach", "apac", "cis", "снг", "europe", "latam", "nordics", "americas", "global"]
+)
 _TRANSLIT = (
     ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ks", "x"), ("kh", "h"), ("yu", "u"), ("ju", "u"),
     ("ya", "a"), ("ja", "a"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("y", "i"), ("j", "i"),
@@ -143,35 +147,36 @@ def parse_signature(
     title: str | None = None
     company: str | None = None
     location = None
-    leftovers: list[str] = []
-    for index, seg in enumerate(segments):
+    title_at = -1
+    leftovers: list[tuple[int, str]] = []
+    for index, (_, seg) in enumerate(segments):
         if index == name_index:
             continue
-        text_ = seg[1]
-        pair = _split_title_company(text_)
+        pair = _split_title_company(seg)
         if pair and (title is None or company is None):
             title, company = title or pair[0], company or pair[1]
+            title_at = index
             continue
-        parts = [p.strip() for p in text_.split(",")]
+        parts = [p.strip() for p in seg.split(",")]
         if company is None and COMPANY_SUFFIX.search(parts[0]) and not TITLE_WORDS.search(parts[0]):
             company = parts[0]
-            text_ = ", ".join(parts[1:])
-            if not text_:
+            seg = ", ".join(parts[1:])
+            if not seg:
                 continue
-        elif title is None and TITLE_WORDS.search(text_) and not re.search(r"\d", text_):
-            title = text_
+        elif title is None and TITLE_WORDS.search(seg) and not re.search(r"\d", seg):
+            title, title_at = seg, index
             continue
-        place = find_place(text_)
+        place = find_place(seg)
         if place is not None:
             location = location or Location(place.city, place.country)
             continue
-        if not re.search(r"\d", text_) and len(text_.split()) <= 6 and index > name_index >= 0:
-            leftovers.append(text_)
+        if not re.search(r"\d", seg) and len(seg.split()) <= 6 and index > name_index >= 0:
+            leftovers.append((index, seg))
     # Unmarked lines right under the name are, by convention, the title and then the company.
-    for seg in leftovers[:2]:
-        if title is None and company is None and not COMPANY_SUFFIX.search(seg):
-            title = seg
-        elif company is None:
+    for index, seg in leftovers[:2]:
+        if title is None and not COMPANY_SUFFIX.search(seg):
+            title, title_at = seg, index
+        elif company is None and index > title_at:
             company = seg
     return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
                            matched)  # fmt: skip
@@ -197,8 +202,7 @@ class _SenderName:
         hits = sum(
             1
             for w in words
-            if any(fuzz.ratio(w, t) >= 80 for t in self.tokens)
-            or (len(w) > 3 and w in self.local)
+            if any(fuzz.ratio(w, t) >= 80 for t in self.tokens) or (len(w) > 3 and w in self.local)
         )
         return hits / len(words)
 
@@ -328,7 +332,7 @@ def _pick_name(
 
 
 def _split_title_company(text: str) -> tuple[str, str] | None:
-    """"Recruiter at ACME", "Recruiter, ACME GmbH" → (title, company)."""
+    """ "Recruiter at ACME", "Recruiter, ACME GmbH" → (title, company)."""
     match = _AT_SPLIT.match(text)
     if match and TITLE_WORDS.search(match.group(1)) and "@" not in match.group(2):
         return match.group(1).strip(), match.group(2).strip(" ,")

@@ -216,7 +216,7 @@ class BatchWriter:
         return contact
 
     def _create_contact(self, p: Participant) -> Contact:
-        name = normalise_name(p.name) if plausible_name(p.name) else None
+        name = normalise_name(p.name) if p.name and plausible_name(p.name) else None
         contact = Contact(
             name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now
         )

@@ -16,7 +16,9 @@ from tests.factories import OWNER, make_message, write_maildir
 pytestmark = pytest.mark.integration
 
 
-def ingestor(*args: str, config: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def ingestor(
+    *args: str, config: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     import os
 
     full_env = {k: v for k, v in os.environ.items() if k != "INGESTOR_CONFIG"}
@@ -30,7 +32,9 @@ def ingestor(*args: str, config: Path | None = None, env: dict[str, str] | None 
 def config_file(tmp_path: Path, body: str, store: str | None = None) -> Path:
     path = tmp_path / "ingestor.toml"
     store = store or f"sqlite:///{tmp_path / 'db.sqlite'}"
-    path.write_text(f'[store]\nurl = "{store}"\n[defaults]\ninternal_domains = ["agency.example"]\n{body}')
+    path.write_text(
+        f'[store]\nurl = "{store}"\n[defaults]\ninternal_domains = ["agency.example"]\n{body}'
+    )
     return path
 
 
@@ -44,7 +48,11 @@ def mailbox(tmp_path: Path) -> Path:
                 make_message(sender="No Reply <noreply@jobs.example>", message_id="<b@t>"),
                 b"\x00\x01garbage",
             ],
-            "Sent": [make_message(sender=f"Anna <{OWNER}>", to="John Doe <john@acme.example>", message_id="<c@t>")],
+            "Sent": [
+                make_message(
+                    sender=f"Anna <{OWNER}>", to="John Doe <john@acme.example>", message_id="<c@t>"
+                )
+            ],
         },
     )
 
@@ -57,12 +65,17 @@ def test_sync_export_why_contacts(tmp_path: Path, mailbox: Path):
     cfg = config_file(tmp_path, source(mailbox))
     done = ingestor("sync", "--once", config=cfg)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "mail: ok: 4 new, 2 ingested, 1 skipped, 1 quarantined, 0 duplicate, 1 contacts created"
+    assert (
+        done.stdout.strip()
+        == "mail: ok: 4 new, 2 ingested, 1 skipped, 1 quarantined, 0 duplicate, 1 contacts created"
+    )
 
     exported = json.loads(ingestor("export", "--format", "json", config=cfg).stdout)
     assert set(exported) == {"contacts", "interactions", "ledger", "quarantine"}
     (john,) = exported["contacts"]
-    assert {k: john[k] for k in ("name", "emails", "phones", "title", "company", "location", "origin")} == {
+    assert {
+        k: john[k] for k in ("name", "emails", "phones", "title", "company", "location", "origin")
+    } == {
         "name": "John Doe",
         "emails": ["john@acme.example"],
         "phones": [],
@@ -72,21 +85,43 @@ def test_sync_export_why_contacts(tmp_path: Path, mailbox: Path):
         "origin": "auto",
     }
     interaction = next(i for i in exported["interactions"] if i["message_id"] == "<a@t>")
-    for key in ("id", "kind", "occurred_at", "subject", "message_id", "ical_uid", "recurrence_id", "status", "direction", "participants"):
+    for key in (
+        "id",
+        "kind",
+        "occurred_at",
+        "subject",
+        "message_id",
+        "ical_uid",
+        "recurrence_id",
+        "status",
+        "direction",
+        "participants",
+    ):
         assert key in interaction
     assert interaction["kind"] == "email" and interaction["ical_uid"] is None
     assert interaction["occurred_at"].endswith("+00:00")
-    assert {"email": "john@acme.example", "contact_id": john["id"], "role": "from"}.items() <= interaction["participants"][0].items()
+    assert {
+        "email": "john@acme.example",
+        "contact_id": john["id"],
+        "role": "from",
+    }.items() <= interaction["participants"][0].items()
     assert {e["outcome"] for e in exported["ledger"]} == {"ingested", "skipped", "quarantined"}
-    assert exported["quarantine"][0]["source"] == "mail" and exported["quarantine"][0]["ref"].startswith("INBOX:")
+    assert exported["quarantine"][0]["source"] == "mail" and exported["quarantine"][0][
+        "ref"
+    ].startswith("INBOX:")
     for entry in exported["ledger"]:
         assert set(entry) >= {"source", "folder", "uid", "message_id", "outcome", "reason"}
 
     rows = list(csv.reader(io.StringIO(ingestor("export", "--format", "csv", config=cfg).stdout)))
-    assert rows[0][:3] == ["id", "name", "emails"] and rows[1][1:3] == ["John Doe", "john@acme.example"]
+    assert rows[0][:3] == ["id", "name", "emails"] and rows[1][1:3] == [
+        "John Doe",
+        "john@acme.example",
+    ]
 
     why = ingestor("why", "<b@t>", config=cfg)
-    assert why.returncode == 0 and "skipped" in why.stdout and "automated sender address" in why.stdout
+    assert (
+        why.returncode == 0 and "skipped" in why.stdout and "automated sender address" in why.stdout
+    )
     assert ingestor("why", "nope@x", config=cfg).returncode == 1
 
     listing = ingestor("contacts", "list", config=cfg).stdout
@@ -95,13 +130,21 @@ def test_sync_export_why_contacts(tmp_path: Path, mailbox: Path):
 
 def test_bad_config_reports_every_problem_with_exit_2(tmp_path: Path):
     cfg = tmp_path / "bad.toml"
-    cfg.write_text('[defaults]\ncontact_creation = "maybe"\nfoo = 1\n[[sources]]\nname = "x"\ntype = "carrier-pigeon"\n')
+    cfg.write_text(
+        '[defaults]\ncontact_creation = "maybe"\nfoo = 1\n[[sources]]\nname = "x"\ntype = "carrier-pigeon"\n'
+    )
     done = ingestor("sync", "--once", config=cfg)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert f"{cfg}: defaults.contact_creation: must be one of all, sent_only, none, got 'maybe'" in lines
+    assert (
+        f"{cfg}: defaults.contact_creation: must be one of all, sent_only, none, got 'maybe'"
+        in lines
+    )
     assert f"{cfg}: defaults.foo: unknown key" in lines
-    assert any(line.startswith(f"{cfg}: sources[0].type: unknown source type 'carrier-pigeon'") for line in lines)
+    assert any(
+        line.startswith(f"{cfg}: sources[0].type: unknown source type 'carrier-pigeon'")
+        for line in lines
+    )
     assert "Traceback" not in done.stderr
 
 
@@ -123,15 +166,21 @@ def test_failing_source_exits_1_and_others_still_sync(tmp_path: Path, mailbox: P
     assert done.returncode == 1
     lines = done.stdout.strip().splitlines()
     assert lines[0].startswith("mail: ok: 4 new")
-    assert lines[1] == "dead: FAILED: source dead: cannot connect to 127.0.0.1:1: Connection refused"
+    assert (
+        lines[1] == "dead: FAILED: source dead: cannot connect to 127.0.0.1:1: Connection refused"
+    )
     assert "Traceback" not in done.stderr
 
 
 def test_unreachable_store_is_one_line(tmp_path: Path, mailbox: Path):
-    cfg = config_file(tmp_path, source(mailbox), store="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    cfg = config_file(
+        tmp_path, source(mailbox), store="postgresql+psycopg://nobody@127.0.0.1:1/none"
+    )
     done = ingestor("sync", "--once", config=cfg)
     assert done.returncode == 1
-    assert done.stderr.startswith("ingestor: cannot open the store postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert done.stderr.startswith(
+        "ingestor: cannot open the store postgresql+psycopg://nobody@127.0.0.1:1/none"
+    )
     assert len(done.stderr.strip().splitlines()) == 1
 
 

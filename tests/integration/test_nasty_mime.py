@@ -35,7 +35,9 @@ def case_bytes(case: dict[str, object], generated: Path) -> bytes:
 def test_each_case_is_ingested_or_quarantined_never_raises(case, generated):
     data = case_bytes(case, generated)
     item = RawItem(ref=f"INBOX:{case['file']}", folder="INBOX", data=data, size=len(data))
-    result = process_item(item, frozenset({"anna@agency.example"}), datetime(2026, 11, 1, tzinfo=UTC))
+    result = process_item(
+        item, frozenset({"anna@agency.example"}), datetime(2026, 11, 1, tzinfo=UTC)
+    )
     if case["expect"] == "ingest":
         assert result.findings is not None, result.quarantine_reason
         assert result.findings.occurred_at.tzinfo is not None

@@ -213,5 +213,7 @@ def test_an_item_the_store_refuses_is_quarantined_alone(tmp_path: Path, sessions
     assert (summary.ingested, summary.skipped, summary.quarantined) == (1, 1, 1)
     with sessions() as s:
         reason = s.scalar(select(LedgerEntry.reason).where(LedgerEntry.outcome == "quarantined"))
-        assert reason is not None and reason.startswith("refused by the store: text fields cannot contain this")
+        assert reason is not None and reason.startswith(
+            "refused by the store: text fields cannot contain this"
+        )
     assert sync(source_config(path=str(root)), sessions).seen == 0

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from imapclient import IMAPClient, imap_utf7
 
@@ -746,7 +747,7 @@ protocol imap {{
                 # imapclient 4.1's fetch() rejects "1:*" and sends UID lists verbatim, which
                 # Dovecot refuses past ~64 KB: fetch in batches.
                 uids = client.search(["ALL"])
-                fetched: list[dict[bytes, object]] = []
+                fetched: list[dict[bytes, Any]] = []
                 for start in range(0, len(uids), 2000):
                     fetched.extend(
                         client.fetch(

@@ -1,0 +1,32 @@
+# Two commands for a new user: `make demo` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test lint install bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+
+install: $(PY)
+	$(PY) -m pip install -q --disable-pip-version-check -e .
+
+# Ingest the bundled sample mailbox and calendar into a fresh SQLite store and show the result.
+demo: install
+	$(VENV)/bin/ingestor demo --dir $(CURDIR)/demo-data
+
+# Install Dovecot, mbsync and the test dependencies where missing, lint, then run every test
+# (unit, real Dovecot, PostgreSQL on 127.0.0.1:5432, ...).
+test:
+	./scripts/install-test-deps.sh
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/pytest -q
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check ingestor tests
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) demo-data .pytest_cache .mypy_cache .ruff_cache

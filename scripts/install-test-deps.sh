@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs on a fresh Debian machine: the servers the tests start
+# themselves (Dovecot, mbsync for benchmarks, Chromium for browser tests) and a Python venv.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+need=()
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+command -v doveadm >/dev/null 2>&1 || need+=(dovecot-core)
+command -v mbsync >/dev/null 2>&1 || need+=(isync)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The package starts a system-wide Dovecot; the tests run their own instances and never use it.
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>/dev/null || true
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]"
