@@ -61,12 +61,15 @@ class MboxSource(Source):
                 ItemRef(
                     ref=f"{folder}:{start}",
                     size=end - start,
-                    cursor=FolderCursor(folder, state={"offset": end, "start": start}),
+                    cursor=FolderCursor(folder, state={"offset": end}),
                 )
             )
         if isinstance(data, mmap.mmap):
             data.close()
-        done = refs[-1].cursor if refs else FolderCursor(folder, state={"offset": offset})
+        if refs:
+            done = refs[-1].cursor
+        else:
+            done = cursor if cursor is not None else FolderCursor(folder, state={"offset": offset})
         return FolderChanges(folder, refs, done)
 
     def fetch(self, folder: str, refs: list[ItemRef]) -> Iterator[RawItem]:
@@ -74,7 +77,8 @@ class MboxSource(Source):
         cap = self.config.max_message_size
         try:
             for r in refs:
-                start, end = int(str(r.cursor.state["start"])), int(str(r.cursor.state["offset"]))
+                start = int(r.ref.rsplit(":", 1)[1])
+                end = int(str(r.cursor.state["offset"]))
                 body_start = data.find(b"\n", start, end) + 1
                 from_line = bytes(data[start:body_start])
                 truncated = end - body_start > cap

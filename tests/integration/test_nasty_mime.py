@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingestor.pipeline import process_item, sync_source
 from ingestor.model import RawItem
+from ingestor.pipeline import process_item, sync_source
 from ingestor.store.schema import LedgerEntry
 from tests.corpus.nasty.generate import generate
 from tests.factories import defaults, source_config, write_maildir
