@@ -148,6 +148,36 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from ingestor.extract import extract_file
+
+    region = args.region
+    if region is None and (args.config or os.environ.get("INGESTOR_CONFIG")):
+        region = _settings(args).defaults.phone_region
+    result = extract_file(Path(args.path), (region or "US").upper(), datetime.now(UTC))
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    sender = result["from"] or {}
+    print(f"Message-ID: {result['message_id']}")
+    print(f"From:       {sender.get('name') or ''} <{sender.get('email') or ''}>")
+    print(f"Automated:  {result['automated']}")
+    sig = result["signature"]
+    if sig:
+        print("Signature:")
+        for key in ("name", "title", "company", "location"):
+            if sig[key]:
+                print(f"  {key:<9} {sig[key]}")
+    for phone in result["phones"]:
+        print(f"Phone:      {phone['number']} ({phone['type']}) from {phone['raw']!r}")
+    for m in result["meetings"]:
+        print(f"Meeting:    {m['occurred_at']} {m['kind']} {m['status']} {m['subject']!r}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingestor.demo import run_demo
 
@@ -185,6 +215,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("message_id", metavar="MESSAGE-ID")
     db = sub.add_parser("db", help="database").add_subparsers(dest="sub", required=True)
     add("upgrade", cmd_db_upgrade, "migrate the database to the latest schema", db)
+    sp = add("extract", cmd_extract, "run the extraction on one .eml or .ics file (no database)")
+    sp.add_argument("--json", action="store_true", help="print one JSON object")
+    sp.add_argument("--region", help="phone region for numbers without +country code (default: config or US)")
+    sp.add_argument("path", metavar="PATH")
     sp = add(
         "demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it"
     )

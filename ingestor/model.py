@@ -27,6 +27,11 @@ class RawItem:
     internal_date: datetime | None = None
     size: int | None = None
     truncated: bool = False  # body not downloaded: over the size cap
+    kind: Literal["message", "calendar"] = "message"
+    # A calendar object that disappeared from the server: its meetings become cancelled.
+    # `object_key` names it (CalDAV href or feed UID) so its occurrences can be found.
+    deleted: bool = False
+    object_key: str | None = None
 
 
 @dataclass(frozen=True)

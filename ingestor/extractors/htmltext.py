@@ -66,7 +66,8 @@ def _replace_with_quoted_text(element: lxml.html.HtmlElement) -> None:
     attribution = ""
     attr = element.xpath(".//div[contains(@class, 'gmail_attr')]") if element.tag == "div" else []
     if attr:
-        attribution = " ".join(attr[0].text_content().split()) + "\n"
+        rendered = Inscriptis(attr[0], _CONFIG).get_text().split("\n")
+        attribution = "".join(line.strip() + "\n" for line in rendered if line.strip())
         _drop(attr[0])
     inner = Inscriptis(element, _CONFIG).get_text()
     quoted = "\n".join(("> " + line.strip()).rstrip() for line in inner.strip("\n").split("\n"))

@@ -106,7 +106,7 @@ def ru_land(city: str = "Moscow") -> Num:
 
 
 def fr_mobile() -> Num:
-    s = RNG.choice("67") + str(RNG.randint(1, 9)) + _digits(7)
+    s = RNG.choice(["6" + RNG.choice("12345678"), "7" + RNG.choice("345678")]) + _digits(7)
     p = [s[i : i + 2] for i in (1, 3, 5, 7)]
     return Num(f"+33{s}", "mobile", [
         f"0{s[0]} {' '.join(p)}", f"+33 {s[0]} {' '.join(p)}", f"0{s[0]}.{'.'.join(p)}",
@@ -375,3 +375,872 @@ TITLES = {
     "es": ["Técnica de selección", "Consultor de selección", "Responsable de RRHH",
            "Directora de talento", "Reclutadora IT", "Headhunter"],
 }
+
+ROLES = {
+    "en": ["Senior Backend Engineer", "Data Engineer", "Product Manager", "DevOps Engineer",
+           "Staff Frontend Engineer"],
+    "ru": ["Senior Python-разработчик", "руководитель группы аналитики", "DevOps-инженер",
+           "Java-разработчик"],
+    "de": ["Senior Java-Entwickler (m/w/d)", "Data Scientist (m/w/d)", "Projektleiter (m/w/d)",
+           "Cloud Engineer (m/w/d)"],
+    "fr": ["développeur full-stack", "chef de projet digital", "data analyst"],
+    "es": ["desarrollador backend", "analista de datos", "jefe de proyecto"],
+}
+
+PHONE_LABELS = {
+    "en": {"mobile": ["M:", "Mobile:", "Cell:", "Mob:", "m."], "work": ["T:", "Tel:", "Office:",
+           "Direct:", "D:", "Phone:", "P:"], "fax": ["F:", "Fax:"]},
+    "ru": {"mobile": ["Моб.:", "Мобильный:", "Моб. тел.:", "Сот.:", "Mob.:"],
+           "work": ["Тел.:", "Раб.:", "Телефон:", "Тел:", "Tel.:"], "fax": ["Факс:"]},
+    "de": {"mobile": ["Mobil:", "Handy:", "M:", "Mobil"], "work": ["Tel.:", "Telefon:", "T:",
+           "Fon:", "Tel"], "fax": ["Fax:", "F:"]},
+    "fr": {"mobile": ["Port. :", "Portable :", "Mob. :", "Mobile :"],
+           "work": ["Tél. :", "Tél :", "Ligne directe :", "Tel :"], "fax": ["Fax :"]},
+    "es": {"mobile": ["Móvil:", "Tel. móvil:", "M:", "Móvil"], "work": ["Tel.:", "Teléfono:",
+           "Tfno.:", "Oficina:"], "fax": ["Fax:"]},
+}
+
+SIGN_OFFS = {
+    "en": ["Best regards,", "Kind regards,", "Best,", "Thanks,", "Many thanks,", "Cheers,",
+           "Regards,", "Thank you,", "All the best,", "Warm regards,"],
+    "ru": ["С уважением,", "Спасибо!", "С уважением", "Всего доброго,", "Хорошего дня!",
+           "Заранее спасибо,"],
+    "de": ["Mit freundlichen Grüßen", "Viele Grüße", "Beste Grüße", "Freundliche Grüße",
+           "Liebe Grüße,", "Danke und viele Grüße", "VG"],
+    "fr": ["Cordialement,", "Bien cordialement,", "Bien à vous,", "Merci,", "Belle journée,",
+           "Très cordialement"],
+    "es": ["Saludos,", "Un saludo,", "Saludos cordiales,", "Gracias,", "Atentamente,",
+           "Un abrazo,"],
+}
+
+NEW_BODIES = {
+    "en": [
+        "Hi {to},\n\nI came across your profile and think you'd be a great fit for a {role} role "
+        "with one of our clients. The team is remote-friendly and the package is competitive.\n\n"
+        "Would you be open to a quick chat this week?",
+        "Hello {to},\n\nThanks for applying for the {role} position. I'd love to schedule a "
+        "30-minute call to walk you through the process.\n\nLet me know what works for you.",
+        "Hi {to},\n\nFollowing up on my message from last week about the {role} opening. Are you "
+        "still interested?",
+        "Dear {to},\n\nPlease find attached the job description for the {role} position we "
+        "discussed. The hiring manager would like to meet you on {date} at {time}.",
+    ],
+    "ru": [
+        "Добрый день, {to}!\n\nМеня зовут {me}, я представляю компанию {company}. Мы ищем "
+        "специалиста на позицию «{role}», и ваш опыт нам очень интересен.\n\nУдобно ли вам "
+        "созвониться на этой неделе?",
+        "Здравствуйте, {to}!\n\nСпасибо за отклик на вакансию «{role}». Предлагаю провести "
+        "первое интервью {date} в {time}.\n\nПодтвердите, пожалуйста, удобно ли вам.",
+        "{to}, добрый день!\n\nНаправляю описание вакансии «{role}» и условия. Будем рады "
+        "обсудить детали.",
+    ],
+    "de": [
+        "Hallo {to},\n\nvielen Dank für Ihre Bewerbung als {role}. Gerne würde ich Sie zu einem "
+        "ersten Telefoninterview einladen.\n\nWäre Ihnen der {date} um {time} Uhr recht?",
+        "Guten Tag {to},\n\nich bin auf Ihr Profil aufmerksam geworden und hätte eine spannende "
+        "Position als {role} für Sie.\n\nHätten Sie diese Woche Zeit für ein kurzes Gespräch?",
+        "Hi {to},\n\nkurze Rückmeldung: der Fachbereich möchte Sie gerne kennenlernen. Ich melde "
+        "mich morgen mit Terminvorschlägen.",
+    ],
+    "fr": [
+        "Bonjour {to},\n\nJe me permets de vous contacter au sujet d'un poste de {role} chez "
+        "l'un de nos clients.\n\nSeriez-vous disponible pour un échange cette semaine ?",
+        "Bonjour {to},\n\nMerci pour votre candidature. Je vous propose un entretien le {date} "
+        "à {time}.",
+    ],
+    "es": [
+        "Hola {to}:\n\nTe escribo porque estamos buscando un perfil de {role} para un cliente. "
+        "Tu experiencia encaja muy bien.\n\n¿Tendrías unos minutos esta semana para hablar?",
+        "Buenos días {to}:\n\nGracias por tu candidatura. Te propongo una entrevista el {date} "
+        "a las {time}.",
+    ],
+}
+
+REPLY_BODIES = {
+    "en": ["Hi {to},\n\nThanks for getting back to me. Tuesday at 3pm works for the hiring "
+           "manager, I'll send an invite.",
+           "Hi {to},\n\nGreat news: the client would like to move you to the final round.",
+           "Thanks {to}, received. I'll share your CV with the team today."],
+    "ru": ["{to}, спасибо за ответ! Вторник в 15:00 подходит, пришлю приглашение.",
+           "Добрый день!\n\nРезюме получила, передала руководителю. Вернусь с обратной связью "
+           "до конца недели."],
+    "de": ["Hallo {to},\n\ndanke für die schnelle Rückmeldung. Dienstag 15 Uhr passt, ich schicke "
+           "eine Einladung.",
+           "Hallo {to},\n\nich habe Ihre Unterlagen an den Fachbereich weitergeleitet."],
+    "fr": ["Bonjour {to},\n\nMerci pour votre retour. Mardi 15h me convient parfaitement."],
+    "es": ["Hola {to}:\n\nGracias por tu respuesta. El martes a las 15:00 me va perfecto."],
+}
+
+QUOTED_BODIES = {
+    "en": "Hi {me},\n\nThanks for reaching out. I'm interested in hearing more about the role. "
+          "I'm free Tuesday or Wednesday afternoon.",
+    "ru": "Здравствуйте!\n\nСпасибо за предложение, интересно. Могу созвониться во вторник "
+          "после 15:00.",
+    "de": "Hallo {me},\n\nvielen Dank für Ihre Nachricht. Ich hätte grundsätzlich Interesse. "
+          "Dienstag oder Mittwoch nachmittag würde passen.",
+    "fr": "Bonjour,\n\nMerci pour votre message. Le poste m'intéresse, je suis disponible mardi "
+          "après-midi.",
+    "es": "Hola,\n\nGracias por el mensaje. Me interesa la posición; estoy disponible el martes "
+          "por la tarde.",
+}
+
+QA = {
+    "en": [("Is the role remote?", "Hybrid: two days a week in the office."),
+           ("What's the salary range?", "Between 80 and 95k depending on experience."),
+           ("Who would I report to?", "The VP Engineering.")],
+    "ru": [("Какой формат работы?", "Гибрид, 2 дня в офисе."),
+           ("Какая вилка?", "До 350 000 руб. на руки."),
+           ("Сколько этапов?", "Три: HR, техническое, финальное.")],
+    "de": [("Ist die Stelle remote möglich?", "Ja, bis zu 3 Tage pro Woche."),
+           ("Wie sieht das Gehaltsband aus?", "Zwischen 70.000 und 85.000 EUR."),
+           ("Wann wäre der Start?", "Frühestens zum 01.06.2025.")],
+    "fr": [("Le poste est-il en télétravail ?", "Hybride, deux jours sur site."),
+           ("Quel est le salaire ?", "Entre 55 et 65 k€ selon profil.")],
+    "es": [("¿Es remoto?", "Híbrido, dos días en la oficina."),
+           ("¿Rango salarial?", "Entre 45.000 y 55.000 euros brutos.")],
+}
+
+FWD_NOTES = {
+    "en": ["FYI, see below. Strong candidate for the platform team.", "Forwarding this one to you."],
+    "ru": ["Коллеги, пересылаю. Кандидат сильный, посмотрите, пожалуйста.", "Для информации."],
+    "de": ["Zur Info, siehe unten. Bitte um kurze Einschätzung.", "Anbei weitergeleitet."],
+    "fr": ["Pour info, voir ci-dessous."],
+    "es": ["Te reenvío esto, échale un vistazo."],
+}
+
+NOSIG_BODIES = {
+    "en": ["Thanks!", "Ok, see you then.", "Got it, thanks.", "Sounds good.",
+           "Sure, Tuesday works.\n\nThanks!"],
+    "ru": ["Спасибо!", "Хорошо, договорились.", "Принято."],
+    "de": ["Danke!", "Passt, bis dann.", "Alles klar, danke."],
+    "fr": ["Merci !", "Parfait, à mardi."],
+    "es": ["¡Gracias!", "Perfecto, hasta el martes."],
+}
+
+DISCLAIMERS = {
+    "en": ["CONFIDENTIALITY NOTICE: This email and any attachments are confidential and may be "
+           "privileged. If you are not the intended recipient, please notify the sender "
+           "immediately and delete this message.",
+           "This message is intended only for the use of the addressee and may contain "
+           "information that is confidential. If you have received this email in error, please "
+           "notify us and delete it.",
+           "Please consider the environment before printing this email."],
+    "ru": ["Данное сообщение и любые приложения к нему являются конфиденциальными и "
+           "предназначены исключительно для адресата. Если вы получили это сообщение по ошибке, "
+           "пожалуйста, уведомите отправителя и удалите его."],
+    "de": ["Diese E-Mail enthält vertrauliche und/oder rechtlich geschützte Informationen. Wenn "
+           "Sie nicht der richtige Adressat sind oder diese E-Mail irrtümlich erhalten haben, "
+           "informieren Sie bitte sofort den Absender und vernichten Sie diese Mail.",
+           "{company} · Sitz der Gesellschaft: {city} · Amtsgericht {city} HRB 123456 · "
+           "Geschäftsführer: Dr. Klaus Berger"],
+    "fr": ["Ce message et toutes les pièces jointes sont confidentiels et établis à l'intention "
+           "exclusive de ses destinataires. Si vous avez reçu ce message par erreur, merci de le "
+           "détruire et d'en avertir l'expéditeur."],
+    "es": ["Este mensaje y sus archivos adjuntos son confidenciales y van dirigidos "
+           "exclusivamente a su destinatario. Si ha recibido este mensaje por error, le rogamos "
+           "que lo comunique al remitente y lo elimine."],
+}
+
+BANNERS = {
+    "en": ["We're hiring! See our open roles at {domain}/careers", "Follow us on LinkedIn | X"],
+    "ru": ["Подписывайтесь на нас в Telegram: t.me/{short}", "Мы ищем таланты! {domain}/jobs"],
+    "de": ["Wir stellen ein! Alle Jobs unter {domain}/karriere", "Folgen Sie uns auf LinkedIn"],
+    "fr": ["Suivez-nous sur LinkedIn"],
+    "es": ["Síguenos en LinkedIn"],
+}
+
+MOBILE = {
+    "en": ["Sent from my iPhone", "Sent from my Samsung Galaxy smartphone.", "Get Outlook for iOS",
+           "Sent from Outlook for Android"],
+    "ru": ["Отправлено с iPhone", "Отправлено из мобильной Яндекс Почты"],
+    "de": ["Von meinem iPhone gesendet", "Gesendet von meinem Smartphone"],
+    "fr": ["Envoyé de mon iPhone"],
+    "es": ["Enviado desde mi iPhone"],
+}
+
+MEETINGS = {
+    "en": "Join Zoom Meeting\nhttps://us02web.zoom.us/j/84522319987?pwd=Q2xYb3pQ\n\n"
+          "Meeting ID: 845 2231 9987\nPasscode: 482913\n\nOne tap mobile\n"
+          "+16465588656,,84522319987# US (New York)\n\nDial by your location\n"
+          "        +1 646 558 8656 US (New York)\n        +49 69 7104 9922 Germany",
+    "de": "Microsoft Teams-Besprechung\nNehmen Sie über Ihren Computer oder die mobile App teil\n"
+          "Klicken Sie hier, um an der Besprechung teilzunehmen\n"
+          "Oder rufen Sie an (nur Audio)\n+49 69 365057152,,518236947# Deutschland, Frankfurt\n"
+          "Konferenz-ID: 518 236 947#",
+    "ru": "Подключиться к конференции Zoom\nhttps://zoom.us/j/93451234567\n\n"
+          "Идентификатор конференции: 934 5123 4567\nКод доступа: 771203",
+    "fr": "Réunion Microsoft Teams\nRejoindre par téléphone\n+33 1 70 37 97 29,,291044518# France\n"
+          "ID de conférence : 291 044 518#",
+    "es": "Unirse a la reunión de Zoom\nhttps://zoom.us/j/81234567890\n"
+          "ID de reunión: 812 3456 7890\nCódigo de acceso: 552211",
+}
+
+DISTRACTORS = {
+    "en": ["Your application reference is 2025-004512.", "The job ID is 4471203 if you want to "
+           "look it up.", "Invoice no. 20250312-88 for the assessment is attached.",
+           "Our office is at 350 Fifth Avenue, New York, NY 10118."],
+    "ru": ["Номер вакансии: 1042387.", "Заявка № 52211873 зарегистрирована.",
+           "Реквизиты: ИНН 7701234567, КПП 770101001."],
+    "de": ["Referenznummer: 2025-3391.", "Ihre Bewerbung läuft unter der Nummer 77120934.",
+           "Das Büro ist in der Leopoldstraße 12, 80802 München.",
+           "Bankverbindung: IBAN DE89 3704 0044 0532 0130 00."],
+    "fr": ["Référence de l'offre : 2025-7781.", "Dossier n° 45120987."],
+    "es": ["Referencia de la oferta: 2025-5521.", "Pedido nº 88123456."],
+}
+
+BODY_PHONE = {
+    "en": ["If it's easier, call me on {mob}.", "You can reach me on my cell at {mob}.",
+           "Or just give me a ring on {mob} after 5pm."],
+    "ru": ["Если удобнее, звоните мне на мобильный: {mob}.", "Мой номер: {mob}, пишите в "
+           "Telegram."],
+    "de": ["Sie erreichen mich auch mobil unter {mob}.", "Rufen Sie mich gerne an: {mob}."],
+    "fr": ["Vous pouvez aussi m'appeler au {mob}."],
+    "es": ["También puedes llamarme al {mob}."],
+}
+
+MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun"],
+    "ru_short": ["янв.", "февр.", "мар.", "апр.", "мая", "июн."],
+    "ru_long": ["января", "февраля", "марта", "апреля", "мая", "июня"],
+    "de": ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni"],
+    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin"],
+    "es": ["ene", "feb", "mar", "abr", "may", "jun"],
+}
+WEEKDAYS = {"en": "Mon Tue Wed Thu Fri".split(), "ru": "пн вт ср чт пт".split(),
+            "de": "Mo. Di. Mi. Do. Fr.".split(), "fr": "lun. mar. mer. jeu. ven.".split(),
+            "es": "lun mar mié jue vie".split()}
+BASE = datetime(2025, 3, 3, 9, 0, tzinfo=timezone(timedelta(hours=1)))
+
+
+# ---------------------------------------------------------------- signatures
+@dataclass
+class Sig:
+    lines: list[list[str]]  # visual lines, each a list of cells
+    junk: set[int] = field(default_factory=set)  # indexes of lines that are not signature
+    blank_after: set[int] = field(default_factory=set)
+    name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phones: list[tuple[str, str]] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+
+
+# One person keeps one address, title and set of numbers within a message (and its history).
+STABLE: dict[tuple[str, str], dict] = {}
+
+
+def email_for(p: Person, c: Company) -> str:
+    f = p.latin_first.lower().replace("'", "")
+    last = p.latin_last.lower().replace("'", "")
+    key = (p.full, c.domain)
+    if "style" not in STABLE.setdefault(key, {}):
+        STABLE[key]["style"] = RNG.choice(["f.l", "f.l", "fl", "f", "f_l", "fL"])
+    style = STABLE[key]["style"]
+    local = {"f.l": f"{f}.{last}", "fl": f"{f[0]}{last}", "f": f, "f_l": f"{f}_{last}",
+             "fL": f"{f[0]}.{last}"}[style]
+    return f"{local}@{c.domain}"
+
+
+def _phone(lang: str, kind: str, num: Num, labelled: bool = True) -> tuple[list[str], tuple]:
+    raw = RNG.choice(num.formats)
+    label_kind = kind if kind != "fax" else "fax"
+    truth = (num.e164, label_kind if labelled else ("mobile" if num.kind == "mobile" else "work"))
+    if not labelled:
+        return [raw], truth
+    return [RNG.choice(PHONE_LABELS[lang][label_kind]), raw], truth
+
+
+def _fax_of(num: Num) -> Num:
+    last = int(num.e164[-1])
+    e = num.e164[:-1] + str((last + 9) % 10)
+    return Num(e, "landline", [f[:-1] + e[-1] for f in num.formats])
+
+
+def make_signature(p: Person, c: Company, layout: str) -> Sig:
+    lang = p.lang
+    cache = STABLE.setdefault((p.full, c.domain), {})
+    if "title" not in cache:
+        cache["title"] = RNG.choice(TITLES[lang])
+        cache["land"] = c.land(c.city) if c.land in (de_land, ru_land, fr_land, es_land,
+                                                     gb_land, us_num) else c.land()
+        cache["mob"] = c.mobile() if c.mobile is not us_num else us_num(c.city)
+        if c.mobile is us_num:
+            cache["mob"].kind = "landline"  # US numbers do not say whether they are mobile
+    title, mob, land = cache["title"], cache["mob"], cache["land"]
+    email = email_for(p, c)
+    www = "www." + c.domain
+    li = f"https://www.linkedin.com/in/{p.latin_first.lower()}-{p.latin_last.lower()}-{_digits(3)}"
+    s = Sig(lines=[], name=p.full)
+
+    def add(cells, truth=None, *, field_=None):
+        s.lines.append(cells)
+        if truth:
+            s.phones.append(truth)
+
+    if layout == "stacked":
+        add([p.full]); add([title]); add([c.name])
+        s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob))
+        if RNG.random() < 0.6:
+            add(*_phone(lang, "work", land))
+        add([email]); s.emails = [email]
+        if RNG.random() < 0.5:
+            add([www]); s.urls = [www]
+    elif layout == "formal":  # German/Russian office style with address and fax
+        add([p.full]); add([title]); add([c.name]); add([c.address])
+        s.title, s.company, s.city, s.country = title, c.name, c.city, c.country
+        add(*_phone(lang, "work", land))
+        if RNG.random() < 0.5:
+            add(*_phone(lang, "fax", _fax_of(land)))
+        add(*_phone(lang, "mobile", mob))
+        add([email]); add([www]); s.emails, s.urls = [email], [www]
+    elif layout == "pipes":
+        add([f"{p.full} | {title}"]); add([c.name]); s.title, s.company = title, c.name
+        m_cells, m_truth = _phone(lang, "mobile", mob)
+        w_cells, w_truth = _phone(lang, "work", land)
+        add([f"{' '.join(m_cells)} | {' '.join(w_cells)}"]); s.phones += [m_truth, w_truth]
+        add([email]); s.emails = [email]
+    elif layout == "one_line":
+        cells, truth = _phone(lang, "mobile", mob)
+        add([f"{p.full} · {title} · {c.name} · {' '.join(cells)}"], truth)
+        s.title, s.company = title, c.name
+    elif layout == "at":
+        word = {"en": "at", "de": "bei", "ru": "в", "fr": "chez", "es": "en"}[lang]
+        add([p.full]); add([f"{title} {word} {c.name}"]); s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob))
+        add([li]); s.urls = [li]
+    elif layout == "comma":
+        add([p.full]); add([f"{title}, {c.name}"]); s.title, s.company = title, c.name
+        add(*_phone(lang, "work", land, labelled=False))
+        add([c.city_line]); s.city, s.country = c.city, c.country
+    elif layout == "name_only":
+        add([p.full])
+    elif layout == "first_name":
+        add([p.first]); s.name = p.first
+    elif layout == "name_phone":
+        add([p.full]); add(*_phone(lang, "mobile", mob, labelled=False))
+    elif layout == "two_para":
+        add([p.full]); add([title]); s.blank_after.add(1)
+        add([c.name]); add([c.address]); s.title, s.company = title, c.name
+        s.city, s.country = c.city, c.country
+        add(*_phone(lang, "work", land)); add(*_phone(lang, "mobile", mob))
+        add([email]); s.emails = [email]
+    elif layout == "ext":
+        add([p.full]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        raw = RNG.choice(land.formats)
+        ext = str(RNG.randint(100, 999))
+        ext_word = {"ru": "доб.", "de": "Durchwahl", "en": "ext.", "fr": "poste",
+                    "es": "ext."}[lang]
+        label = RNG.choice(PHONE_LABELS[lang]["work"])
+        add([label, f"{raw}, {ext_word} {ext}" if lang in ("ru", "fr") else f"{raw} {ext_word} {ext}"],
+            (land.e164, "work"))
+        add(*_phone(lang, "mobile", mob))
+        add([email]); s.emails = [email]
+        add([c.city_line]); s.city, s.country = c.city, c.country
+    elif layout == "web":
+        add([p.full]); add([f"{title} | {c.name}"]); s.title, s.company = title, c.name
+        w_cells, w_truth = _phone(lang, "work", land)
+        m_cells, m_truth = _phone(lang, "mobile", mob)
+        add(w_cells, w_truth); add(m_cells, m_truth)
+        add([www]); add([li]); s.urls = [www, li]
+        add([c.city_line]); s.city, s.country = c.city, c.country
+    elif layout == "candidate":  # a private person, no company
+        add([p.full]); add(*_phone(lang, "mobile", mob, labelled=RNG.random() < 0.5))
+        if RNG.random() < 0.6:
+            add([li]); s.urls = [li]
+    else:
+        raise ValueError(layout)
+    return s
+
+
+# ---------------------------------------------------------------- quoting formats
+def when(lang: str, dt: datetime) -> dict[str, str]:
+    m = dt.month - 1
+    wd = WEEKDAYS[lang if lang in WEEKDAYS else "en"][dt.weekday() % 5]
+    hh, mm = dt.hour, dt.minute
+    return {
+        "en_gmail": f"{wd}, {MONTHS['en'][m]} {dt.day}, {dt.year} at "
+                    f"{(hh - 1) % 12 + 1}:{mm:02d} {'AM' if hh < 12 else 'PM'}",
+        "en_apple": f"{dt.day} {MONTHS['en'][m]} {dt.year}, at {hh:02d}:{mm:02d}",
+        "ru_gmail": f"{wd}, {dt.day} {MONTHS['ru_short'][m]} {dt.year} г. в {hh:02d}:{mm:02d}",
+        "ru_apple": f"{dt.day} {MONTHS['ru_long'][m]} {dt.year} г., в {hh:02d}:{mm:02d}",
+        "de": f"{wd}, {dt.day}. {MONTHS['de'][m]} {dt.year} um {hh:02d}:{mm:02d}",
+        "de_tb": f"{dt.day:02d}.{dt.month:02d}.{dt.year} um {hh:02d}:{mm:02d}",
+        "fr": f"{wd} {dt.day} {MONTHS['fr'][m]} {dt.year} à {hh:02d}:{mm:02d}",
+        "es": f"{wd}, {dt.day} {MONTHS['es'][m]} {dt.year} a las {hh:02d}:{mm:02d}",
+        "outlook": f"{dt:%A, %B} {dt.day}, {dt.year} {(hh - 1) % 12 + 1}:{mm:02d} "
+                   f"{'AM' if hh < 12 else 'PM'}",
+        "num": f"{dt.day:02d}.{dt.month:02d}.{dt.year} {hh:02d}:{mm:02d}",
+    }
+
+
+def attribution(lang: str, name: str, email: str, dt: datetime) -> str:
+    w = when(lang, dt)
+    options = {
+        "en": [f"On {w['en_gmail']} {name} <{email}> wrote:",
+               f"On {w['en_apple']}, {name} <{email}> wrote:"],
+        "ru": [f"{w['ru_gmail']}, {name} <{email}>:",
+               f"{w['ru_apple']}, {name} <{email}> написал(а):",
+               f"{w['num']}, {name} пишет:"],
+        "de": [f"Am {w['de']} Uhr schrieb {name} <{email}>:",
+               f"Am {w['de_tb']} schrieb {name}:",
+               f"{name} <{email}> schrieb am {w['de_tb']}:"],
+        "fr": [f"Le {w['fr']}, {name} <{email}> a écrit :"],
+        "es": [f"El {w['es']}, {name} (<{email}>) escribió:"],
+    }
+    return RNG.choice(options[lang])
+
+
+OUTLOOK_KEYS = {
+    "en": ("From", "Sent", "To", "Subject", "-----Original Message-----"),
+    "de": ("Von", "Gesendet", "An", "Betreff", "-----Ursprüngliche Nachricht-----"),
+    "ru": ("От", "Отправлено", "Кому", "Тема", "-----Исходное сообщение-----"),
+    "fr": ("De ", "Envoyé ", "À ", "Objet ", "-----Message d'origine-----"),
+    "es": ("De", "Enviado el", "Para", "Asunto", "-----Mensaje original-----"),
+}
+FORWARD_MARKERS = {
+    "en": ["---------- Forwarded message ---------", "Begin forwarded message:"],
+    "ru": ["-------- Пересылаемое сообщение --------", "---------- Forwarded message ---------"],
+    "de": ["-------- Weitergeleitete Nachricht --------", "---------- Forwarded message ---------"],
+    "fr": ["---------- Message transféré ---------"],
+    "es": ["---------- Mensaje reenviado ---------"],
+}
+SUBJECTS = {"en": "Re: {role} opportunity", "ru": "Re: Вакансия {role}",
+            "de": "AW: Ihre Bewerbung als {role}", "fr": "RE: Poste {role}",
+            "es": "RE: Oferta {role}"}
+
+
+def outlook_header(lang: str, name: str, email: str, to: str, subject: str, dt: datetime,
+                   forward: bool = False) -> list[str]:
+    k_from, k_sent, k_to, k_subj, sep = OUTLOOK_KEYS[lang]
+    lines = []
+    if forward:
+        lines.append(RNG.choice(FORWARD_MARKERS[lang]))
+        date_key = {"en": "Date", "ru": "Дата", "de": "Datum", "fr": "Date ", "es": "Fecha"}[lang]
+        lines += [f"{k_from}: {name} <{email}>", f"{date_key}: {when(lang, dt)['num']}",
+                  f"{k_subj}: {subject}", f"{k_to}: {to}"]
+        if lines[0].startswith("-------- Weiter"):  # Thunderbird puts the subject first
+            lines[1:] = [lines[3], lines[2], lines[1], lines[4]]
+        return lines
+    lines.append(RNG.choice([sep, "________________________________"]))
+    sender = RNG.choice([f"{name} <{email}>", f"{name} [mailto:{email}]"])
+    return lines + [f"{k_from}: {sender}", f"{k_sent}: {when(lang, dt)['outlook']}",
+                    f"{k_to}: {to}", f"{k_subj}: {subject}"]
+
+
+# ---------------------------------------------------------------- composing messages
+@dataclass
+class Quote:
+    style: str  # gmail | apple | outlook | forward | bottom
+    header: list[str]
+    parts: list[tuple]  # the quoted message's parts (para/signoff/sig/quote)
+    qa: list[tuple[str, str]] = field(default_factory=list)
+
+
+LAYOUTS = {
+    "en": ["stacked"] * 4 + ["pipes"] * 2 + ["at"] * 2 + ["comma", "name_only", "first_name",
+           "name_phone", "two_para", "web", "web", "one_line", "ext"],
+    "ru": ["stacked"] * 3 + ["formal"] * 3 + ["ext"] * 3 + ["pipes", "at", "name_only",
+           "first_name", "name_phone", "two_para", "web", "comma"],
+    "de": ["stacked"] * 3 + ["formal"] * 4 + ["pipes", "at", "name_only", "first_name", "ext",
+           "two_para", "web", "one_line", "comma", "name_phone"],
+    "fr": ["stacked", "stacked", "formal", "pipes", "at", "web", "name_only", "ext", "comma"],
+    "es": ["stacked", "stacked", "formal", "pipes", "at", "web", "first_name", "comma", "ext"],
+}
+
+
+def wrap(text: str, width: int = 72) -> str:
+    import textwrap
+
+    return "\n".join(
+        "\n".join(textwrap.wrap(par, width)) if len(par) > width else par
+        for par in text.split("\n")
+    )
+
+
+def other_message(lang: str, other: Person, other_company: Company, me: Person,
+                  candidate: bool) -> list[tuple]:
+    body = QUOTED_BODIES[lang].format(me=me.first)
+    layout = "candidate" if candidate else RNG.choice(["stacked", "formal", "pipes", "web"])
+    sig = make_signature(other, other_company, layout)
+    return [("para", body), ("signoff", RNG.choice(SIGN_OFFS[lang])), ("sig", sig)]
+
+
+def closing(lang: str, p: Person, c: Company, layout: str | None = None) -> tuple[list, Sig]:
+    """Sign-off (or delimiter) plus signature; returns the parts and the sender's Sig."""
+    layout = layout or RNG.choice(LAYOUTS[lang])
+    r = RNG.random()
+    if r < 0.06 and lang in ("en", "de", "ru"):
+        word = {"en": RNG.choice(["Cheers", "Thanks", "Best"]),
+                "de": RNG.choice(["Viele Grüße", "Danke"]), "ru": "Спасибо"}[lang]
+        sig = Sig(lines=[[f"{word}, {p.first}"]], name=p.first)
+        return [("sig", sig)], sig
+    sig = make_signature(p, c, layout)
+    if r < 0.20:
+        parts = [("delim",), ("sig", sig)]
+        if RNG.random() < 0.5:
+            parts.insert(0, ("signoff", RNG.choice(SIGN_OFFS[lang])))
+    elif r < 0.27:
+        parts = [("sig", sig)]  # no sign-off, no delimiter
+    else:
+        parts = [("signoff", RNG.choice(SIGN_OFFS[lang])), ("sig", sig)]
+    return parts, sig
+
+
+def junk_after(lang: str, c: Company, parts: list, plain: bool) -> None:
+    if RNG.random() < 0.12:
+        short = c.domain.split(".")[0]
+        parts.append(("junk", RNG.choice(BANNERS[lang]).format(domain=c.domain, short=short)))
+    if RNG.random() < 0.28:
+        text = RNG.choice(DISCLAIMERS[lang]).format(company=c.name, city=c.city_line)
+        kind = "junk_tight" if RNG.random() < 0.3 else "junk"
+        parts.append((kind, wrap(text) if plain and RNG.random() < 0.6 else text))
+
+
+def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
+    STABLE.clear()
+    me = RNG.choice(PEOPLE[lang])
+    company = RNG.choice(COMPANIES[lang])
+    other_lang = lang if RNG.random() < 0.85 else "en"
+    other = RNG.choice([p for p in PEOPLE[other_lang] if p is not me])
+    other_company = RNG.choice(COMPANIES[other_lang])
+    my_email = email_for(me, company)
+    other_email = f"{other.latin_first.lower()}.{other.latin_last.lower()}@" + RNG.choice(
+        ["gmail.com", "yandex.ru", "web.de", "outlook.com", other_company.domain])
+    plain = fmt != "html"
+    dt = BASE + timedelta(days=i // 3, minutes=37 * i)
+    role = RNG.choice(ROLES[lang])
+    date_s = {"en": f"March {dt.day + 7}", "ru": f"{dt.day + 7:02d}.03.2025",
+              "de": f"{dt.day + 7:02d}.03.2025", "fr": f"{dt.day + 7:02d}/03/2025",
+              "es": f"{dt.day + 7:02d}/03/2025"}[lang]
+    time_s = RNG.choice(["10:00", "14:30", "16:15", "11:45"])
+    fill = dict(to=other.first, me=me.full, company=company.name, role=role, date=date_s,
+                time=time_s)
+    parts: list[tuple] = []
+    quote: Quote | None = None
+    sig: Sig | None = None
+    body_phones: list[tuple[str, str]] = []
+
+    def para(text: str) -> None:
+        parts.append(("para", wrap(text) if plain and RNG.random() < 0.4 else text))
+
+    def maybe_distractor() -> None:
+        if RNG.random() < 0.3:
+            parts.append(("para", RNG.choice(DISTRACTORS[lang])))
+
+    def quoted_reply(style: str | None = None) -> Quote:
+        candidate = RNG.random() < 0.6
+        qparts = other_message(other_lang, other, other_company, me, candidate)
+        if RNG.random() < 0.3:  # the sender's own earlier mail, signature and all, further down
+            earlier, _ = closing(lang, me, company)
+            nested = Quote("gmail", [attribution(lang, me.full, my_email, dt - timedelta(days=2))],
+                           [("para", RNG.choice(NEW_BODIES[lang]).format(**fill)), *earlier])
+            qparts.append(("quote", nested))
+        style = style or RNG.choice(["gmail", "gmail", "apple", "outlook"])
+        if style == "outlook":
+            subj = SUBJECTS[lang].format(role=role)
+            head = outlook_header(lang, other.full, other_email, me.full, subj, dt)
+        else:
+            head = [attribution(other_lang if style != "apple" else "en", other.full,
+                                other_email, dt - timedelta(hours=5))]
+            if plain and len(head[0]) > 76 and RNG.random() < 0.5:
+                cut = head[0].rfind(" ", 0, 76)
+                head = [head[0][:cut], head[0][cut + 1 :]]
+        return Quote(style, head, qparts)
+
+    if scenario in ("new", "meeting", "body_phone"):
+        para(RNG.choice(NEW_BODIES[lang]).format(**fill))
+        maybe_distractor()
+        if scenario == "meeting":
+            parts.append(("para", MEETINGS[lang]))
+        if scenario == "body_phone":
+            extra = company.mobile() if company.mobile is not us_num else us_num(company.city)
+            raw = RNG.choice(extra.formats)
+            template = RNG.choice(BODY_PHONE[lang])
+            parts.append(("para", template.format(mob=raw)))
+            says_mobile = any(w in template for w in ("cell", "mobil", "мобильн"))
+            kind = "mobile" if extra.kind == "mobile" or says_mobile else "other"
+            body_phones.append((extra.e164, kind))
+        cl, sig = closing(lang, me, company)
+        parts += cl
+        junk_after(lang, company, parts, plain)
+    elif scenario == "reply_top":
+        para(RNG.choice(REPLY_BODIES[lang]).format(**fill))
+        maybe_distractor()
+        cl, sig = closing(lang, me, company)
+        parts += cl
+        junk_after(lang, company, parts, plain)
+        quote = quoted_reply()
+    elif scenario == "reply_bottom":
+        head = [attribution(other_lang, other.full, other_email, dt - timedelta(hours=3))]
+        quote = Quote("bottom", head, [], qa=RNG.sample(QA[lang], k=min(2, len(QA[lang]))))
+        cl, sig = closing(lang, me, company)
+        parts += cl
+    elif scenario == "forward":
+        para(RNG.choice(FWD_NOTES[lang]))
+        if RNG.random() < 0.6:
+            cl, sig = closing(lang, me, company)
+            parts += cl
+        candidate = RNG.random() < 0.5
+        qparts = other_message(other_lang, other, other_company, me, candidate)
+        head = outlook_header(lang, other.full, other_email, me.full,
+                              SUBJECTS[lang].format(role=role)[4:], dt, forward=True)
+        quote = Quote("forward", head, qparts)
+    elif scenario == "mobile":
+        para(RNG.choice(NOSIG_BODIES[lang]))
+        if RNG.random() < 0.5:
+            sig = Sig(lines=[[me.first]], name=me.first)
+            parts += [("signoff", RNG.choice(SIGN_OFFS[lang])), ("sig", sig)]
+        parts.append(("junk", RNG.choice(MOBILE[lang])))
+        if RNG.random() < 0.6:
+            quote = quoted_reply("gmail")
+    elif scenario == "nosig":
+        para(RNG.choice(NOSIG_BODIES[lang]))
+        if RNG.random() < 0.6:
+            quote = quoted_reply()
+    if sig is not None and plain and fmt == "plain" and RNG.random() < 0.1 and len(sig.lines) > 2:
+        sig.lines.insert(0, [f"[image: {company.name.split()[0]} logo]"])
+        sig.junk = {j + 1 for j in sig.junk} | {0}
+        sig.blank_after = {j + 1 for j in sig.blank_after}
+
+    display = display_name(me, company)
+    return dict(i=i, lang=lang, scenario=scenario, fmt=fmt, me=me, company=company,
+                my_email=my_email, display=display, other=other, other_email=other_email,
+                parts=parts, quote=quote, sig=sig, body_phones=body_phones, dt=dt,
+                subject=SUBJECTS[lang].format(role=role)[4:])
+
+
+def display_name(p: Person, c: Company) -> str | None:
+    r = RNG.random()
+    if p.lang == "ru":
+        if r < 0.4:
+            return p.latin
+        if r < 0.75:
+            return p.full
+        if r < 0.9:
+            return None
+        return f"{p.last} {p.first}"
+    if r < 0.6:
+        return p.full
+    if r < 0.75:
+        return f"{p.last}, {p.first}"
+    if r < 0.9:
+        return None
+    return f"{p.full} | {c.name.split()[0]}"
+
+
+# ---------------------------------------------------------------- rendering
+def plain_lines(parts: list[tuple], prefix: str = "") -> list[str]:
+    out: list[str] = []
+    prev = None
+    for part in parts:
+        kind = part[0]
+        if kind == "para":
+            if out:
+                out.append("")
+            out += part[1].split("\n")
+        elif kind == "signoff":
+            out += ["", part[1]]
+        elif kind == "delim":
+            if prev != "signoff":
+                out.append("")
+            out.append("-- ")
+        elif kind == "sig":
+            sig: Sig = part[1]
+            if prev not in ("signoff", "delim"):
+                out.append("")
+            for j, cells in enumerate(sig.lines):
+                out.append(" ".join(cells))
+                if j in sig.blank_after:
+                    out.append("")
+        elif kind == "junk":
+            out += ["", *part[1].split("\n")]
+        elif kind == "junk_tight":
+            out += part[1].split("\n")
+        elif kind == "quote":
+            q: Quote = part[1]
+            out += ["", *q.header, *("> " + line if line else ">" for line in plain_lines(q.parts))]
+        prev = kind
+    return [prefix + line if prefix else line for line in out]
+
+
+def render_plain(m: dict) -> str:
+    q: Quote | None = m["quote"]
+    lines = plain_lines(m["parts"])
+    if q is None:
+        return "\n".join(lines) + "\n"
+    if q.style == "bottom":
+        body = [*q.header]
+        for question, answer in q.qa:
+            body += [f"> {question}", "", answer, ""]
+        return "\n".join(body + lines) + "\n"
+    quoted = plain_lines(q.parts)
+    if q.style in ("gmail", "apple"):
+        quoted = [("> " + line) if line else ">" for line in quoted]
+        return "\n".join(lines + ["", *q.header, *quoted]) + "\n"
+    # outlook and forwards: header block, blank line, body unprefixed
+    return "\n".join(lines + ["", *q.header, "", *quoted]) + "\n"
+
+
+def _cell_html(text: str, li_as_word: bool) -> tuple[str, str]:
+    """HTML for one cell, and its visible text."""
+    t = text
+    if "@" in t and " " not in t:
+        return f'<a href="mailto:{escape(t)}">{escape(t)}</a>', t
+    if t.startswith("https://www.linkedin.com/") and li_as_word:
+        return f'<a href="{escape(t)}">LinkedIn</a>', "LinkedIn"
+    if t.startswith(("www.", "https://")):
+        href = t if t.startswith("https://") else "https://" + t
+        return f'<a href="{escape(href)}">{escape(t)}</a>', t
+    return escape(t), t
+
+
+def sig_html(sig: Sig, visible: list[str]) -> str:
+    style = RNG.choice(["table_logo", "rows", "divs"])
+    li_word = RNG.random() < 0.35
+    rendered = []
+    for j, cells in enumerate(sig.lines):
+        html_cells, texts = zip(*(_cell_html(c, li_word) for c in cells), strict=True)
+        rendered.append((list(html_cells), " ".join(texts)))
+        visible.append(" ".join(texts))
+    if style == "table_logo":
+        inner = "<br>".join(
+            (f"<b>{h[0]}</b>" if j == 0 else " ".join(h)) + ("<br>" if j in sig.blank_after else "")
+            for j, (h, _) in enumerate(rendered)
+        )
+        return ('<table cellpadding="0" cellspacing="0" border="0"><tr>'
+                '<td style="padding-right:12px"><img src="cid:logo001" width="80" height="80" '
+                f'alt=""></td><td style="font-size:10pt;color:#333">{inner}</td></tr></table>')
+    if style == "rows":
+        rows = []
+        for h, _ in rendered:
+            if len(h) == 2:
+                rows.append(f"<tr><td>{h[0]}</td><td>{h[1]}</td></tr>")
+            else:
+                rows.append(f'<tr><td colspan="2">{" ".join(h)}</td></tr>')
+        return '<table style="font-family:Arial">' + "".join(rows) + "</table>"
+    return "".join(f"<div>{' '.join(h)}</div>" + ("<div><br></div>" if j in sig.blank_after else "")
+                   for j, (h, _) in enumerate(rendered))
+
+
+def html_parts(parts: list[tuple], visible: list[str] | None = None) -> str:
+    out = []
+    for part in parts:
+        kind = part[0]
+        if kind == "para":
+            out.append("<div>" + "<br>".join(escape(x) for x in part[1].split("\n"))
+                       + "</div><div><br></div>")
+        elif kind == "signoff":
+            out.append(f"<div>{escape(part[1])}</div>")
+        elif kind == "delim":
+            out.append("<div>-- </div>")
+        elif kind == "sig":
+            out.append(sig_html(part[1], visible if visible is not None else []))
+        elif kind in ("junk", "junk_tight"):
+            out.append(f'<p style="font-size:8pt;color:#999999">{escape(part[1])}</p>')
+        elif kind == "quote":
+            q: Quote = part[1]
+            out.append(f'<div class="gmail_quote"><div class="gmail_attr">{escape(q.header[0])}'
+                       f'<br></div><blockquote class="gmail_quote">{html_parts(q.parts)}'
+                       "</blockquote></div>")
+    return "".join(out)
+
+
+def render_html(m: dict, visible: list[str]) -> str:
+    q: Quote | None = m["quote"]
+    body = html_parts(m["parts"], visible)
+    if q is not None:
+        quoted = html_parts(q.parts)
+        header = "<br>".join(escape(h) for h in q.header)
+        if q.style == "gmail":
+            body += (f'<div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+                     f'{header}<br></div><blockquote class="gmail_quote" style="margin:0px 0px '
+                     f'0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex">'
+                     f"{quoted}</blockquote></div></div>")
+        elif q.style == "apple":
+            body += (f"<div><br><blockquote type=\"cite\"><div>{header}</div><br>{quoted}"
+                     "</blockquote></div>")
+        elif q.style == "outlook":
+            rows = q.header[1:]
+            hb = "<br>".join(
+                f"<b>{escape(r.split(':', 1)[0])}:</b>{escape(r.split(':', 1)[1])}" for r in rows)
+            body += ('<div id="appendonsend"></div><hr style="display:inline-block;width:98%">'
+                     f'<div id="divRplyFwdMsg" dir="ltr"><font face="Calibri">{hb}</font>'
+                     f"<div>&nbsp;</div></div><div>{quoted}</div>")
+        else:  # forward, Gmail style
+            body += (f'<div><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+                     f"{header}<br></div><br><br>{quoted}</div></div>")
+    return ('<html><head><meta charset="utf-8"><style>p{margin:0}</style></head>'
+            f'<body><div dir="ltr">{body}</div></body></html>')
+
+
+# ---------------------------------------------------------------- labels and output
+def label(m: dict, visible: list[str] | None) -> dict:
+    sig: Sig | None = m["sig"]
+    phones = list(m["body_phones"])
+    lines: list[str] = []
+    fields: dict = dict(name=None, title=None, company=None, city=None, country=None,
+                        emails=[], urls=[])
+    if sig is not None:
+        texts = visible if visible is not None else [" ".join(c) for c in sig.lines]
+        lines = [t for j, t in enumerate(texts) if j not in sig.junk]
+        fields = dict(name=sig.name, title=sig.title, company=sig.company, city=sig.city,
+                      country=sig.country, emails=sig.emails, urls=sig.urls)
+        phones = sig.phones + phones
+    seen, uniq = set(), []
+    for num, kind in phones:
+        if num not in seen:
+            seen.add(num)
+            uniq.append({"number": num, "type": kind})
+    return {"signature_lines": lines, **fields, "phones": uniq}
+
+
+def write_message(m: dict) -> dict:
+    name = f"{m['i']:04d}-{m['lang']}-{m['scenario']}-{m['fmt']}.eml"
+    msg = EmailMessage()
+    me: Person = m["me"]
+    display = m["display"]
+    msg["From"] = Address(display or "", addr_spec=m["my_email"])
+    msg["To"] = Address(m["other"].full, addr_spec=m["other_email"])
+    msg["Subject"] = m["subject"]
+    msg["Date"] = format_datetime(m["dt"])
+    msg["Message-ID"] = f"<corpus-{m['i']:04d}@signatures.ingestor.test>"
+    visible: list[str] | None = None
+    if m["fmt"] == "plain":
+        msg.set_content(render_plain(m), cte="8bit")
+    elif m["fmt"] == "html":
+        visible = []
+        msg.set_content(render_html(m, visible), subtype="html", cte="8bit")
+    else:
+        msg.set_content(render_plain(m), cte="8bit")
+        msg.add_alternative(render_html(m, []), subtype="html", cte="8bit")
+    (OUT / name).write_bytes(bytes(msg))
+    entry = {"file": name, "lang": m["lang"], "scenario": m["scenario"], "format": m["fmt"],
+             "sender": m["my_email"], **label(m, visible)}
+    del me
+    return entry
+
+
+def main() -> None:
+    for old in OUT.glob("*.eml"):
+        old.unlink()
+    plan = (["new"] * 58 + ["reply_top"] * 56 + ["reply_bottom"] * 18 + ["forward"] * 28
+            + ["mobile"] * 24 + ["nosig"] * 20 + ["meeting"] * 16 + ["body_phone"] * 20)
+    RNG.shuffle(plan)
+    langs = RNG.choices(["en", "ru", "de", "fr", "es"], weights=[32, 26, 26, 8, 8], k=len(plan))
+    entries = []
+    for i, (scenario, lang) in enumerate(zip(plan, langs, strict=True), start=1):
+        fmt = "plain" if scenario == "reply_bottom" else RNG.choices(
+            ["plain", "html", "both"], weights=[58, 27, 15])[0]
+        entries.append(write_message(compose(i, lang, scenario, fmt)))
+    with open(OUT / "labels.jsonl", "w", encoding="utf-8") as fh:
+        for e in entries:
+            fh.write(json.dumps(e, ensure_ascii=False) + "\n")
+    print(f"wrote {len(entries)} messages to {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""Running one timed child process: wall time, CPU time and peak memory of its process tree.
+
+Peak RSS comes from two places. `os.wait4` gives the kernel's ru_maxrss for the child (the
+largest single process, its waited-for children included, as a max and not a sum). A sampler
+thread adds up the RSS of the whole tree every 20 ms, which is what counts when the child runs
+a process pool. Both are reported; the target is judged on the tree sum.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Run:
+    argv: list[str]
+    returncode: int
+    wall_s: float
+    cpu_s: float
+    maxrss_mb: float  # kernel ru_maxrss of the child (largest process, in MiB)
+    tree_peak_mb: float  # sampled sum of RSS over the child's process tree (MiB)
+    stdout: str
+    stderr: str
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["stdout"] = self.stdout[-2000:]
+        d["stderr"] = self.stderr[-4000:]
+        return d
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            text = Path(f"/proc/{pid}/task/{task}/children").read_text()
+            out.extend(int(c) for c in text.split())
+    except OSError:
+        pass
+    return out
+
+
+def _rss_pages(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss_mb(root: int) -> float:
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_pages(pid)
+        todo.extend(_children(pid))
+    return total * PAGE / 2**20
+
+
+def run(
+    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 7200
+) -> Run:
+    """Run `argv` to completion, measuring it; output is captured to temporary files."""
+    out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{time.time_ns()}"
+    with open(f"{out_path}.out", "w+b") as out, open(f"{out_path}.err", "w+b") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
+        peak = 0.0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.wait(0.02):
+                peak = max(peak, tree_rss_mb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+            time.sleep(0.005)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    for suffix in (".out", ".err"):
+        Path(f"{out_path}{suffix}").unlink(missing_ok=True)
+    return Run(
+        argv=argv,
+        returncode=proc.returncode,
+        wall_s=wall,
+        cpu_s=usage.ru_utime + usage.ru_stime,
+        maxrss_mb=usage.ru_maxrss / 1024,
+        tree_peak_mb=max(peak, usage.ru_maxrss / 1024),
+        stdout=stdout,
+        stderr=stderr,
+    )

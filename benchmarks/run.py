@@ -1,0 +1,387 @@
+"""`python -m benchmarks.run`: ingestor against mbsync on the same mailbox in a real Dovecot.
+
+For each corpus size, in one run on one Dovecot instance:
+1. mbsync copies the mailbox to a local Maildir (first copy), then re-syncs it (no-op);
+2. `ingestor sync --once` ingests it into a fresh store, once per backend, then polls again
+   with nothing new (no-op);
+3. every step records wall time, CPU time, peak RSS and the bytes Dovecot sent in the session.
+
+It prints ratios (absolute times on shared machines are noise) and writes everything to
+benchmarks/out/results-<timestamp>.json. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from benchmarks import corpus
+from benchmarks.measure import Run, run
+from tests.servers.dovecot import DovecotServer
+
+MBSYNC = shutil.which("mbsync") or "/usr/bin/mbsync"
+USER, PASSWORD = "recruiter", "bench-secret"
+PASSWORD_ENV = "INGESTOR_BENCH_IMAP_PASSWORD"
+SUMMARY = re.compile(
+    r": ok: (?P<seen>\d+) new, (?P<ingested>\d+) ingested, (?P<skipped>\d+) skipped, "
+    r"(?P<quarantined>\d+) quarantined, (?P<duplicate>\d+) duplicate, "
+    r"(?P<contacts>\d+) contacts created"
+)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    versions = {}
+    with contextlib.suppress(OSError):
+        import subprocess
+
+        versions["mbsync"] = subprocess.run(
+            [MBSYNC, "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+        versions["dovecot"] = subprocess.run(
+            ["dovecot", "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gb": round(mem_kb / 2**20, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        **versions,
+    }
+
+
+# -- mbsync ---------------------------------------------------------------------------------
+
+
+def mbsync_config(server: DovecotServer, target: Path) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    cfg = target.parent / "mbsyncrc"
+    cfg.write_text(
+        f"""IMAPAccount bench
+Host {server.host}
+Port {server.port}
+User {USER}
+Pass {PASSWORD}
+SSLType None
+AuthMechs LOGIN PLAIN
+
+IMAPStore bench-far
+Account bench
+
+MaildirStore bench-near
+Path {target}/
+Inbox {target}/INBOX
+SubFolders Verbatim
+
+Channel bench
+Far :bench-far:
+Near :bench-near:
+Patterns *
+Sync Pull
+Create Near
+SyncState *
+"""
+    )
+    return cfg
+
+
+def maildir_count(root: Path) -> int:
+    return sum(
+        1 for sub in root.rglob("*") if sub.is_dir() and sub.name in ("cur", "new")
+        for _ in sub.iterdir()
+    )
+
+
+# -- ingestor -------------------------------------------------------------------------------
+
+
+def ingestor_config(server: DovecotServer, path: Path, store_url: str) -> Path:
+    path.write_text(
+        f"""[store]
+url = "{store_url}"
+
+[defaults]
+internal_domains = ["agency.example"]
+
+[logging]
+level = "WARNING"
+
+[[sources]]
+name = "bench"
+type = "imap"
+host = "{server.host}"
+port = {server.port}
+security = "none"
+username = "{USER}"
+password_env = "{PASSWORD_ENV}"
+folders = {json.dumps(list(corpus.FOLDERS))}
+owner_addresses = ["{corpus.OWNER}"]
+"""
+    )
+    return path
+
+
+def ingestor_argv(config: Path, profile: Path | None = None) -> list[str]:
+    prefix = [sys.executable]
+    if profile is not None:
+        prefix += ["-m", "cProfile", "-o", str(profile)]
+    return [*prefix, "-m", "ingestor.cli", "--config", str(config), "sync", "--once"]
+
+
+def summary_counts(r: Run) -> dict[str, int]:
+    m = SUMMARY.search(r.stdout)
+    if r.returncode != 0 or m is None:
+        raise RuntimeError(
+            f"ingestor failed ({r.returncode}):\n{r.stdout[-2000:]}\n{r.stderr[-4000:]}"
+        )
+    return {k: int(v) for k, v in m.groupdict().items()}
+
+
+@contextlib.contextmanager
+def store_url(backend: str, workdir: Path) -> Iterator[str]:
+    if backend == "sqlite":
+        yield f"sqlite:///{workdir / 'ingestor.db'}"
+        return
+    from tests.servers.postgres import temporary_database
+
+    with temporary_database("ingestor_bench") as url:
+        yield url
+
+
+# -- one size -------------------------------------------------------------------------------
+
+
+class Measured:
+    """Runs commands against one Dovecot and attributes its session byte counts to them."""
+
+    def __init__(self, server: DovecotServer) -> None:
+        self.server = server
+        self.sessions = len(server.session_bytes())
+
+    def __call__(self, argv: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+        r = run(argv, env=env)
+        after = self.server.session_bytes(min_sessions=self.sessions + 1, timeout=10)
+        new = after[self.sessions :]
+        self.sessions = len(after)
+        result = r.as_dict()
+        result["sessions"] = len(new)
+        result["bytes_in"] = sum(i for i, _ in new)  # client -> server
+        result["bytes_out"] = sum(o for _, o in new)  # server -> client
+        result["_run"] = r
+        return result
+
+
+def warm_up(server: DovecotServer) -> None:
+    """Let Dovecot build its indexes and size cache before anything is timed, so neither tool
+    pays for the first open of a freshly loaded Maildir."""
+    with server.connect(USER) as client:
+        for folder in corpus.FOLDERS:
+            client.select_folder(folder, readonly=True)
+            uids = client.search(["ALL"])
+            for start in range(0, len(uids), 2000):
+                client.fetch(uids[start : start + 2000], ["RFC822.SIZE", "FLAGS", "INTERNALDATE"])
+
+
+def bench_size(
+    n: int, seed: int, backends: list[str], workroot: Path, profile: bool
+) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    manifest = corpus.ensure_corpus(n, seed)
+    gen_s = time.perf_counter() - t0
+    print(f"[{n}] corpus ready ({gen_s:.1f} s): {manifest['counts']}, {_mb(manifest)} MB")
+    workdir = workroot / f"n{n}"
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    result: dict[str, Any] = {"n": n, "seed": seed, "corpus": manifest}
+    server = DovecotServer(workdir / "dovecot", users={USER: PASSWORD})
+    server.start()
+    try:
+        t0 = time.perf_counter()
+        for folder in corpus.FOLDERS:
+            server.bulk_load(USER, folder, corpus.read_folder(n, seed, folder))
+        warm_up(server)
+        print(f"[{n}] loaded into Dovecot and indexed ({time.perf_counter() - t0:.1f} s)")
+        measured = Measured(server)
+
+        rc = mbsync_config(server, workdir / "mbsync-maildir")
+        argv = [MBSYNC, "-c", str(rc), "-q", "bench"]
+        first = measured(argv)
+        copied = maildir_count(workdir / "mbsync-maildir")
+        noop = measured(argv)
+        _check(first, "mbsync")
+        _check(noop, "mbsync")
+        result["mbsync"] = {"first": _clean(first), "noop": _clean(noop), "copied": copied}
+        print(
+            f"[{n}] mbsync: copy {first['wall_s']:.2f} s ({copied} messages), "
+            f"re-sync {noop['wall_s']:.2f} s / {noop['bytes_out']} B"
+        )
+        shutil.rmtree(workdir / "mbsync-maildir")
+
+        env = {**os.environ, PASSWORD_ENV: PASSWORD}
+        env.pop("INGESTOR_CONFIG", None)
+        result["ingestor"] = {}
+        for backend in backends:
+            with store_url(backend, workdir) as url:
+                cfg = ingestor_config(server, workdir / f"ingestor-{backend}.toml", url)
+                prof = workdir / f"profile-{backend}.pstats" if profile else None
+                first = measured(ingestor_argv(cfg, prof), env)
+                first["counts"] = summary_counts(first["_run"])
+                noop = measured(ingestor_argv(cfg), env)
+                noop["counts"] = summary_counts(noop["_run"])
+                entry = {"first": _clean(first), "noop": _clean(noop)}
+                if prof is not None:
+                    keep = workroot / f"profile-n{n}-{backend}.pstats"
+                    shutil.copy(prof, keep)
+                    entry["profile"] = str(keep)
+                result["ingestor"][backend] = entry
+                print(
+                    f"[{n}] ingestor/{backend}: first {first['wall_s']:.2f} s "
+                    f"(cpu {first['cpu_s']:.1f} s, peak {first['tree_peak_mb']:.0f} MB, "
+                    f"{first['counts']['seen']} new), no-op {noop['wall_s']:.3f} s / "
+                    f"{noop['bytes_out']} B"
+                )
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    result["ratios"] = ratios(result)
+    return result
+
+
+def _check(r: dict[str, Any], what: str) -> None:
+    if r["returncode"] != 0:
+        raise RuntimeError(f"{what} failed ({r['returncode']}): {r['stderr'][-2000:]}")
+
+
+def _clean(r: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in r.items() if not k.startswith("_") and k not in ("stdout", "argv")}
+
+
+def _mb(manifest: dict[str, Any]) -> float:
+    return round(sum(manifest["bytes"].values()) / 1e6, 1)
+
+
+def ratios(result: dict[str, Any]) -> dict[str, Any]:
+    folders = len(corpus.FOLDERS)
+    mb = result["mbsync"]
+    out: dict[str, Any] = {}
+    for backend, r in result["ingestor"].items():
+        out[backend] = {
+            "first_ingest_vs_mbsync": r["first"]["wall_s"] / mb["first"]["wall_s"],
+            "noop_time_vs_mbsync": r["noop"]["wall_s"] / mb["noop"]["wall_s"],
+            "noop_bytes_per_folder": r["noop"]["bytes_out"] / folders,
+            "mbsync_noop_bytes_per_folder": mb["noop"]["bytes_out"] / folders,
+            "ms_per_message": 1000 * r["first"]["wall_s"] / result["n"],
+            "mbsync_ms_per_message": 1000 * mb["first"]["wall_s"] / result["n"],
+            "peak_rss_mb": r["first"]["tree_peak_mb"],
+            "cpu_per_wall": r["first"]["cpu_s"] / r["first"]["wall_s"],
+        }
+    return out
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'size':>7} {'backend':<10} {'ingest/mbsync':>13} {'ingest s':>9} {'mbsync s':>9} "
+        f"{'ms/msg':>7} {'growth':>7} {'peak MB':>8} {'cpu/wall':>8} "
+        f"{'noop B/fold':>11} {'mbsync B/fold':>13} {'noop s':>7} {'mbsync noop s':>13}"
+    )
+    lines = [head, "-" * len(head)]
+    base: dict[str, float] = {}
+    for res in results:
+        for backend, r in res["ratios"].items():
+            base.setdefault(backend, r["ms_per_message"])
+            growth = r["ms_per_message"] / base[backend]
+            ing = res["ingestor"][backend]
+            lines.append(
+                f"{res['n']:>7} {backend:<10} {r['first_ingest_vs_mbsync']:>13.2f} "
+                f"{ing['first']['wall_s']:>9.2f} {res['mbsync']['first']['wall_s']:>9.2f} "
+                f"{r['ms_per_message']:>7.3f} {growth:>7.2f} {r['peak_rss_mb']:>8.0f} "
+                f"{r['cpu_per_wall']:>8.2f} {r['noop_bytes_per_folder']:>11.0f} "
+                f"{r['mbsync_noop_bytes_per_folder']:>13.0f} {ing['noop']['wall_s']:>7.3f} "
+                f"{res['mbsync']['noop']['wall_s']:>13.3f}"
+            )
+    return "\n".join(lines)
+
+
+def print_profile(path: str, top: int = 25) -> None:
+    import pstats
+
+    stats = pstats.Stats(path)
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__)
+    p.add_argument("--sizes", default="2000,20000,100000", help="corpus sizes, comma-separated")
+    p.add_argument("--backends", default="sqlite,postgresql", help="sqlite and/or postgresql")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--short", action="store_true", help="smoke run: 300 messages, SQLite only")
+    p.add_argument("--profile", action="store_true", help="run the first ingest under cProfile")
+    p.add_argument("--out", default=str(corpus.OUT), help="where results and work files go")
+    args = p.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if args.short:
+        sizes, backends = [300], ["sqlite"]
+    bad = set(backends) - {"sqlite", "postgresql"}
+    if bad:
+        p.error(f"unknown backends: {', '.join(sorted(bad))}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    workroot = out / f"work-{stamp}"
+    results: list[dict[str, Any]] = []
+    report: dict[str, Any] = {
+        "started": stamp,
+        "machine": machine(),
+        "argv": sys.argv[1:] if argv is None else argv,
+        "results": results,
+    }
+    path = out / f"results-{stamp}.json"
+    try:
+        for n in sizes:
+            results.append(bench_size(n, args.seed, backends, workroot, args.profile))
+            path.write_text(json.dumps(report, indent=1, default=str))
+    finally:
+        if not args.profile:
+            shutil.rmtree(workroot, ignore_errors=True)
+    m = report["machine"]
+    print(f"\nmachine: {m['nproc']} x {m['cpu']}, {m['memory_gb']} GB RAM, Python {m['python']}")
+    print(table(results))
+    print(f"\nresults: {path}")
+    if args.profile:
+        for res in results:
+            for entry in res["ingestor"].values():
+                print(f"\n== profile {entry['profile']}")
+                print_profile(entry["profile"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

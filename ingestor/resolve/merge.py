@@ -1,0 +1,213 @@
+"""Merging two contacts that are one person: what wins (pure), then moving every row over.
+
+`plan_fields` decides: the kept contact's values win, the other one fills blanks, and a field
+a person locked on either side stays locked. `merge_contacts` does it: emails, phones,
+participants, observations and suggestions move to the kept contact; the merged one stays in
+the table with `merged_into` set, as the record of what it was, next to an accepted `merge`
+suggestion naming who merged and when.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ingestor.errors import IngestorError
+from ingestor.store.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    InteractionParticipant,
+    Observation,
+    Suggestion,
+)
+
+FIELDS = ("name", "title", "company", "location")
+
+
+class MergeError(IngestorError):
+    """The merge cannot be done: a contact is missing, already merged, or the same one."""
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    values: dict[str, str | None]
+    locked: list[str]
+    taken_from_other: list[str]
+
+
+def plan_fields(
+    keep: Mapping[str, str | None],
+    other: Mapping[str, str | None],
+    keep_locked: list[str],
+    other_locked: list[str],
+) -> FieldPlan:
+    """Field values after a merge. A locked value beats an unlocked one; otherwise `keep` wins."""
+    values: dict[str, str | None] = {}
+    taken: list[str] = []
+    locked = set(keep_locked)
+    for name in FIELDS:
+        mine, theirs = keep.get(name), other.get(name)
+        take_theirs = bool(theirs) and (
+            not mine or (name in other_locked and name not in keep_locked)
+        )
+        values[name] = theirs if take_theirs else mine
+        if take_theirs:
+            taken.append(name)
+            if name in other_locked:
+                locked.add(name)
+    locked.update(f for f in other_locked if f not in FIELDS)  # e.g. "phone"
+    return FieldPlan(values, sorted(locked), taken)
+
+
+@dataclass
+class MergeResult:
+    kept_id: int
+    merged_id: int
+    moved: dict[str, int] = field(default_factory=dict)
+    suggestion_id: int | None = None
+
+
+def _live(session: Session, contact_id: int) -> Contact:
+    contact = session.get(Contact, contact_id)
+    if contact is None:
+        raise MergeError(f"contact {contact_id} does not exist")
+    if contact.merged_into is not None:
+        raise MergeError(f"contact {contact_id} was already merged into {contact.merged_into}")
+    return contact
+
+
+def merge_contacts(
+    session: Session,
+    keep_id: int,
+    other_id: int,
+    by: str,
+    now: datetime,
+    suggestion: Suggestion | None = None,
+) -> MergeResult:
+    """Merge `other_id` into `keep_id` inside the caller's transaction.
+
+    `suggestion` is the pending merge suggestion being accepted, if any; otherwise one is
+    created, already accepted, to record the merge.
+    """
+    if keep_id == other_id:
+        raise MergeError("a contact cannot be merged with itself")
+    keep, other = _live(session, keep_id), _live(session, other_id)
+    snapshot = {f: getattr(other, f) for f in FIELDS}
+    plan = plan_fields(
+        {f: getattr(keep, f) for f in FIELDS},
+        snapshot,
+        list(keep.locked_fields or []),
+        list(other.locked_fields or []),
+    )
+    for name, value in plan.values.items():
+        setattr(keep, name, value)
+    keep.locked_fields = plan.locked
+    if keep.origin != "manual" and other.origin == "manual":
+        keep.origin = "manual"
+    if other.last_interaction_at and (
+        keep.last_interaction_at is None or keep.last_interaction_at < other.last_interaction_at
+    ):
+        keep.last_interaction_at = other.last_interaction_at
+    keep.created_at = min(keep.created_at, other.created_at)
+    keep.updated_at = now
+
+    result = MergeResult(keep_id, other_id)
+    result.moved["emails"] = _move(session, ContactEmail, other_id, keep_id)
+    result.moved["phones"] = _move_phones(session, keep_id, other_id)
+    result.moved["participants"] = _move(session, InteractionParticipant, other_id, keep_id)
+    result.moved["observations"] = _move(session, Observation, other_id, keep_id)
+    result.moved["suggestions"] = _move_suggestions(session, keep_id, other_id)
+    # Contacts merged into `other` earlier now point at the survivor: no chains to follow.
+    session.execute(
+        update(Contact).where(Contact.merged_into == other_id).values(merged_into=keep_id)
+    )
+    other.merged_into = keep_id
+    other.updated_at = now
+
+    record: dict[str, Any] = {
+        "other_contact_id": other_id,
+        "merged": {"kept": keep_id, "merged": other_id},
+        "moved": dict(result.moved),
+        "snapshot": snapshot,
+        "fields_taken": plan.taken_from_other,
+    }
+    if suggestion is None:
+        suggestion = Suggestion(contact_id=keep_id, kind="merge", evidence=[], created_at=now)
+        session.add(suggestion)
+    suggestion.contact_id = keep_id
+    suggestion.payload = {**(suggestion.payload or {}), **record}
+    suggestion.status = "accepted"
+    suggestion.decided_by = by
+    suggestion.decided_at = now
+    session.flush()
+    result.suggestion_id = suggestion.id
+    return result
+
+
+def _move(session: Session, table: Any, old: int, new: int) -> int:
+    res = session.execute(update(table).where(table.contact_id == old).values(contact_id=new))
+    return int(getattr(res, "rowcount", 0) or 0)
+
+
+def _move_phones(session: Session, keep_id: int, other_id: int) -> int:
+    have = set(
+        session.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == keep_id))
+    )
+    moved = 0
+    for phone in session.scalars(select(ContactPhone).where(ContactPhone.contact_id == other_id)):
+        if phone.number in have:
+            session.delete(phone)  # the same number twice adds nothing
+        else:
+            phone.contact_id = keep_id
+            have.add(phone.number)
+            moved += 1
+    session.flush()
+    return moved
+
+
+def _move_suggestions(session: Session, keep_id: int, other_id: int) -> int:
+    """Pending work follows the person; proposals about the pair itself are now moot."""
+    moved = 0
+    pending = session.scalars(
+        select(Suggestion).where(
+            Suggestion.status == "pending",
+            Suggestion.contact_id.in_((keep_id, other_id)),
+        )
+    )
+    for s in pending:
+        if s.kind == "merge":
+            target = merge_target(s)
+            if target in (keep_id, other_id):
+                s.status = "obsolete"
+                continue
+        if s.contact_id == other_id:
+            if s.kind == "new_contact":
+                s.status = "obsolete"  # the person already had a contact
+            s.contact_id = keep_id
+            moved += 1
+    # Merge proposals elsewhere that name the merged contact now name the survivor.
+    for s in session.scalars(
+        select(Suggestion).where(Suggestion.status == "pending", Suggestion.kind == "merge")
+    ):
+        if merge_target(s) == other_id:
+            s.payload = {**s.payload, "other_contact_id": keep_id}
+            if s.contact_id == keep_id:
+                s.status = "obsolete"
+    return moved
+
+
+def merge_target(s: Suggestion) -> int | None:
+    """The other contact of a merge suggestion: payload `other_contact_id`, else `new_value`."""
+    raw = (s.payload or {}).get("other_contact_id")
+    if raw is None and s.new_value and s.new_value.strip().isdigit():
+        raw = s.new_value.strip()
+    try:
+        return int(raw) if raw is not None else None
+    except (TypeError, ValueError):
+        return None

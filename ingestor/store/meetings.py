@@ -1,0 +1,203 @@
+"""Persisting meetings: one interaction per occurrence, keyed by (UID, RECURRENCE-ID).
+
+The same meeting seen in a calendar and in invites in several mailboxes is one interaction. A
+higher SEQUENCE wins, and on a tie the later DTSTAMP; an older copy only adds its source.
+Deleted or cancelled meetings are kept with status "cancelled": recruiters want to see them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select
+
+from ingestor.extractors.meetings import Attendee, CalendarFindings, MeetingOccurrence
+from ingestor.model import Direction, Participant
+from ingestor.store.schema import Interaction, InteractionParticipant, InteractionSource
+
+if TYPE_CHECKING:
+    from ingestor.store.ingest import BatchWriter
+
+SNIPPET_CHARS = 240
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def meeting_key(uid: str, recurrence_id: str | None) -> str:
+    return f"ical:{uid}|{recurrence_id or ''}"
+
+
+def object_prefix(folder: str, object_key: str) -> str:
+    """Source refs of one calendar object's occurrences all start with this."""
+    return f"{folder}:{object_key}" if object_key.endswith("#") else f"{folder}:{object_key}|"
+
+
+class MeetingWriter:
+    """Writes calendar findings through a BatchWriter (same transaction, same contacts)."""
+
+    def __init__(self, writer: BatchWriter) -> None:
+        self.w = writer
+        self.session = writer.session
+
+    # -- calendars -------------------------------------------------------------------------
+
+    def write_object(
+        self,
+        folder: str,
+        object_key: str,
+        findings: CalendarFindings,
+        window: tuple[datetime, datetime],
+    ) -> tuple[int, str | None]:
+        """Upsert an object's occurrences; cancel those it no longer has. → (stored, skip reason)."""
+        prefix = object_prefix(folder, object_key)
+        live = [o for o in findings.occurrences if o.skip_reason is None]
+        kept: set[str] = set()
+        for occ in live:
+            ref = prefix + (occ.recurrence_id or "")
+            self.upsert(occ, ref, method=findings.method)
+            kept.add(ref)
+        self._cancel_missing(prefix, kept, window)
+        if live:
+            return len(live), None
+        reasons = sorted({o.skip_reason for o in findings.occurrences if o.skip_reason})
+        return 0, "; ".join(reasons) if reasons else "no events in the calendar object"
+
+    def cancel_object(self, folder: str, object_key: str) -> int:
+        """The object vanished from the server: every occurrence it had is cancelled."""
+        return self._cancel_missing(object_prefix(folder, object_key), set(), None)
+
+    def _cancel_missing(self, prefix: str, kept: set[str], window: tuple[datetime, datetime] | None) -> int:
+        rows = self.session.execute(
+            select(InteractionSource.ref, Interaction)
+            .join(Interaction, Interaction.id == InteractionSource.interaction_id)
+            .where(InteractionSource.source == self.w.source, InteractionSource.ref.startswith(prefix, autoescape=True))
+        ).all()
+        cancelled = 0
+        for ref, interaction in rows:
+            if ref in kept or interaction.status == "cancelled":
+                continue
+            # Occurrences that merely slid out of the expansion window were not deleted.
+            if window is not None and not window[0] <= interaction.occurred_at <= window[1]:
+                continue
+            interaction.status = "cancelled"
+            interaction.updated_at = self.w.now
+            cancelled += 1
+        return cancelled
+
+    # -- invites in mail ---------------------------------------------------------------------
+
+    def write_invite(self, findings: CalendarFindings, ref: str) -> None:
+        method = (findings.method or "PUBLISH").upper()
+        for occ in findings.occurrences:
+            occ_ref = f"{ref}#{occ.uid}|{occ.recurrence_id or ''}"
+            if method == "REPLY":
+                self._apply_reply(occ)
+            elif method == "CANCEL":
+                interaction = self._existing(occ)
+                if interaction is None:
+                    self.upsert(occ, occ_ref, method=method, force_status="cancelled")
+                elif _newer_or_same(occ, interaction):
+                    interaction.status = "cancelled"
+                    interaction.updated_at = self.w.now
+                    self._link_source(interaction, occ_ref)
+            elif method == "COUNTER":
+                # A counter-proposal is not a reschedule until the organizer sends a REQUEST.
+                interaction = self._existing(occ)
+                if interaction is not None:
+                    self._link_source(interaction, occ_ref)
+            elif occ.skip_reason is None:
+                self.upsert(occ, occ_ref, method=method)
+
+    def _apply_reply(self, occ: MeetingOccurrence) -> None:
+        interaction = self._existing(occ)
+        if interaction is None:
+            return
+        for attendee in occ.attendees:
+            row = self.session.scalar(
+                select(InteractionParticipant).where(
+                    InteractionParticipant.interaction_id == interaction.id,
+                    InteractionParticipant.address == attendee.email,
+                    InteractionParticipant.role == "attendee",
+                )
+            )
+            if row is not None and attendee.partstat:
+                row.partstat = attendee.partstat
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _existing(self, occ: MeetingOccurrence) -> Interaction | None:
+        key = meeting_key(occ.uid, occ.recurrence_id)
+        return self.session.scalar(select(Interaction).where(Interaction.dedup_key == key))
+
+    def upsert(
+        self, occ: MeetingOccurrence, ref: str, method: str | None = None, force_status: str | None = None
+    ) -> Interaction:
+        interaction = self._existing(occ)
+        if interaction is None:
+            interaction = Interaction(dedup_key=meeting_key(occ.uid, occ.recurrence_id), created_at=self.w.now)
+            self.session.add(interaction)
+            self._fill(interaction, occ, force_status)
+            self.session.flush()
+            self._set_participants(interaction, occ)
+        elif _newer_or_same(occ, interaction):
+            self._fill(interaction, occ, force_status)
+            self._set_participants(interaction, occ)
+        self._link_source(interaction, ref)
+        return interaction
+
+    def _fill(self, i: Interaction, occ: MeetingOccurrence, force_status: str | None) -> None:
+        i.kind = occ.kind
+        i.occurred_at = occ.start
+        i.ends_at = occ.end
+        i.subject = occ.summary
+        i.snippet = (" ".join((occ.description or "").split()))[:SNIPPET_CHARS] or None
+        i.ical_uid = occ.uid
+        i.recurrence_id = occ.recurrence_id
+        i.sequence = occ.sequence
+        i.dtstamp = occ.dtstamp
+        i.status = force_status or occ.status
+        i.location = occ.location
+        i.conference_url = occ.conference_url
+        i.direction = None
+        i.updated_at = self.w.now
+
+    def _set_participants(self, interaction: Interaction, occ: MeetingOccurrence) -> None:
+        self.session.execute(
+            delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
+        )
+        people: list[Attendee] = ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
+        owners = self.w.policy.owner_addresses
+        direction: Direction = "outbound" if occ.organizer and occ.organizer.email in owners else "inbound"
+        seen: set[tuple[str, str]] = set()
+        for a in people:
+            if not a.email or (a.email, a.role) in seen:
+                continue
+            seen.add((a.email, a.role))
+            contact = self.w.contact_for(Participant(a.email, a.name, a.role), direction)  # type: ignore[arg-type]
+            self.session.add(
+                InteractionParticipant(
+                    interaction_id=interaction.id,
+                    contact_id=contact.id if contact else None,
+                    address=a.email,
+                    name=a.name,
+                    role=a.role,
+                    partstat=a.partstat,
+                )
+            )
+            if contact is not None and occ.start <= self.w.now and occ.status != "cancelled":
+                if contact.last_interaction_at is None or contact.last_interaction_at < occ.start:
+                    contact.last_interaction_at = occ.start
+
+    def _link_source(self, interaction: Interaction, ref: str) -> None:
+        exists = self.session.scalar(
+            select(InteractionSource.id).where(InteractionSource.source == self.w.source, InteractionSource.ref == ref)
+        )
+        if exists is None:
+            self.session.add(InteractionSource(interaction_id=interaction.id, source=self.w.source, ref=ref))
+
+
+def _newer_or_same(occ: MeetingOccurrence, existing: Interaction) -> bool:
+    mine = (occ.sequence or 0, occ.dtstamp or _EPOCH)
+    theirs = (existing.sequence or 0, existing.dtstamp or _EPOCH)
+    return mine >= theirs
+

@@ -1,0 +1,190 @@
+"""Self-updating profiles: signature findings become observations, fills and suggestions.
+
+Every extracted value is an Observation with its provenance (interaction, extractor,
+confidence, time). A blank field is filled; a different value becomes a pending Suggestion
+with its evidence; nothing a person set is ever overwritten; old phones stay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ingestor.extractors.phones import Phone
+from ingestor.extractors.profile import ProfileFindings
+from ingestor.resolve.names import normalise_name
+from ingestor.store.schema import Contact, ContactPhone, Interaction, Observation, Suggestion
+
+EXTRACTOR = "signature"
+BODY_PHONE_EXTRACTOR = "body-phone"
+SIGNATURE_CONFIDENCE = 0.9
+# A different spelling of the name must be seen this often before a correction is proposed.
+NAME_FIX_MIN_SIGHTINGS = 2
+PROFILE_FIELDS = ("name", "title", "company", "location", "phone", "email")
+
+
+def completeness(contact: Contact, phones: int, emails: int) -> dict[str, Any]:
+    """Which profile fields are filled, and the share filled (0..1)."""
+    filled = {
+        "name": bool(contact.name),
+        "title": bool(contact.title),
+        "company": bool(contact.company),
+        "location": bool(contact.location),
+        "phone": phones > 0,
+        "email": emails > 0,
+    }
+    return {
+        "score": round(sum(filled.values()) / len(filled), 2),
+        "missing": [f for f in PROFILE_FIELDS if not filled[f]],
+    }
+
+
+class ProfileUpdater:
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.session = session
+        self.now = now
+
+    def apply(self, contact: Contact, profile: ProfileFindings, interaction: Interaction) -> None:
+        sig = profile.signature
+        if sig is not None:
+            f = sig.fields
+            location = ", ".join(x for x in (f.location.city, f.location.country) if x) if f.location else None
+            confidence = SIGNATURE_CONFIDENCE if f.name_matches_sender else 0.7
+            for field, value in (("title", f.title), ("company", f.company), ("location", location)):
+                if value:
+                    self._field(contact, field, value, interaction, confidence)
+            if f.name:
+                self._name(contact, normalise_name(f.name), interaction, confidence)
+            if f.linkedin:
+                self._observe(contact, "linkedin", f.linkedin, interaction, EXTRACTOR, confidence)
+            for email in f.emails:
+                self._observe(contact, "email", email.lower(), interaction, EXTRACTOR, confidence)
+        for phone in profile.phones:
+            self._phone(contact, phone, interaction)
+
+    # -- fields ------------------------------------------------------------------------------
+
+    def _field(self, contact: Contact, field: str, value: str, interaction: Interaction, confidence: float) -> None:
+        self._observe(contact, field, value, interaction, EXTRACTOR, confidence)
+        current = getattr(contact, field)
+        if current is None and field not in (contact.locked_fields or []):
+            setattr(contact, field, value)
+            contact.updated_at = self.now
+            return
+        if current is not None and not _same(current, value) and not self._stale(contact, field, interaction):
+            payload = {"job_change": True} if field == "company" else {}
+            self._suggest(contact, "field_update", field, current, value, interaction, payload)
+
+    def _name(self, contact: Contact, name: str, interaction: Interaction, confidence: float) -> None:
+        self._observe(contact, "name", name, interaction, EXTRACTOR, confidence)
+        if contact.name is None and "name" not in (contact.locked_fields or []):
+            contact.name = name
+            contact.updated_at = self.now
+            return
+        if contact.name is None or _same(contact.name, name):
+            return
+        sightings = self.session.scalar(
+            select(func.count()).where(
+                Observation.contact_id == contact.id, Observation.field == "name", Observation.value == name
+            )
+        )
+        if (sightings or 0) >= NAME_FIX_MIN_SIGHTINGS:
+            self._suggest(contact, "name_fix", "name", contact.name, name, interaction, {"sightings": sightings})
+
+    def _phone(self, contact: Contact, phone: Phone, interaction: Interaction) -> None:
+        extractor = EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
+        self._observe(contact, "phone", phone.number, interaction, extractor, phone.confidence)
+        if extractor == BODY_PHONE_EXTRACTOR:
+            return  # "call me on …" outside the signature: evidence only, never a profile value
+        numbers = list(self.session.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)))
+        if phone.number in numbers:
+            return
+        if not numbers and "phone" not in (contact.locked_fields or []):
+            self.session.add(
+                ContactPhone(contact_id=contact.id, number=phone.number, type=phone.type, raw=phone.raw, created_at=self.now)
+            )
+            contact.updated_at = self.now
+            return
+        if not self._stale(contact, "phone", interaction):
+            self._suggest(
+                contact, "field_update", "phone", numbers[0] if numbers else None, phone.number, interaction,
+                {"type": phone.type, "raw": phone.raw},
+            )
+
+    # -- provenance --------------------------------------------------------------------------
+
+    def _observe(
+        self, contact: Contact, field: str, value: str, interaction: Interaction, extractor: str, confidence: float
+    ) -> None:
+        self.session.add(
+            Observation(
+                contact_id=contact.id,
+                field=field,
+                value=value[:500],
+                interaction_id=interaction.id,
+                extractor=extractor,
+                confidence=confidence,
+                seen_at=interaction.occurred_at,
+            )
+        )
+        self.session.flush()
+
+    def _stale(self, contact: Contact, field: str, interaction: Interaction) -> bool:
+        """Old mail read after newer mail must not propose going back to an old value."""
+        newest = self.session.scalar(
+            select(func.max(Observation.seen_at)).where(
+                Observation.contact_id == contact.id, Observation.field == field
+            )
+        )
+        return newest is not None and newest > interaction.occurred_at
+
+    def _suggest(
+        self,
+        contact: Contact,
+        kind: str,
+        field: str,
+        old: str | None,
+        new: str,
+        interaction: Interaction,
+        payload: dict[str, Any],
+    ) -> None:
+        evidence = {
+            "interaction_id": interaction.id,
+            "subject": interaction.subject,
+            "snippet": interaction.snippet,
+            "occurred_at": interaction.occurred_at.isoformat(),
+            "message_id": interaction.message_id,
+        }
+        pending = self.session.scalar(
+            select(Suggestion).where(
+                Suggestion.contact_id == contact.id,
+                Suggestion.kind == kind,
+                Suggestion.field == field,
+                Suggestion.new_value == new,
+                Suggestion.status == "pending",
+            )
+        )
+        if pending is not None:
+            if all(e.get("interaction_id") != interaction.id for e in pending.evidence):
+                pending.evidence = [*pending.evidence, evidence]
+            return
+        self.session.add(
+            Suggestion(
+                contact_id=contact.id,
+                kind=kind,
+                field=field,
+                old_value=old,
+                new_value=new,
+                payload=payload,
+                evidence=[evidence],
+                created_at=self.now,
+            )
+        )
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
