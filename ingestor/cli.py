@@ -217,7 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     add("upgrade", cmd_db_upgrade, "migrate the database to the latest schema", db)
     sp = add("extract", cmd_extract, "run the extraction on one .eml or .ics file (no database)")
     sp.add_argument("--json", action="store_true", help="print one JSON object")
-    sp.add_argument("--region", help="phone region for numbers without +country code (default: config or US)")
+    sp.add_argument(
+        "--region", help="phone region for numbers without +country code (default: config or US)"
+    )
     sp.add_argument("path", metavar="PATH")
     sp = add(
         "demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it"

@@ -21,7 +21,9 @@ class ExtractError(IngestorError):
     """The file cannot be read as a message or a calendar."""
 
 
-def extract_file(path: Path, region: str, now: datetime, past_days: int = 365, future_days: int = 180) -> dict[str, Any]:
+def extract_file(
+    path: Path, region: str, now: datetime, past_days: int = 365, future_days: int = 180
+) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE_BYTES + 1)
@@ -35,7 +37,9 @@ def extract_file(path: Path, region: str, now: datetime, past_days: int = 365, f
     return _message(path, data, region, window)
 
 
-def _message(path: Path, data: bytes, region: str, window: tuple[datetime, datetime]) -> dict[str, Any]:
+def _message(
+    path: Path, data: bytes, region: str, window: tuple[datetime, datetime]
+) -> dict[str, Any]:
     try:
         parsed = parse_message(data)
     except MessageParseError as e:
@@ -44,7 +48,11 @@ def _message(path: Path, data: bytes, region: str, window: tuple[datetime, datet
         raise ExtractError(f"{path}: unreadable message: {type(e).__name__}") from None
     sender = parsed.sender
     profile = extract_profile(
-        parsed.text_plain, parsed.text_html, sender.name if sender else None, sender.email if sender else None, region
+        parsed.text_plain,
+        parsed.text_html,
+        sender.name if sender else None,
+        sender.email if sender else None,
+        region,
     )
     meetings: list[dict[str, Any]] = []
     for part in parsed.calendar_parts:
@@ -52,7 +60,9 @@ def _message(path: Path, data: bytes, region: str, window: tuple[datetime, datet
     return {
         "message_id": parsed.message_id,
         "from": {"name": sender.name, "email": sender.email} if sender else None,
-        "participants": [{"name": p.name, "email": p.email, "role": p.role} for p in parsed.participants],
+        "participants": [
+            {"name": p.name, "email": p.email, "role": p.role} for p in parsed.participants
+        ],
         "subject": parsed.subject,
         "date": parsed.date.isoformat() if parsed.date else None,
         "automated": automated_reason(parsed) is not None,
@@ -85,7 +95,9 @@ def _meetings(data: bytes, window: tuple[datetime, datetime], strict: bool) -> l
     from ingestor.extractors.meetings import CalendarParseError, extract_meetings, meeting_to_json
 
     try:
-        findings = extract_meetings(data, owner_addresses=frozenset(), window_start=window[0], window_end=window[1])
+        findings = extract_meetings(
+            data, owner_addresses=frozenset(), window_start=window[0], window_end=window[1]
+        )
     except CalendarParseError:
         if strict:
             raise

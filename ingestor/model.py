@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ingestor.extractors.meetings import CalendarFindings
+    from ingestor.extractors.profile import ProfileFindings
 
 Role = Literal["from", "sender", "reply_to", "to", "cc", "bcc", "organizer", "attendee"]
 Direction = Literal["inbound", "outbound"]
@@ -96,6 +100,17 @@ class MessageFindings:
     direction: Direction | None
     snippet: str
     automated_reason: str | None  # why this is machine mail; None for a person's mail
+    profile: ProfileFindings | None = None  # what the sender's own text says about them
+    invites: list[CalendarFindings] = field(default_factory=list)  # text/calendar parts
+
+
+@dataclass(frozen=True)
+class CalendarResult:
+    """A calendar object's meetings, and the window they were expanded in."""
+
+    findings: CalendarFindings
+    window_start: datetime
+    window_end: datetime
 
 
 @dataclass(frozen=True)
@@ -105,10 +120,15 @@ class ItemResult:
     item: RawItem
     findings: MessageFindings | None
     quarantine_reason: str | None = None
+    calendar: CalendarResult | None = None
 
     @property
     def message_id(self) -> str | None:
-        return self.findings.parsed.message_id if self.findings else None
+        if self.findings is not None:
+            return self.findings.parsed.message_id
+        if self.item.kind == "calendar":
+            return self.item.object_key  # the event UID (or CalDAV href#UID)
+        return None
 
 
 @dataclass(frozen=True)

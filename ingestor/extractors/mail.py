@@ -1,14 +1,22 @@
-"""Pure findings for one parsed message: when it happened, which way it went, its snippet."""
+"""Pure findings for one parsed message: when, which way, its snippet, its sender's profile and
+any meeting invites it carries."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ingestor.extractors.automated import automated_reason
+from ingestor.extractors.htmltext import html_to_text
+from ingestor.extractors.profile import ProfileFindings, extract_profile
 from ingestor.extractors.quotes import split_new_text
 from ingestor.model import Direction, MessageFindings, ParsedMessage
 
+if TYPE_CHECKING:
+    from ingestor.extractors.meetings import CalendarFindings
+
 SNIPPET_CHARS = 240
+MAX_INVITES = 5
 
 
 def extract_message(
@@ -16,13 +24,30 @@ def extract_message(
     owner_addresses: frozenset[str],
     received_at: datetime,
     folder: str = "",
+    region: str = "US",
+    window: tuple[datetime, datetime] | None = None,
 ) -> MessageFindings:
+    """All findings for one message. Machine mail gets no profile: nobody signs a newsletter."""
+    reason = automated_reason(parsed)
+    way = direction(parsed, owner_addresses, folder)
+    profile = None
+    if reason is None:
+        sender = parsed.sender
+        profile = extract_profile(
+            parsed.text_plain,
+            parsed.text_html,
+            sender.name if sender else None,
+            sender.email if sender else None,
+            region,
+        )
     return MessageFindings(
         parsed=parsed,
         occurred_at=parsed.date or received_at,
-        direction=direction(parsed, owner_addresses, folder),
-        snippet=snippet(parsed),
-        automated_reason=automated_reason(parsed),
+        direction=way,
+        snippet=_shorten(profile.new_text) if profile else snippet(parsed),
+        automated_reason=reason,
+        profile=profile,
+        invites=invites(parsed, owner_addresses, window) if window else [],
     )
 
 
@@ -38,14 +63,36 @@ def direction(parsed: ParsedMessage, owners: frozenset[str], folder: str = "") -
     return "inbound" if sender is not None else None
 
 
+def invites(
+    parsed: ParsedMessage, owners: frozenset[str], window: tuple[datetime, datetime]
+) -> list[CalendarFindings]:
+    from ingestor.extractors.meetings import CalendarParseError, extract_meetings
+
+    found = []
+    for part in parsed.calendar_parts[:MAX_INVITES]:
+        try:
+            found.append(
+                extract_meetings(
+                    part, owner_addresses=owners, window_start=window[0], window_end=window[1]
+                )
+            )
+        except CalendarParseError:
+            continue  # a broken invite does not make the email unreadable
+    return found
+
+
 def snippet(parsed: ParsedMessage) -> str:
     text = parsed.text_plain
     if text is None and parsed.text_html is not None:
-        from ingestor.extractors.htmltext import html_to_text
-
         text = html_to_text(parsed.text_html)
     if not text:
         return ""
-    new = split_new_text(text[:20_000]).new_text
-    words = " ".join(new.split())
+    return _shorten(split_new_text(text[:20_000]).new_text)
+
+
+def _shorten(text: str) -> str:
+    words = " ".join(text.split())
     return words if len(words) <= SNIPPET_CHARS else words[: SNIPPET_CHARS - 1].rstrip() + "…"
+
+
+__all__ = ["ProfileFindings", "direction", "extract_message", "invites", "snippet"]

@@ -80,7 +80,7 @@ for _words, _kind in (
 ):
     for _w in _words.split():
         _LABELS[_w] = _kind  # type: ignore[assignment]
-_LABEL_BEFORE = re.compile(r"([^\W\d_]+(?:[ -][^\W\d_]+)?)\.?\s*[:.]?\s*[(\[]?\s*$")
+_LABEL_BEFORE = re.compile(r"([^\W\d_]+(?:\.?[ -][^\W\d_]+)?)\.?\s*[:.]?\s*[(\[]?\s*$")
 _LABEL_AFTER = re.compile(r"^\s*[(\[]\s*([^\W\d_]+)\.?\s*[)\]]")
 _EXT_AFTER = re.compile(
     r"^\s*[,;]?\s*(?:ext|extn|x|доб|durchwahl|dw|poste|ext\.|extensión)\.?\s*:?\s*(\d{1,6})\b",
@@ -211,9 +211,11 @@ def _label_kind(before: str, after: str) -> PhoneType:
     seg = re.split(r"[|•·,;/]|\s{3,}", before)[-1].lower()
     lab = _LABEL_BEFORE.search(seg)
     if lab:
-        for word in reversed(lab.group(1).replace("-", " ").split()):
-            if word in _LABELS:
-                return _LABELS[word]
+        # "Tel. mobil", "Моб. тел.", "Tel/Fax": the specific kind wins over the generic "tel".
+        kinds = {_LABELS[w] for w in re.split(r"[\s.-]+", lab.group(1)) if w in _LABELS}
+        for kind in ("fax", "mobile", "work"):
+            if kind in kinds:
+                return kind  # type: ignore[return-value]
         # "my mobile", "мой мобильный": the label is the last word of a short phrase.
     words = re.findall(r"[^\W\d_]+", seg)
     for word in reversed(words[-4:]):

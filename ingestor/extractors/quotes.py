@@ -35,9 +35,11 @@ _OTHER_KEY = re.compile(
     r"|копия|тема|envoyé|à|a|objet|enviado(?: el)?|fecha|para|asunto)\s*:",
     re.IGNORECASE,
 )
+# "… wrote:", "Am … schrieb Max Muster:", "Max <max@x.de> schrieb am 03.03.2025 um 10:00:",
+# Gmail's Russian "…, Иван Петров <ivan@x.ru>:".
 _ATTRIBUTION = re.compile(
-    r"(?:\bwrote|\bschrieb|a écrit|\bescribió|\bescribio|написал\(а\)|написала?|\bпишет)\s*:\s*$"
-    r"|\bschrieb am\b.*:\s*$|@[^\s>]+>\)?\s*:\s*$",
+    r"(?:\bwrote|\bschrieb|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?|\bпишет)"
+    r"(?:\s.{0,80})?\s*:\s*$|@[^\s>]+>\)?\s*:\s*$",
     re.IGNORECASE,
 )
 # How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "В", a date, "пн,".

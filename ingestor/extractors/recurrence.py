@@ -76,7 +76,7 @@ _UNTIL = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 MAX_SCAN = 50_000  # instances generated before the window; far more than any real series needs
 MAX_INTERVAL = 1_000_000
 _CYCLE_YEARS = 400
-_SLACK = timedelta(days=2)  # wall-clock vs UTC window edges; the exact filter happens later
+_SLACK = timedelta(hours=3)  # more than any DST fold or gap
 
 Instant = date | datetime  # a date for all-day events, else an aware datetime
 
@@ -178,23 +178,36 @@ def _wall(value: date | datetime, tz: tzinfo | None) -> datetime:
 
 
 def rule_starts(
-    rule: Rule, dtstart: datetime, tz: tzinfo | None, lo: datetime, hi: datetime, limit: int
+    rule: Rule,
+    dtstart: datetime,
+    tz: tzinfo | None,
+    window_start: datetime,
+    window_end: datetime,
+    limit: int,
 ) -> tuple[list[datetime], bool, str | None]:
-    """Naive wall-clock starts of `rule` in [lo, hi]: (starts, truncated, problem)."""
+    """Naive wall-clock starts of `rule` inside the window: (starts, truncated, problem).
+
+    `dtstart` is naive: wall-clock time in `tz`, or midnight of the date when `tz` is None
+    (all-day events, whose instances count as starting at midnight UTC).
+    """
     if "bysetpos" in rule.parts and rule.freq in (HOURLY, MINUTELY, SECONDLY):
         return [], False, "RRULE with BYSETPOS below daily frequency was not expanded"
+    if tz is None:
+        lo, hi = _wall(window_start, UTC), _wall(window_end, UTC)
+    else:
+        # Wall time maps to UTC monotonically except in DST folds and gaps: a few hours of
+        # slack here, and the exact test on each instance below.
+        lo, hi = _wall(window_start, tz) - _SLACK, _wall(window_end, tz) + _SLACK
     stop = hi if rule.until is None else min(hi, _wall(rule.until, tz))
     if stop < lo or dtstart > stop:
         return [], False, None
     step = _STEPS.get(rule.freq)
-    if rule.count is None and step is not None:
-        gap = (lo - _SLACK) - dtstart
+    if rule.count is None and step is not None and lo - dtstart > step * rule.interval:
         period = step * rule.interval
-        if gap > period:
-            dtstart += period * (gap // period)
+        dtstart += period * ((lo - dtstart) // period)
     shift = _CYCLE_YEARS * max(0, (9997 - stop.year) // _CYCLE_YEARS)
     try:
-        # UNTIL is applied by `stop` below; dateutil objects to COUNT and UNTIL together.
+        # UNTIL is applied through `stop`: dateutil objects to COUNT and UNTIL together.
         it = rrule(
             rule.freq,
             dtstart=dtstart.replace(year=dtstart.year + shift),
@@ -205,19 +218,22 @@ def rule_starts(
         )
     except (ValueError, TypeError) as exc:
         return [], False, f"RRULE cannot be expanded: {exc}"
-    lo_s = lo.replace(year=lo.year + shift)
     stop_s = stop.replace(year=stop.year + shift)
     starts: list[datetime] = []
     scanned = 0
     for occ in it:
         if occ > stop_s:
             break
-        if occ < lo_s:
+        naive = occ.replace(year=occ.year - shift)
+        utc = naive.replace(tzinfo=tz or UTC).astimezone(UTC)
+        if utc < window_start:
             scanned += 1
             if scanned > MAX_SCAN:
                 return starts, False, f"RRULE has over {MAX_SCAN} instances before the window"
             continue
-        starts.append(occ.replace(year=occ.year - shift))
+        if utc > window_end:
+            break
+        starts.append(naive)
         if len(starts) >= limit:
             return starts, True, None
     return starts, False, None
@@ -242,7 +258,9 @@ def _same_kind(value: Instant, start: Instant, tz: tzinfo | None) -> Instant:
         return value.date() if isinstance(value, datetime) else value
     if not isinstance(value, datetime):
         return datetime.combine(value, start.timetz())
-    return value.astimezone(tz) if tz is not None else value
+    if value.tzinfo is None:  # callers pass aware values; never let the host zone leak in
+        return value.replace(tzinfo=tz)
+    return value.astimezone(tz)
 
 
 def expand_series(
@@ -262,17 +280,15 @@ def expand_series(
     result = Expansion()
     timed = isinstance(start, datetime)
     tz = start.tzinfo if isinstance(start, datetime) else None
-    if timed:
-        lo = window_start.astimezone(tz).replace(tzinfo=None) - _SLACK
-        hi = window_end.astimezone(tz).replace(tzinfo=None) + _SLACK
-        naive_start = start.replace(tzinfo=None) if isinstance(start, datetime) else start
+    if isinstance(start, datetime):
+        naive_start = start.replace(tzinfo=None)
     else:
-        lo = window_start.astimezone(UTC).replace(tzinfo=None)
-        hi = window_end.astimezone(UTC).replace(tzinfo=None)
         naive_start = datetime.combine(start, time(0))
     found: dict[str, Instance] = {recurrence_key(start): Instance(start)}
     for rule in rules:
-        naive, truncated, problem = rule_starts(rule, naive_start, tz, lo, hi, limit)
+        naive, truncated, problem = rule_starts(
+            rule, naive_start, tz, window_start, window_end, limit
+        )
         result.truncated |= truncated
         if problem:
             result.problems.append(problem)

@@ -37,7 +37,7 @@ _URL = re.compile(
     r"(?:/[^\s<>()|,;\"'\]]*)?(?![\w@.-])",
     re.IGNORECASE,
 )
-_PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){5,}")
+_PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){6,}")  # 7+ digits: not a postcode
 _SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
 _NAME_PARTICLES = frozenset(
@@ -340,8 +340,9 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
     if not sep or not TITLE_WORDS.search(head) or re.search(r"\d", tail):
         return None
     tail = tail.strip()
+    first_word = tail.split()[0] if tail.split() else ""
     if COMPANY_SUFFIX.search(tail) or (
-        not TITLE_WORDS.search(tail)
+        not TITLE_WORDS.match(first_word)
         and tail.lower() not in _REGIONS
         and len(tail.split()) <= 3
         and tail[:1].isupper()
@@ -368,4 +369,15 @@ def _is_contact(text: str) -> bool:
 
 
 def _is_prose(text: str) -> bool:
-    return len(text.split()) >= _PROSE_WORDS or len(text) > 90
+    """A sentence rather than a signature line: many words in one segment, or very long.
+
+    Only words with letters count, so "T: +49 89 123 456 78" is not prose, and segments are
+    counted apart, so "Name · Title · Company · M: …" is not either.
+    """
+    if len(text) > 150:
+        return True
+    for seg in _SEGMENT_SPLIT.split(text):
+        words = [w for w in seg.split() if sum(c.isalpha() for c in w) >= 2]
+        if len(words) >= _PROSE_WORDS:
+            return True
+    return False

@@ -51,7 +51,8 @@ DISCLAIMER = re.compile(
 )
 BANNER = re.compile(
     r"^\s*(?:\[(?:image|cid|bild|grafik|изображение|logo)[^\]]*\]|<image\d*\.\w+>"
-    r"|(?:we(?:'| a)re hiring|wir stellen ein|join (?:our|the) team|follow us|folgen sie uns"
+    r"|(?:we(?:'| a)re hiring|wir stellen ein|wir suchen|join (?:our|the) team|follow us"
+    r"|folgen sie uns|мы ищем|мы нанимаем|nous recrutons|estamos contratando"
     r"|подписывайтесь|мы в соцсетях|suivez-nous|síguenos|check out our|visit us at"
     r"|award[- ]winning|best employer|top employer|great place to work)\b.*)$",
     re.IGNORECASE,

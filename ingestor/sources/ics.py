@@ -99,7 +99,9 @@ class IcsSource(Source):
         except urllib.error.HTTPError as e:
             if e.code == 304:
                 return None, {}
-            raise SourceError(self.name, f"GET {self.where} failed: HTTP {e.code} {e.reason}") from None
+            raise SourceError(
+                self.name, f"GET {self.where} failed: HTTP {e.code} {e.reason}"
+            ) from None
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise SourceError(self.name, f"cannot fetch {self.where}: {reason}") from None
@@ -107,7 +109,9 @@ class IcsSource(Source):
             raise SourceError(self.name, f"{self.where} is larger than {MAX_FEED_BYTES} bytes")
         return data, {"etag": etag} if etag else {}
 
-    def _read_file(self, path: Path, state: dict[str, object]) -> tuple[bytes | None, dict[str, object]]:
+    def _read_file(
+        self, path: Path, state: dict[str, object]
+    ) -> tuple[bytes | None, dict[str, object]]:
         try:
             st = path.stat()
             stamp = {"mtime_ns": st.st_mtime_ns, "size": st.st_size}

@@ -13,7 +13,9 @@ import re
 from ingestor.errors import SourceError
 
 _UID = re.compile(rb"^UID[;:](?:[^:\r\n]*:)?(.*)$", re.MULTILINE | re.IGNORECASE)
-_BEGIN = re.compile(rb"^BEGIN:(VEVENT|VTODO|VJOURNAL|VFREEBUSY|VTIMEZONE)\s*$", re.MULTILINE | re.IGNORECASE)
+_BEGIN = re.compile(
+    rb"^BEGIN:(VEVENT|VTODO|VJOURNAL|VFREEBUSY|VTIMEZONE)\s*$", re.MULTILINE | re.IGNORECASE
+)
 MAX_COMPONENTS = 50_000
 
 
@@ -60,7 +62,9 @@ def _components(text: bytes) -> list[tuple[bytes, bytes]]:
         if not m:
             return out
         kind = m.group(1).upper()
-        end = re.compile(rb"^END:" + kind + rb"\s*$", re.MULTILINE | re.IGNORECASE).search(text, m.end())
+        end = re.compile(rb"^END:" + kind + rb"\s*$", re.MULTILINE | re.IGNORECASE).search(
+            text, m.end()
+        )
         if end is None:
             return out  # truncated component: what came before is still good
         out.append((kind, text[m.start() : end.end()] + b"\n"))

@@ -8,19 +8,20 @@ are pure functions in ingestor.resolve.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from ingestor.model import FolderCursor, ItemResult, MessageFindings, Participant
+from ingestor.model import Direction, FolderCursor, ItemResult, MessageFindings, Participant
 from ingestor.resolve.names import better_name, normalise_name, plausible_name
 from ingestor.resolve.policy import CreationPolicy
+from ingestor.store.meetings import MeetingWriter
+from ingestor.store.profile import ProfileUpdater
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -90,12 +91,17 @@ class BatchWriter:
         self.counts = BatchCounts()
         self.now = datetime.now(UTC)
         self._contacts_by_address: dict[str, Contact | None] = {}
+        self.profiles = ProfileUpdater(session, self.now)
+        self.meetings = MeetingWriter(self)
 
     def write(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         fresh = self._drop_already_seen(results)
         self._prefetch_contacts(fresh)
         existing = self._existing_interactions(fresh)
         for result in fresh:
+            if result.item.kind == "calendar" and result.quarantine_reason is None:
+                self._calendar_item(result)
+                continue
             if result.findings is None:
                 self._quarantine(result)
                 continue
@@ -151,7 +157,11 @@ class BatchWriter:
         return {i.dedup_key: i for i in rows}
 
     def _prefetch_contacts(self, results: list[ItemResult]) -> None:
-        addresses = {p.email for r in results if r.findings for p in r.findings.parsed.participants}
+        self._prefetch_addresses(
+            {p.email for r in results if r.findings for p in r.findings.parsed.participants}
+        )
+
+    def _prefetch_addresses(self, addresses: set[str]) -> None:
         addresses -= set(self._contacts_by_address)
         if not addresses:
             return
@@ -183,8 +193,11 @@ class BatchWriter:
         self.session.add(interaction)
         self.session.flush()
         linked: set[int] = set()
+        sender_contact: Contact | None = None
         for participant in p.participants:
-            contact = self._contact_for(participant, f)
+            contact = self.contact_for(participant, f.direction)
+            if participant.role == "from":
+                sender_contact = contact
             self.session.add(
                 InteractionParticipant(
                     interaction_id=interaction.id,
@@ -203,12 +216,40 @@ class BatchWriter:
                     contact.last_interaction_at = f.occurred_at
         self._add_source(interaction, result)
         self._ledger(result, "ingested", None, interaction)
+        if f.profile is not None and sender_contact is not None and f.direction == "inbound":
+            # The sender's own signature is evidence about them; the owner's signature is not.
+            self.profiles.apply(sender_contact, f.profile, interaction)
+        for invite in f.invites:
+            self.meetings.write_invite(invite, f"{result.item.folder}:{result.item.ref}")
         return interaction
 
-    def _contact_for(self, p: Participant, f: MessageFindings) -> Contact | None:
+    def _calendar_item(self, result: ItemResult) -> None:
+        item = result.item
+        key = item.object_key or item.ref
+        if item.deleted:
+            n = self.meetings.cancel_object(item.folder, key)
+            self._ledger(result, "ingested", f"deleted on the server: {n} meetings cancelled")
+            self.counts.ingested += 1
+            return
+        assert result.calendar is not None
+        cal = result.calendar
+        stored, skip = self.meetings.write_object(
+            item.folder, key, cal.findings, (cal.window_start, cal.window_end)
+        )
+        if stored:
+            self._ledger(result, "ingested", f"{stored} occurrences")
+            self.counts.ingested += 1
+        else:
+            self._ledger(result, "skipped", skip)
+            self.counts.skipped += 1
+
+    def contact_for(self, p: Participant, direction: Direction | None) -> Contact | None:
+        """The contact for an address, created when the policy allows; None when excluded."""
+        if p.email not in self._contacts_by_address:
+            self._prefetch_addresses({p.email})
         contact = self._contacts_by_address.get(p.email)
         if contact is None:
-            if not self.policy.may_create(p, f.direction):
+            if not self.policy.may_create(p, direction):
                 return None
             contact = self._create_contact(p)
         elif p.role in ("from", "to", "cc") and self.policy.excluded_reason(p.email) is None:
@@ -307,16 +348,3 @@ def _facts(f: MessageFindings) -> dict[str, Any]:
         "date": f.occurred_at.isoformat(),
         "headers": {k: v[:300] for k, v in f.parsed.headers.items() if k != "content-type"},
     }
-
-
-def count_contacts(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Contact)) or 0)
-
-
-def contacts_for(session: Session, addresses: Iterable[str]) -> dict[str, int]:
-    rows = session.execute(
-        select(ContactEmail.address, ContactEmail.contact_id).where(
-            ContactEmail.address.in_(list(addresses))
-        )
-    )
-    return {a: c for a, c in rows}

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
-from ingestor.extractors.meetings import Attendee, CalendarFindings, MeetingOccurrence
 from ingestor.model import Direction, Participant
 from ingestor.store.schema import Interaction, InteractionParticipant, InteractionSource
 
 if TYPE_CHECKING:
+    from ingestor.extractors.meetings import Attendee, CalendarFindings, MeetingOccurrence
     from ingestor.store.ingest import BatchWriter
 
 SNIPPET_CHARS = 240
@@ -66,11 +66,16 @@ class MeetingWriter:
         """The object vanished from the server: every occurrence it had is cancelled."""
         return self._cancel_missing(object_prefix(folder, object_key), set(), None)
 
-    def _cancel_missing(self, prefix: str, kept: set[str], window: tuple[datetime, datetime] | None) -> int:
+    def _cancel_missing(
+        self, prefix: str, kept: set[str], window: tuple[datetime, datetime] | None
+    ) -> int:
         rows = self.session.execute(
             select(InteractionSource.ref, Interaction)
             .join(Interaction, Interaction.id == InteractionSource.interaction_id)
-            .where(InteractionSource.source == self.w.source, InteractionSource.ref.startswith(prefix, autoescape=True))
+            .where(
+                InteractionSource.source == self.w.source,
+                InteractionSource.ref.startswith(prefix, autoescape=True),
+            )
         ).all()
         cancelled = 0
         for ref, interaction in rows:
@@ -130,11 +135,17 @@ class MeetingWriter:
         return self.session.scalar(select(Interaction).where(Interaction.dedup_key == key))
 
     def upsert(
-        self, occ: MeetingOccurrence, ref: str, method: str | None = None, force_status: str | None = None
+        self,
+        occ: MeetingOccurrence,
+        ref: str,
+        method: str | None = None,
+        force_status: str | None = None,
     ) -> Interaction:
         interaction = self._existing(occ)
         if interaction is None:
-            interaction = Interaction(dedup_key=meeting_key(occ.uid, occ.recurrence_id), created_at=self.w.now)
+            interaction = Interaction(
+                dedup_key=meeting_key(occ.uid, occ.recurrence_id), created_at=self.w.now
+            )
             self.session.add(interaction)
             self._fill(interaction, occ, force_status)
             self.session.flush()
@@ -163,11 +174,15 @@ class MeetingWriter:
 
     def _set_participants(self, interaction: Interaction, occ: MeetingOccurrence) -> None:
         self.session.execute(
-            delete(InteractionParticipant).where(InteractionParticipant.interaction_id == interaction.id)
+            delete(InteractionParticipant).where(
+                InteractionParticipant.interaction_id == interaction.id
+            )
         )
         people: list[Attendee] = ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
         owners = self.w.policy.owner_addresses
-        direction: Direction = "outbound" if occ.organizer and occ.organizer.email in owners else "inbound"
+        direction: Direction = (
+            "outbound" if occ.organizer and occ.organizer.email in owners else "inbound"
+        )
         seen: set[tuple[str, str]] = set()
         for a in people:
             if not a.email or (a.email, a.role) in seen:
@@ -184,20 +199,27 @@ class MeetingWriter:
                     partstat=a.partstat,
                 )
             )
-            if contact is not None and occ.start <= self.w.now and occ.status != "cancelled":
-                if contact.last_interaction_at is None or contact.last_interaction_at < occ.start:
-                    contact.last_interaction_at = occ.start
+            happened = occ.start <= self.w.now and occ.status != "cancelled"
+            if (
+                contact is not None
+                and happened
+                and (contact.last_interaction_at or _EPOCH) < occ.start
+            ):
+                contact.last_interaction_at = occ.start
 
     def _link_source(self, interaction: Interaction, ref: str) -> None:
         exists = self.session.scalar(
-            select(InteractionSource.id).where(InteractionSource.source == self.w.source, InteractionSource.ref == ref)
+            select(InteractionSource.id).where(
+                InteractionSource.source == self.w.source, InteractionSource.ref == ref
+            )
         )
         if exists is None:
-            self.session.add(InteractionSource(interaction_id=interaction.id, source=self.w.source, ref=ref))
+            self.session.add(
+                InteractionSource(interaction_id=interaction.id, source=self.w.source, ref=ref)
+            )
 
 
 def _newer_or_same(occ: MeetingOccurrence, existing: Interaction) -> bool:
     mine = (occ.sequence or 0, occ.dtstamp or _EPOCH)
     theirs = (existing.sequence or 0, existing.dtstamp or _EPOCH)
     return mine >= theirs
-

@@ -51,9 +51,17 @@ class ProfileUpdater:
         sig = profile.signature
         if sig is not None:
             f = sig.fields
-            location = ", ".join(x for x in (f.location.city, f.location.country) if x) if f.location else None
+            location = (
+                ", ".join(x for x in (f.location.city, f.location.country) if x)
+                if f.location
+                else None
+            )
             confidence = SIGNATURE_CONFIDENCE if f.name_matches_sender else 0.7
-            for field, value in (("title", f.title), ("company", f.company), ("location", location)):
+            for field, value in (
+                ("title", f.title),
+                ("company", f.company),
+                ("location", location),
+            ):
                 if value:
                     self._field(contact, field, value, interaction, confidence)
             if f.name:
@@ -67,18 +75,26 @@ class ProfileUpdater:
 
     # -- fields ------------------------------------------------------------------------------
 
-    def _field(self, contact: Contact, field: str, value: str, interaction: Interaction, confidence: float) -> None:
+    def _field(
+        self, contact: Contact, field: str, value: str, interaction: Interaction, confidence: float
+    ) -> None:
         self._observe(contact, field, value, interaction, EXTRACTOR, confidence)
         current = getattr(contact, field)
         if current is None and field not in (contact.locked_fields or []):
             setattr(contact, field, value)
             contact.updated_at = self.now
             return
-        if current is not None and not _same(current, value) and not self._stale(contact, field, interaction):
+        if (
+            current is not None
+            and not _same(current, value)
+            and not self._stale(contact, field, interaction)
+        ):
             payload = {"job_change": True} if field == "company" else {}
             self._suggest(contact, "field_update", field, current, value, interaction, payload)
 
-    def _name(self, contact: Contact, name: str, interaction: Interaction, confidence: float) -> None:
+    def _name(
+        self, contact: Contact, name: str, interaction: Interaction, confidence: float
+    ) -> None:
         self._observe(contact, "name", name, interaction, EXTRACTOR, confidence)
         if contact.name is None and "name" not in (contact.locked_fields or []):
             contact.name = name
@@ -88,36 +104,69 @@ class ProfileUpdater:
             return
         sightings = self.session.scalar(
             select(func.count()).where(
-                Observation.contact_id == contact.id, Observation.field == "name", Observation.value == name
+                Observation.contact_id == contact.id,
+                Observation.field == "name",
+                Observation.value == name,
             )
         )
         if (sightings or 0) >= NAME_FIX_MIN_SIGHTINGS:
-            self._suggest(contact, "name_fix", "name", contact.name, name, interaction, {"sightings": sightings})
+            self._suggest(
+                contact,
+                "name_fix",
+                "name",
+                contact.name,
+                name,
+                interaction,
+                {"sightings": sightings},
+            )
 
     def _phone(self, contact: Contact, phone: Phone, interaction: Interaction) -> None:
-        extractor = EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
+        extractor = (
+            EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
+        )
         self._observe(contact, "phone", phone.number, interaction, extractor, phone.confidence)
         if extractor == BODY_PHONE_EXTRACTOR:
             return  # "call me on …" outside the signature: evidence only, never a profile value
-        numbers = list(self.session.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)))
+        numbers = list(
+            self.session.scalars(
+                select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+            )
+        )
         if phone.number in numbers:
             return
         if not numbers and "phone" not in (contact.locked_fields or []):
             self.session.add(
-                ContactPhone(contact_id=contact.id, number=phone.number, type=phone.type, raw=phone.raw, created_at=self.now)
+                ContactPhone(
+                    contact_id=contact.id,
+                    number=phone.number,
+                    type=phone.type,
+                    raw=phone.raw,
+                    created_at=self.now,
+                )
             )
             contact.updated_at = self.now
             return
         if not self._stale(contact, "phone", interaction):
             self._suggest(
-                contact, "field_update", "phone", numbers[0] if numbers else None, phone.number, interaction,
+                contact,
+                "field_update",
+                "phone",
+                numbers[0] if numbers else None,
+                phone.number,
+                interaction,
                 {"type": phone.type, "raw": phone.raw},
             )
 
     # -- provenance --------------------------------------------------------------------------
 
     def _observe(
-        self, contact: Contact, field: str, value: str, interaction: Interaction, extractor: str, confidence: float
+        self,
+        contact: Contact,
+        field: str,
+        value: str,
+        interaction: Interaction,
+        extractor: str,
+        confidence: float,
     ) -> None:
         self.session.add(
             Observation(
@@ -187,4 +236,3 @@ class ProfileUpdater:
 
 def _same(a: str, b: str) -> bool:
     return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
-

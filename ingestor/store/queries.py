@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestor.store.profile import completeness
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -54,6 +55,7 @@ def contacts(session: Session) -> list[dict[str, Any]]:
             "location": c.location,
             "origin": c.origin,
             "last_interaction_at": _iso(c.last_interaction_at),
+            "completeness": completeness(c, len(phones.get(c.id, [])), len(emails.get(c.id, []))),
         }
         for c in rows
     ]

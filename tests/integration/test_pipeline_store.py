@@ -137,35 +137,27 @@ def test_none_policy_and_blocklist(tmp_path: Path, sessions):
 
 
 def test_a_name_a_person_set_is_never_overwritten(tmp_path: Path, sessions):
-    root = write_maildir(
-        tmp_path / "mail", {"INBOX": [make_message(sender="maria@gmail.com", message_id="<a@t>")]}
-    )
+    def unsigned(sender: str, mid: str) -> bytes:
+        return make_message(
+            sender=sender, message_id=mid, body="Hi Anna,\n\nthanks for the call.\n"
+        )
+
+    root = write_maildir(tmp_path / "mail", {"INBOX": [unsigned("maria@gmail.com", "<a@t>")]})
     cfg = source_config(path=str(root))
     sync(cfg, sessions)
     with sessions() as s:
         contact = s.scalars(select(Contact)).one()
         assert contact.name is None
-    write_maildir(
-        root, {"INBOX": [make_message(sender="Maria <maria@gmail.com>", message_id="<b@t>")]}
-    )
+    write_maildir(root, {"INBOX": [unsigned("Maria <maria@gmail.com>", "<b@t>")]})
     sync(cfg, sessions)
-    write_maildir(
-        root, {"INBOX": [make_message(sender="Maria Lopez <maria@gmail.com>", message_id="<c@t>")]}
-    )
+    write_maildir(root, {"INBOX": [unsigned("Maria Lopez <maria@gmail.com>", "<c@t>")]})
     sync(cfg, sessions)
     with sessions.begin() as s:
         contact = s.scalars(select(Contact)).one()
         assert contact.name == "Maria Lopez"  # filled, then completed by a fuller form
         contact.name, contact.locked_fields = "María López-García", ["name"]
     write_maildir(
-        root,
-        {
-            "INBOX": [
-                make_message(
-                    sender="Maria Lopez Garcia Extra <maria@gmail.com>", message_id="<d@t>"
-                )
-            ]
-        },
+        root, {"INBOX": [unsigned("Maria Lopez Garcia Extra <maria@gmail.com>", "<d@t>")]}
     )
     sync(cfg, sessions)
     with sessions() as s:

@@ -672,7 +672,8 @@ def make_signature(p: Person, c: Company, layout: str) -> Sig:
     title, mob, land = cache["title"], cache["mob"], cache["land"]
     email = email_for(p, c)
     www = "www." + c.domain
-    li = f"https://www.linkedin.com/in/{p.latin_first.lower()}-{p.latin_last.lower()}-{_digits(3)}"
+    slug = f"{p.latin_first}-{p.latin_last}".lower().replace("'", "")
+    li = f"https://www.linkedin.com/in/{slug}-{_digits(3)}"
     s = Sig(lines=[], name=p.full)
 
     def add(cells, truth=None, *, field_=None):
