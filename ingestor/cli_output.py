@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingestor.model import SyncSummary
 from ingestor.store import queries
+from ingestor.store.schema import Contact, Suggestion
 
 
 def summary_line(s: SyncSummary) -> str:
@@ -44,6 +46,27 @@ def interactions_table(interactions: list[dict[str, Any]], limit: int = 25) -> l
     return lines
 
 
+def suggestions_table(session: Session, limit: int = 15) -> list[str]:
+    rows = session.execute(
+        select(Suggestion, Contact.name)
+        .join(Contact, Contact.id == Suggestion.contact_id)
+        .where(Suggestion.status == "pending", Suggestion.kind != "new_contact")
+        .order_by(Suggestion.id)
+    ).all()
+    created = session.scalar(
+        select(func.count()).where(Suggestion.status == "pending", Suggestion.kind == "new_contact")
+    )
+    lines = [f"  {created} auto-created contacts to confirm"]
+    for suggestion, name in rows[:limit]:
+        lines.append(
+            f"  {suggestion.kind:<12} {(name or '-')[:20]:<20} {suggestion.field or '':<8} "
+            f"{(suggestion.old_value or '-')[:28]} -> {(suggestion.new_value or '')[:28]}"
+        )
+    if len(rows) > limit:
+        lines.append(f"  … and {len(rows) - limit} more")
+    return lines
+
+
 def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -> None:
     for s in summaries:
         print(summary_line(s))
@@ -53,4 +76,6 @@ def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -
     print("\n".join(contacts_table(contacts)))
     print(f"\nInteractions ({len(interactions)}, latest first):")
     print("\n".join(interactions_table(interactions)))
+    print("\nPending suggestions for review:")
+    print("\n".join(suggestions_table(session)))
     print(f"\nStore: {store_url}")

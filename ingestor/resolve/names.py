@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
 _NOT_A_NAME = re.compile(
     r"[@<>\d]|https?:|^(?:info|admin|office|team|support|sales|hr|jobs)$", re.I
 )
@@ -40,3 +43,14 @@ def better_name(current: str | None, candidate: str | None) -> bool:
     cur_tokens = current.lower().split()
     cand_tokens = candidate.lower().split()
     return len(cand_tokens) > len(cur_tokens) and all(t in cand_tokens for t in cur_tokens)
+
+
+def different_spelling(current: str, seen: str) -> bool:
+    """'Devid Chen' vs 'David Chen': close but not equal. A shorter form ('Priya' for 'Priya
+    Shah') or a different person (an assistant signing) is not a spelling correction."""
+    a, b = anyascii(current).casefold().split(), anyascii(seen).casefold().split()
+    if a == b and current != seen:
+        return True  # only accents or capitalisation differ: Jurgen -> Jürgen
+    if len(b) < len(a) or set(b) <= set(a):
+        return False
+    return fuzz.ratio(" ".join(a), " ".join(b)) >= 75

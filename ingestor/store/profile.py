@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ingestor.extractors.phones import Phone
 from ingestor.extractors.profile import ProfileFindings
-from ingestor.resolve.names import normalise_name
+from ingestor.resolve.names import different_spelling, normalise_name
 from ingestor.store.schema import Contact, ContactPhone, Interaction, Observation, Suggestion
 
 EXTRACTOR = "signature"
@@ -70,8 +70,9 @@ class ProfileUpdater:
                 self._observe(contact, "linkedin", f.linkedin, interaction, EXTRACTOR, confidence)
             for email in f.emails:
                 self._observe(contact, "email", email.lower(), interaction, EXTRACTOR, confidence)
+        had_phones = bool(self._numbers(contact))
         for phone in profile.phones:
-            self._phone(contact, phone, interaction)
+            self._phone(contact, phone, interaction, fill=not had_phones)
 
     # -- fields ------------------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class ProfileUpdater:
             contact.name = name
             contact.updated_at = self.now
             return
-        if contact.name is None or _same(contact.name, name):
+        if contact.name is None or not different_spelling(contact.name, name):
             return
         sightings = self.session.scalar(
             select(func.count()).where(
@@ -120,21 +121,22 @@ class ProfileUpdater:
                 {"sightings": sightings},
             )
 
-    def _phone(self, contact: Contact, phone: Phone, interaction: Interaction) -> None:
+    def _numbers(self, contact: Contact) -> list[str]:
+        query = select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+        return list(self.session.scalars(query))
+
+    def _phone(self, contact: Contact, phone: Phone, interaction: Interaction, fill: bool) -> None:
         extractor = (
             EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
         )
         self._observe(contact, "phone", phone.number, interaction, extractor, phone.confidence)
         if extractor == BODY_PHONE_EXTRACTOR:
             return  # "call me on …" outside the signature: evidence only, never a profile value
-        numbers = list(
-            self.session.scalars(
-                select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
-            )
-        )
+        numbers = self._numbers(contact)
         if phone.number in numbers:
             return
-        if not numbers and "phone" not in (contact.locked_fields or []):
+        # A profile without phones takes every number of the signature that first shows one.
+        if fill and "phone" not in (contact.locked_fields or []):
             self.session.add(
                 ContactPhone(
                     contact_id=contact.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingestor.model import Participant
-from ingestor.resolve.names import better_name, normalise_name, plausible_name
+from ingestor.resolve.names import better_name, different_spelling, normalise_name, plausible_name
 from ingestor.resolve.policy import CreationPolicy
 
 
@@ -65,3 +65,17 @@ def test_better_name_only_completes():
     assert not better_name("Maria Lopez", "Mary Smith")
     assert not better_name(None, "info")
     assert not plausible_name("maria@gmail.com")
+
+
+@pytest.mark.parametrize(
+    ("current", "seen", "fix"),
+    [
+        ("Devid Chen", "David Chen", True),
+        ("Jurgen Muller", "Jürgen Müller", True),
+        ("Priya Shah", "Priya", False),  # a shorter sign-off is not a correction
+        ("John Doe", "Mary Smith", False),  # someone else signing
+        ("Maria Lopez", "Maria Lopez", False),
+    ],
+)
+def test_different_spelling(current, seen, fix):
+    assert different_spelling(current, seen) is fix

@@ -626,6 +626,7 @@ class Sig:
     phones: list[tuple[str, str]] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    two_columns: bool = False  # HTML: name block left, contact block right
 
 
 # One person keeps one address, title and set of numbers within a message (and its history).
@@ -752,9 +753,76 @@ def make_signature(p: Person, c: Company, layout: str) -> Sig:
         add([p.full]); add(*_phone(lang, "mobile", mob, labelled=RNG.random() < 0.5))
         if RNG.random() < 0.6:
             add([li]); s.urls = [li]
+    elif layout == "pronouns":
+        add([f"{p.full} ({RNG.choice(['she/her', 'he/him', 'they/them'])})"])
+        add([title]); add([c.name]); s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob)); add([email]); s.emails = [email]
+    elif layout == "slogan":
+        add([p.full]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        add([RNG.choice(SLOGANS[lang])])
+        add(*_phone(lang, "work", land)); add([www]); s.urls = [www]
+    elif layout == "im":
+        add([p.full]); add([f"{title} | {c.name}"]); s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob))
+        handle = f"{p.latin_first}.{p.latin_last}".lower().replace("'", "")
+        add([RNG.choice([f"Skype: {handle}", f"Telegram: @{handle.replace('.', '_')}"])])
+        add([email]); s.emails = [email]
+    elif layout == "multi_addr":
+        add([p.full]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        street, _, rest = c.address.rpartition(", ")
+        add([street or rest]); add([rest] if street else [c.city_line])
+        add([NATIVE_COUNTRY[c.country]]); s.city, s.country = c.city, c.country
+        add(*_phone(lang, "work", land)); add([email]); s.emails = [email]
+    elif layout == "caps":
+        s.name = p.full.upper()
+        add([s.name]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob))
+    elif layout == "reversed":
+        s.name = f"{p.last} {p.first}"
+        add([s.name]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob)); add([email]); s.emails = [email]
+    elif layout == "ia":  # German business mail: "i. A." (on behalf of) before the name
+        add([f"i. A. {p.full}"]); add([title]); add([c.name]); s.title, s.company = title, c.name
+        add(*_phone(lang, "work", land)); add([email]); s.emails = [email]
+    elif layout == "emoji":
+        add([p.full]); add([f"{title} | {c.name}"]); s.title, s.company = title, c.name
+        add(["📞", RNG.choice(land.formats)], (land.e164, "work"))
+        add(["📱", RNG.choice(mob.formats)], (mob.e164, "mobile"))
+        add(["✉️", email]); add(["🌐", www]); s.emails, s.urls = [email], [www]
+    elif layout == "dept":
+        add([p.full]); add([title]); add([RNG.choice(DEPTS[lang])]); add([c.name])
+        s.title, s.company = title, c.name
+        add(*_phone(lang, "mobile", mob)); add([email]); s.emails = [email]
     else:
         raise ValueError(layout)
     return s
+
+
+HARD_LAYOUTS = ["pronouns", "slogan", "im", "multi_addr", "caps", "reversed", "emoji", "dept"]
+SLOGANS = {
+    "en": ["Connecting great people with great teams.", "\"Hire for attitude, train for skill.\""],
+    "ru": ["Мы соединяем людей и возможности.", "«Люди решают всё»"],
+    "de": ["Menschen. Machen. Zukunft.", "Wir bringen Talente und Unternehmen zusammen."],
+    "fr": ["Le talent au cœur de l'entreprise."],
+    "es": ["Conectamos talento con oportunidades."],
+}
+DEPTS = {
+    "en": ["Talent Acquisition · EMEA", "Engineering Hiring Team"],
+    "ru": ["Отдел подбора персонала", "Департамент по работе с персоналом"],
+    "de": ["Abteilung Personal", "Team Talent Acquisition DACH"],
+    "fr": ["Direction des Ressources Humaines"],
+    "es": ["Departamento de Recursos Humanos"],
+}
+NATIVE_COUNTRY = {"Germany": "Deutschland", "Austria": "Österreich", "Switzerland": "Schweiz",
+                  "Russia": "Россия", "United Kingdom": "United Kingdom", "United States": "USA",
+                  "Ireland": "Ireland", "France": "France", "Spain": "España"}
+PS = {
+    "en": "P.S. I'm out of office next week; my colleague will follow up with you.",
+    "ru": "P.S. На следующей неделе я в отпуске, по срочным вопросам пишите коллеге.",
+    "de": "PS: Nächste Woche bin ich im Urlaub, meine Kollegin meldet sich bei Ihnen.",
+    "fr": "P.S. Je serai absente la semaine prochaine, ma collègue prendra le relais.",
+    "es": "P.D. La semana que viene estoy fuera de la oficina.",
+}
 
 
 # ---------------------------------------------------------------- quoting formats
@@ -901,7 +969,7 @@ def junk_after(lang: str, c: Company, parts: list, plain: bool) -> None:
         parts.append((kind, wrap(text) if plain and RNG.random() < 0.6 else text))
 
 
-def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
+def compose(i: int, lang: str, scenario: str, fmt: str, hard: str | None = None) -> dict:
     STABLE.clear()
     me = RNG.choice(PEOPLE[lang])
     company = RNG.choice(COMPANIES[lang])
@@ -909,6 +977,9 @@ def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
     other = RNG.choice([p for p in PEOPLE[other_lang] if p is not me])
     other_company = RNG.choice(COMPANIES[other_lang])
     my_email = email_for(me, company)
+    if hard == "generic_sender":  # a team mailbox: the From name is no person's
+        box = RNG.choice(["jobs", "recruiting", "karriere", "hr", "talent"])
+        my_email = f"{box}@{company.domain}"
     other_email = f"{other.latin_first.lower()}.{other.latin_last.lower()}@" + RNG.choice(
         ["gmail.com", "yandex.ru", "web.de", "outlook.com", other_company.domain])
     plain = fmt != "html"
@@ -932,6 +1003,20 @@ def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
         if RNG.random() < 0.3:
             parts.append(("para", RNG.choice(DISTRACTORS[lang])))
 
+    hard_layout = None
+    if hard == "layout":
+        hard_layout = RNG.choice(HARD_LAYOUTS + (["ia", "ia"] if lang == "de" else []))
+
+    def closing_(lang: str, p: Person, c: Company) -> tuple[list, Sig]:
+        parts_, sig_ = closing(lang, p, c, hard_layout)
+        if hard == "spaced":  # Outlook's plain text: a blank line after every line
+            sig_.blank_after = set(range(len(sig_.lines)))
+        if hard == "two_columns":
+            sig_.two_columns = True
+        if hard == "ps":
+            parts_.append(("para", PS[lang]))
+        return parts_, sig_
+
     def quoted_reply(style: str | None = None) -> Quote:
         candidate = RNG.random() < 0.6
         qparts = other_message(other_lang, other, other_company, me, candidate)
@@ -944,6 +1029,8 @@ def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
         if style == "outlook":
             subj = SUBJECTS[lang].format(role=role)
             head = outlook_header(lang, other.full, other_email, me.full, subj, dt)
+            if hard == "no_separator":
+                head = head[1:]
         else:
             head = [attribution(other_lang if style != "apple" else "en", other.full,
                                 other_email, dt - timedelta(hours=5))]
@@ -965,25 +1052,25 @@ def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
             says_mobile = any(w in template for w in ("cell", "mobil", "мобильн"))
             kind = "mobile" if extra.kind == "mobile" or says_mobile else "other"
             body_phones.append((extra.e164, kind))
-        cl, sig = closing(lang, me, company)
+        cl, sig = closing_(lang, me, company)
         parts += cl
         junk_after(lang, company, parts, plain)
     elif scenario == "reply_top":
         para(RNG.choice(REPLY_BODIES[lang]).format(**fill))
         maybe_distractor()
-        cl, sig = closing(lang, me, company)
+        cl, sig = closing_(lang, me, company)
         parts += cl
         junk_after(lang, company, parts, plain)
         quote = quoted_reply()
     elif scenario == "reply_bottom":
         head = [attribution(other_lang, other.full, other_email, dt - timedelta(hours=3))]
         quote = Quote("bottom", head, [], qa=RNG.sample(QA[lang], k=min(2, len(QA[lang]))))
-        cl, sig = closing(lang, me, company)
+        cl, sig = closing_(lang, me, company)
         parts += cl
     elif scenario == "forward":
         para(RNG.choice(FWD_NOTES[lang]))
         if RNG.random() < 0.6:
-            cl, sig = closing(lang, me, company)
+            cl, sig = closing_(lang, me, company)
             parts += cl
         candidate = RNG.random() < 0.5
         qparts = other_message(other_lang, other, other_company, me, candidate)
@@ -1008,6 +1095,13 @@ def compose(i: int, lang: str, scenario: str, fmt: str) -> dict:
         sig.blank_after = {j + 1 for j in sig.blank_after}
 
     display = display_name(me, company)
+    if hard == "generic_sender":
+        display = RNG.choice([f"{company.name.split()[0]} Recruiting", "HR Team", None])
+    if hard == "mobile_phone":
+        extra = company.mobile() if company.mobile is not us_num else us_num(company.city)
+        text = RNG.choice(BODY_PHONE[lang]).format(mob=RNG.choice(extra.formats))
+        parts.insert(1, ("para", text))
+        body_phones.append((extra.e164, "mobile" if extra.kind == "mobile" else "other"))
     return dict(i=i, lang=lang, scenario=scenario, fmt=fmt, me=me, company=company,
                 my_email=my_email, display=display, other=other, other_email=other_email,
                 parts=parts, quote=quote, sig=sig, body_phones=body_phones, dt=dt,
@@ -1100,13 +1194,20 @@ def _cell_html(text: str, li_as_word: bool) -> tuple[str, str]:
 
 
 def sig_html(sig: Sig, visible: list[str]) -> str:
-    style = RNG.choice(["table_logo", "rows", "divs"])
+    style = "two_columns" if sig.two_columns else RNG.choice(["table_logo", "rows", "divs"])
     li_word = RNG.random() < 0.35
     rendered = []
-    for j, cells in enumerate(sig.lines):
+    for cells in sig.lines:
         html_cells, texts = zip(*(_cell_html(c, li_word) for c in cells), strict=True)
         rendered.append((list(html_cells), " ".join(texts)))
         visible.append(" ".join(texts))
+    if style == "two_columns":
+        split = min(3, len(rendered))
+        left = "<br>".join(" ".join(h) for h, _ in rendered[:split])
+        right = "<br>".join(" ".join(h) for h, _ in rendered[split:])
+        return ('<table cellpadding="0" cellspacing="0"><tr><td style="padding-right:20px;'
+                f'border-right:2px solid #0a6">{left}</td><td style="padding-left:20px">{right}'
+                "</td></tr></table>")
     if style == "table_logo":
         inner = "<br>".join(
             (f"<b>{h[0]}</b>" if j == 0 else " ".join(h)) + ("<br>" if j in sig.blank_after else "")
@@ -1237,6 +1338,21 @@ def main() -> None:
         fmt = "plain" if scenario == "reply_bottom" else RNG.choices(
             ["plain", "html", "both"], weights=[58, 27, 15])[0]
         entries.append(write_message(compose(i, lang, scenario, fmt)))
+    # Harder variants, generated after the base set so that the base set stays as it was.
+    hard_plan = (["layout"] * 26 + ["spaced"] * 7 + ["generic_sender"] * 8 + ["ps"] * 7
+                 + ["two_columns"] * 6 + ["no_separator"] * 6 + ["mobile_phone"] * 4)
+    RNG.shuffle(hard_plan)
+    for j, hard in enumerate(hard_plan, start=len(plan) + 1):
+        lang = RNG.choices(["en", "ru", "de", "fr", "es"], weights=[32, 26, 26, 8, 8])[0]
+        scenario = {"no_separator": "reply_top", "mobile_phone": "mobile"}.get(
+            hard, RNG.choice(["new", "reply_top", "forward"]))
+        if hard in ("spaced", "two_columns", "ps") and scenario == "forward":
+            scenario = "new"
+        fmt = {"spaced": "plain", "two_columns": "html"}.get(
+            hard, RNG.choices(["plain", "html", "both"], weights=[58, 27, 15])[0])
+        m = compose(j, lang, scenario, fmt, hard)
+        m["scenario"] = f"{scenario}+{hard}"
+        entries.append(write_message(m))
     with open(OUT / "labels.jsonl", "w", encoding="utf-8") as fh:
         for e in entries:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")

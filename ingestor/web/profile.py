@@ -1,0 +1,184 @@
+"""One contact in full: fields with their provenance, emails, phones, and the timeline.
+
+The timeline is every interaction (email, meeting, call) the contact took part in, from every
+mailbox and calendar, newest first, with the mailboxes it was seen in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingestor.store.schema import (
+    Contact,
+    ContactPhone,
+    Interaction,
+    InteractionParticipant,
+    InteractionSource,
+    Observation,
+    Suggestion,
+)
+from ingestor.web.directory import ContactRow, load_rows
+from ingestor.web.models import Decision
+
+
+@dataclass(frozen=True)
+class Provenance:
+    value: str
+    extractor: str
+    confidence: float
+    seen_at: datetime
+    interaction_id: int | None
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    number: str
+    type: str
+    raw: str | None
+    created_at: datetime
+
+
+@dataclass
+class TimelineEntry:
+    id: int
+    kind: str
+    occurred_at: datetime
+    ends_at: datetime | None
+    subject: str | None
+    snippet: str | None
+    direction: str | None
+    status: str | None
+    location: str | None
+    role: str
+    sources: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    contact: ContactRow
+    merged_into: int | None
+    phones: list[PhoneView]
+    provenance: dict[str, list[Provenance]]
+    merged_from: list[tuple[int, str | None]]
+    pending: int
+    history: list[tuple[datetime, str, str]]
+
+
+def load_profile(session: Session, contact_id: int) -> Profile | None:
+    c = session.get(Contact, contact_id)
+    if c is None:
+        return None
+    row = load_rows(session, [contact_id], live=False)[0]
+    phones = [
+        PhoneView(p.number, p.type, p.raw, p.created_at)
+        for p in session.scalars(
+            select(ContactPhone).where(ContactPhone.contact_id == contact_id).order_by(
+                ContactPhone.id
+            )
+        )
+    ]
+    provenance: dict[str, list[Provenance]] = defaultdict(list)
+    for o, subject in session.execute(
+        select(Observation, Interaction.subject)
+        .outerjoin(Interaction, Interaction.id == Observation.interaction_id)
+        .where(Observation.contact_id == contact_id)
+        .order_by(Observation.seen_at.desc(), Observation.id.desc())
+    ):
+        if len(provenance[o.field]) < 10:
+            provenance[o.field].append(
+                Provenance(o.value, o.extractor, o.confidence, o.seen_at, o.interaction_id, subject)
+            )
+    merged_from = list(
+        session.execute(
+            select(Contact.id, Contact.name).where(Contact.merged_into == contact_id)
+        ).tuples()
+    )
+    pending = len(
+        list(
+            session.scalars(
+                select(Suggestion.id).where(
+                    Suggestion.contact_id == contact_id, Suggestion.status == "pending"
+                )
+            )
+        )
+    )
+    history = [
+        (d.at, d.actor, _describe(d.action, d.detail or {}))
+        for d in session.scalars(
+            select(Decision)
+            .where(Decision.contact_id == contact_id)
+            .order_by(Decision.at.desc(), Decision.id.desc())
+            .limit(20)
+        )
+    ]
+    return Profile(row, c.merged_into, phones, dict(provenance), merged_from, pending, history)
+
+
+def _describe(action: str, detail: dict[str, Any]) -> str:
+    kind = detail.get("kind")
+    if action == "update_contact":
+        return "edited " + ", ".join(sorted(detail.get("fields") or {}))
+    if action == "merge":
+        return f"merged contact {detail.get('merged')} into this one"
+    return f"{action} {str(kind).replace('_', ' ')}" if kind else action
+
+
+def timeline(
+    session: Session, contact_id: int, before: int | None = None, limit: int = 50
+) -> list[TimelineEntry]:
+    """Interactions with this contact, newest first; `before` pages on by interaction id."""
+    stmt = (
+        select(Interaction, InteractionParticipant.role)
+        .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
+        .where(InteractionParticipant.contact_id == contact_id)
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(limit * 4)
+    )
+    entries: dict[int, TimelineEntry] = {}
+    for i, role in session.execute(stmt):
+        if i.id in entries:
+            continue
+        entries[i.id] = TimelineEntry(
+            i.id, i.kind, i.occurred_at, i.ends_at, i.subject, i.snippet, i.direction,
+            i.status, i.location, role,
+        )
+    ordered = list(entries.values())
+    if before is not None:
+        cut = next((n for n, e in enumerate(ordered) if e.id == before), None)
+        ordered = ordered[cut + 1 :] if cut is not None else ordered
+    ordered = ordered[:limit]
+    ids = [e.id for e in ordered]
+    if not ids:
+        return []
+    sources: dict[int, set[str]] = defaultdict(set)
+    for iid, src in session.execute(
+        select(InteractionSource.interaction_id, InteractionSource.source).where(
+            InteractionSource.interaction_id.in_(ids)
+        )
+    ):
+        sources[iid].add(src)
+    people: dict[int, list[str]] = defaultdict(list)
+    for iid, name, address, cid in session.execute(
+        select(
+            InteractionParticipant.interaction_id,
+            InteractionParticipant.name,
+            InteractionParticipant.address,
+            InteractionParticipant.contact_id,
+        )
+        .where(InteractionParticipant.interaction_id.in_(ids))
+        .order_by(InteractionParticipant.id)
+    ):
+        if cid != contact_id and len(people[iid]) < 6:
+            people[iid].append(f"{name} <{address}>" if name else address)
+    for e in ordered:
+        e.sources = sorted(sources.get(e.id, set()))
+        e.people = people.get(e.id, [])
+    return ordered
