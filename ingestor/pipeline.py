@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError, SourceError
 from ingestor.extractors.mail import extract_message
+from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import FolderCursor, ItemResult, RawItem, SyncSummary
+from ingestor.model import CalendarResult, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
@@ -32,11 +33,22 @@ from ingestor.store.status import record_failure, record_success
 log = logging.getLogger(__name__)
 
 
-def process_item(item: RawItem, owners: frozenset[str], now: datetime) -> ItemResult:
+def process_item(
+    item: RawItem,
+    owners: frozenset[str],
+    now: datetime,
+    region: str = "US",
+    window_days: tuple[int, int] = (365, 180),
+) -> ItemResult:
     """Parse and extract one item; pure apart from the clock value passed in."""
+    window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
+    if item.kind == "calendar":
+        return process_calendar_item(item, owners, window)
     try:
         parsed = parse_message(item.data, item.internal_date)
-        findings = extract_message(parsed, owners, item.internal_date or now, item.folder)
+        findings = extract_message(
+            parsed, owners, item.internal_date or now, item.folder, region=region, window=window
+        )
     except MessageParseError as e:
         return ItemResult(item, None, f"unreadable message: {e}")
     except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AttributeError) as e:
@@ -47,6 +59,20 @@ def process_item(item: RawItem, owners: frozenset[str], now: datetime) -> ItemRe
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note)
     return ItemResult(item, findings)
+
+
+def process_calendar_item(
+    item: RawItem, owners: frozenset[str], window: tuple[datetime, datetime]
+) -> ItemResult:
+    if item.deleted:
+        return ItemResult(item, None)
+    try:
+        findings = extract_meetings(
+            item.data, owner_addresses=owners, window_start=window[0], window_end=window[1]
+        )
+    except CalendarParseError as e:
+        return ItemResult(item, None, f"unreadable calendar object: {e}")
+    return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
 
 
 def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
@@ -91,6 +117,7 @@ def _sync(
     source = make_source(cfg)
     policy = policy_for(cfg, defaults)
     owners = frozenset(cfg.owner_addresses)
+    window_days = (cfg.calendar_past_days, cfg.calendar_future_days)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
     totals = BatchCounts()
     seen = 0
@@ -100,7 +127,10 @@ def _sync(
         source.open()
         for batch in source.batches(cursors, limits, stop):
             now = datetime.now(UTC)
-            results = [process_item(item, owners, now) for item in batch.items]
+            results = [
+                process_item(item, owners, now, cfg.phone_region, window_days)
+                for item in batch.items
+            ]
             counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
             seen += len(results) - counts.already_seen
             totals.add(counts)

@@ -51,6 +51,9 @@ def html_to_text(html: str) -> str:
         _drop(bad)
     for quote in tree.xpath(_QUOTE_XPATH):
         _replace_with_quoted_text(quote)
+    for table in tree.xpath("//table"):
+        if _is_column_layout(table):
+            _linearize(table)
     text = Inscriptis(tree, _CONFIG).get_text()
     lines = [line.strip() for line in text.replace("\u00a0", " ").split("\n")]
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
@@ -75,6 +78,22 @@ def _replace_with_quoted_text(element: lxml.html.HtmlElement) -> None:
     pre.text = "\n" + attribution + quoted + "\n"
     pre.tail = element.tail
     parent.replace(element, pre)
+
+
+def _is_column_layout(table: lxml.html.HtmlElement) -> bool:
+    """A table whose row holds several multi-line text cells side by side (name block left,
+    contact block right). Rendered as a grid its lines would interleave, so it is read
+    column by column instead; label/value tables with one line per cell stay as rows."""
+    for row in table.xpath("./tr | ./tbody/tr | ./thead/tr"):
+        cells = [c for c in row if c.tag in ("td", "th") and c.text_content().strip()]
+        if len(cells) >= 2 and any(c.xpath(".//br | .//div | .//p | .//tr") for c in cells):
+            return True
+    return False
+
+
+def _linearize(table: lxml.html.HtmlElement) -> None:
+    for element in table.xpath(". | .//tbody | .//thead | .//tr | .//td | .//th"):
+        element.tag = "div"
 
 
 def _drop(element: lxml.html.HtmlElement) -> None:

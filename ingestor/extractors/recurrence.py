@@ -162,8 +162,8 @@ def _until(value: str) -> date | datetime:
     try:
         if m.group(4) is None:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        nums = [int(g) for g in m.groups()[:6]]
-        return datetime(*nums, tzinfo=UTC if m.group(7) else None)
+        y, mo, d, h, mi, sec = (int(g) for g in m.groups()[:6])
+        return datetime(y, mo, d, h, mi, sec, tzinfo=UTC if m.group(7) else None)
     except ValueError as exc:
         raise RuleError(f"bad UNTIL {value[:30]!r}") from exc
 

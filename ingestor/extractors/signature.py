@@ -12,6 +12,7 @@ signature can never be taken for the sender's.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
@@ -26,6 +27,7 @@ from ingestor.extractors.sigwords import (
     DELIMITER,
     DISCLAIMER,
     MOBILE_SIGN_OFF,
+    POSTSCRIPT,
     SIGN_OFF,
     TITLE_WORDS,
 )
@@ -40,12 +42,33 @@ _URL = re.compile(
 _PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){6,}")  # 7+ digits: not a postcode
 _SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
+# Around a name but not part of it: pronouns, degrees in brackets, German "i. A." / "i. V.".
+_NAME_EXTRAS = re.compile(r"\s*\([^)]{1,20}\)\s*$|^\s*i\.\s?[AV]\.\s+")
 _NAME_PARTICLES = frozenset(
     ["von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "del", "dos", "y"]
+)
+_LINK_WORDS = frozenset(
+    [
+        "linkedin",
+        "xing",
+        "twitter",
+        "facebook",
+        "instagram",
+        "website",
+        "web",
+        "telegram",
+        "whatsapp",
+        "skype",
+        "github",
+        "youtube",
+        "vk",
+        "x",
+    ]
 )
 _REGIONS = frozenset(
     ["emea", "dach", "apac", "cis", "снг", "europe", "latam", "nordics", "americas", "global"]
 )
+_NOT_LABELS = _REGIONS | _LINK_WORDS
 _TRANSLIT = (
     ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ks", "x"), ("kh", "h"), ("yu", "u"), ("ju", "u"),
     ("ya", "a"), ("ja", "a"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("y", "i"), ("j", "i"),
@@ -142,7 +165,8 @@ def parse_signature(
     linkedin = next((u for u in urls if "linkedin.com" in u.lower()), None)
 
     segments = [s for s in _segments(block.lines) if not _is_contact(s[1])]
-    sender = _SenderName(sender_name, sender_email)
+    # The signature's own addresses are evidence too: a team mailbox (jobs@…) says nothing.
+    sender = _SenderName(sender_name, sender_email, emails)
     name, name_index, matched = _pick_name(segments, sender)
     title: str | None = None
     company: str | None = None
@@ -170,14 +194,16 @@ def parse_signature(
         if place is not None:
             location = location or Location(place.city, place.country)
             continue
-        if not re.search(r"\d", seg) and len(seg.split()) <= 6 and index > name_index >= 0:
+        if _plain_label(seg) and index > name_index >= 0:
             leftovers.append((index, seg))
-    # Unmarked lines right under the name are, by convention, the title and then the company.
-    for index, seg in leftovers[:2]:
-        if title is None and not COMPANY_SUFFIX.search(seg):
-            title, title_at = seg, index
-        elif company is None and index > title_at:
-            company = seg
+    # Unmarked lines right under the name are, by convention, the title and then the company;
+    # a department line ("Talent Acquisition · EMEA") may sit between them.
+    if title is None and leftovers and not COMPANY_SUFFIX.search(leftovers[0][1]):
+        title_at, title = leftovers.pop(0)
+    if company is None:
+        after = [seg for index, seg in leftovers[:3] if index > title_at]
+        named = [seg for seg in after if not TITLE_WORDS.search(seg)]
+        company = (named or after or [None])[0]
     return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
                            matched)  # fmt: skip
 
@@ -185,12 +211,13 @@ def parse_signature(
 class _SenderName:
     """The sender's name parts, from the display name and the address, for fuzzy comparison."""
 
-    def __init__(self, name: str | None, email: str | None) -> None:
+    def __init__(self, name: str | None, email: str | None, more: Iterable[str] = ()) -> None:
         words = re.findall(r"[^\W\d_]{2,}", name or "")
-        local = (email or "").split("@")[0].lower()
-        words += re.split(r"[._+\-\d]+", local)
+        locals_ = [e.split("@")[0].lower() for e in (email or "", *more)]
+        for local in locals_:
+            words += re.split(r"[._+\-\d]+", local)
         self.tokens = {_canon(w) for w in words if len(w) > 1}
-        self.local = _canon(re.sub(r"[^a-z]", "", local))
+        self.local = " ".join(_canon(re.sub(r"[^a-z]", "", local)) for local in locals_)
 
     def score(self, candidate: str) -> float:
         """Share of the candidate's name parts that match the sender's (0..1)."""
@@ -225,6 +252,9 @@ def _content_end(lines: list[str]) -> int:
         para = end - 1
         while para > 0 and lines[para - 1].strip():
             para -= 1
+        if POSTSCRIPT.match(lines[para]):
+            end = para
+            continue
         cut = _disclaimer_start(lines, para, end)
         if cut is None:
             break
@@ -323,18 +353,33 @@ def _pick_name(
     segments: list[tuple[int, str]], sender: _SenderName
 ) -> tuple[str | None, int, bool]:
     """The writer's name: a segment matching the sender, else a name-like first segment."""
+    best: tuple[float, int, str] | None = None
     for index, (_, seg) in enumerate(segments[:6]):
-        if _looks_like_name(seg) and sender.score(seg) >= 0.5:
-            return seg, index, True
-    if segments and _looks_like_name(segments[0][1]):
-        return segments[0][1], 0, False
+        name = _NAME_EXTRAS.sub("", seg).strip()
+        if not _looks_like_name(name):
+            continue
+        # Two-word names beat one-word matches ("TalentBridge" from a team's display name).
+        score = sender.score(name) + (0.1 if len(name.split()) > 1 else 0.0)
+        if score >= 0.5 and (best is None or score > best[0]):
+            best = (score, index, name)
+    if best is not None:
+        return best[2], best[1], True
+    if segments:
+        name = _NAME_EXTRAS.sub("", segments[0][1]).strip()
+        if _looks_like_name(name):
+            return name, 0, False
     return None, -1, False
 
 
 def _split_title_company(text: str) -> tuple[str, str] | None:
     """ "Recruiter at ACME", "Recruiter, ACME GmbH" → (title, company)."""
     match = _AT_SPLIT.match(text)
-    if match and TITLE_WORDS.search(match.group(1)) and "@" not in match.group(2):
+    if (
+        match
+        and TITLE_WORDS.search(match.group(1))
+        and "@" not in match.group(2)
+        and not match.group(2)[:1].islower()  # "Consultant en recrutement" is one title
+    ):
         return match.group(1).strip(), match.group(2).strip(" ,")
     head, sep, tail = text.partition(", ")
     if not sep or not TITLE_WORDS.search(head) or re.search(r"\d", tail):
@@ -350,6 +395,15 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
     ):
         return head.strip(), tail
     return None
+
+
+def _plain_label(seg: str) -> bool:
+    """Could be a title or company name: short, no digits, not a sentence, slogan or region."""
+    if re.search(r"\d", seg) or len(seg.split()) > 6 or seg.lower() in _NOT_LABELS:
+        return False
+    if seg.endswith(":"):  # a phone or address label whose value sat in another cell
+        return False
+    return not (seg[-1] in '.!?"»“”' and not COMPANY_SUFFIX.search(seg))
 
 
 def _looks_like_name(text: str) -> bool:

@@ -58,9 +58,11 @@ BANNER = re.compile(
     re.IGNORECASE,
 )
 DELIMITER = re.compile(r"^(?:-- ?|—|––|__)$")
+# A postscript after the signature ("P.S.", "PS:", Spanish "P.D.", Russian "П.С.").
+POSTSCRIPT = re.compile(r"^\s*(?:p\.\s?s\.?|ps:|p\.\s?d\.|п\.\s?с\.)", re.IGNORECASE)
 
 TITLE_WORDS = re.compile(
-    r"\b(?:recruit\w*|talent|sourc\w*|manager\w*|managing|director\w*|head of|lead|partner"
+    r"\b(?:recruiter\w*|talent|sourc\w*|manager\w*|managing|director\w*|head of|lead|partner"
     r"|consultant\w*|specialist|officer|executive|coordinator|associate|engineer|developer"
     r"|analyst|founder|co-founder|ceo|cto|cfo|coo|chro|cpo|hr|hrbp|human resources|people"
     r"|vp|vice president|president|principal|advisor|adviser|generalist|owner|intern|assistant"
@@ -68,7 +70,7 @@ TITLE_WORDS = re.compile(
     r"|менеджер\w*|рекрутер\w*|директор\w*|руководител\w*|специалист\w*|ведущ\w*|старш\w*"
     r"|главн\w*|начальник\w*|эйчар|партн[её]р\w*|консультант\w*|аналитик\w*|разработчик\w*"
     r"|инженер\w*|основател\w*|генеральн\w*|сорсер\w*|ассистент\w*|помощник\w*|подбор\w*"
-    r"|leiter\w*|geschäftsführer\w*|personal\w*|referent\w*|berater\w*|recruiterin"
+    r"|\w*(?:leiter|berater|referent|entwickler)\w*|geschäftsführer\w*|personal\w*"
     r"|sachbearbeiter\w*|inhaber\w*|gründer\w*|vorstand|prokurist\w*|assistenz|entwickler\w*"
     r"|ingenieur\w*|teamlead|bereichsleiter\w*"
     r"|responsable|chargée?|directeur|directrice|consultante|chef|gérante?|fondat\w*"
@@ -81,6 +83,6 @@ COMPANY_SUFFIX = re.compile(
     r"(?:\b(?:gmbh|ag|kg|se|mbh|ug|e\.\s?v\.|ltd\.?|limited|inc\.?|llc|llp|plc|corp\.?"
     r"|corporation|co\.|s\.a\.?|sa|sas|sarl|s\.l\.?|sl|srl|s\.r\.l\.|bv|b\.v\.|nv|oy"
     r"|group|gruppe|holding|technologies|solutions|labs|consulting|partners)(?=$|[\s,.)])"
-    r"|\b(?:ооо|ао|пао|зао|оао|ип|группа компаний|гк)\b|[«\"].+[»\"])",
+    r"|\b(?:ооо|ао|пао|зао|оао|ип|группа компаний|гк)\b|\w\s*[«\"].+[»\"])",
     re.IGNORECASE,
 )

@@ -120,6 +120,7 @@ class BatchWriter:
                     f"same Message-ID as interaction {interaction.id}",
                     interaction,
                 )
+                self._write_invites(f, result)  # links this mailbox to the meeting too
                 self.counts.duplicate += 1
                 continue
             interaction = self._create_interaction(result, f)
@@ -219,9 +220,12 @@ class BatchWriter:
         if f.profile is not None and sender_contact is not None and f.direction == "inbound":
             # The sender's own signature is evidence about them; the owner's signature is not.
             self.profiles.apply(sender_contact, f.profile, interaction)
-        for invite in f.invites:
-            self.meetings.write_invite(invite, f"{result.item.folder}:{result.item.ref}")
+        self._write_invites(f, result)
         return interaction
+
+    def _write_invites(self, f: MessageFindings, result: ItemResult) -> None:
+        for invite in f.invites:
+            self.meetings.write_invite(invite, result.item.ref)
 
     def _calendar_item(self, result: ItemResult) -> None:
         item = result.item

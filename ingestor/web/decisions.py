@@ -33,6 +33,10 @@ class DecisionError(IngestorError):
     """A decision cannot be applied: unknown item, already decided, or a bad value."""
 
 
+class NotFound(DecisionError):
+    """The suggestion or contact named does not exist."""
+
+
 def _clean(field: str, value: str | None) -> str:
     text = " ".join((value or "").split())
     if not text:
@@ -129,7 +133,7 @@ def _record(
 def _pending(session: Session, suggestion_id: int) -> Suggestion:
     s = session.get(Suggestion, suggestion_id, with_for_update=True)
     if s is None:
-        raise DecisionError(f"suggestion {suggestion_id} does not exist")
+        raise NotFound(f"suggestion {suggestion_id} does not exist")
     if s.status != "pending":
         raise DecisionError(
             f"suggestion {suggestion_id} was already {s.status} by {s.decided_by or 'the system'}"
@@ -252,7 +256,7 @@ def update_contact(
     """Write the fields a person changed on the profile page; returns the changed names."""
     contact = session.get(Contact, contact_id)
     if contact is None or contact.merged_into is not None:
-        raise DecisionError(f"contact {contact_id} does not exist")
+        raise NotFound(f"contact {contact_id} does not exist")
     changed = []
     for name in TEXT_FIELDS:
         if name not in values:

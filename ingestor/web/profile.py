@@ -132,29 +132,25 @@ def _describe(action: str, detail: dict[str, Any]) -> str:
 
 
 def timeline(
-    session: Session, contact_id: int, before: int | None = None, limit: int = 50
+    session: Session, contact_id: int, offset: int = 0, limit: int = 50
 ) -> list[TimelineEntry]:
-    """Interactions with this contact, newest first; `before` pages on by interaction id."""
-    stmt = (
-        select(Interaction, InteractionParticipant.role)
-        .join(InteractionParticipant, InteractionParticipant.interaction_id == Interaction.id)
-        .where(InteractionParticipant.contact_id == contact_id)
-        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-        .limit(limit * 4)
+    """Interactions with this contact, newest first, one page of them."""
+    mine = select(InteractionParticipant.interaction_id).where(
+        InteractionParticipant.contact_id == contact_id
     )
-    entries: dict[int, TimelineEntry] = {}
-    for i, role in session.execute(stmt):
-        if i.id in entries:
-            continue
-        entries[i.id] = TimelineEntry(
+    ordered = [
+        TimelineEntry(
             i.id, i.kind, i.occurred_at, i.ends_at, i.subject, i.snippet, i.direction,
-            i.status, i.location, role,
+            i.status, i.location, "",
         )
-    ordered = list(entries.values())
-    if before is not None:
-        cut = next((n for n, e in enumerate(ordered) if e.id == before), None)
-        ordered = ordered[cut + 1 :] if cut is not None else ordered
-    ordered = ordered[:limit]
+        for i in session.scalars(
+            select(Interaction)
+            .where(Interaction.id.in_(mine))
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+    ]
     ids = [e.id for e in ordered]
     if not ids:
         return []
@@ -166,19 +162,24 @@ def timeline(
     ):
         sources[iid].add(src)
     people: dict[int, list[str]] = defaultdict(list)
-    for iid, name, address, cid in session.execute(
+    roles: dict[int, list[str]] = defaultdict(list)
+    for iid, name, address, cid, role in session.execute(
         select(
             InteractionParticipant.interaction_id,
             InteractionParticipant.name,
             InteractionParticipant.address,
             InteractionParticipant.contact_id,
+            InteractionParticipant.role,
         )
         .where(InteractionParticipant.interaction_id.in_(ids))
         .order_by(InteractionParticipant.id)
     ):
-        if cid != contact_id and len(people[iid]) < 6:
+        if cid == contact_id:
+            roles[iid].append(role)
+        elif len(people[iid]) < 6:
             people[iid].append(f"{name} <{address}>" if name else address)
     for e in ordered:
         e.sources = sorted(sources.get(e.id, set()))
         e.people = people.get(e.id, [])
+        e.role = ", ".join(roles.get(e.id, []))
     return ordered

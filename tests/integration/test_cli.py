@@ -194,3 +194,58 @@ def test_demo_shows_contacts(tmp_path: Path):
     done = ingestor("demo", "--dir", str(tmp_path / "demo"))
     assert done.returncode == 0, done.stderr
     assert "Contacts (" in done.stdout and "Interactions (" in done.stdout
+
+
+def test_extract_json_contract_on_eml_and_ics(tmp_path: Path):
+    eml = tmp_path / "m.eml"
+    eml.write_bytes(
+        make_message(
+            sender="Jürgen Müller <j.mueller@autowerk.de>",
+            body="Hallo Anna,\n\ndanke.\n\nMit freundlichen Grüßen\nJürgen Müller\nHead of Engineering\nAutoWerk GmbH\nTel. +49 89 1234567\n",
+        )
+    )
+    done = ingestor("extract", "--json", str(eml))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    for key in (
+        "message_id",
+        "from",
+        "participants",
+        "automated",
+        "new_text",
+        "signature",
+        "phones",
+        "meetings",
+    ):
+        assert key in out
+    assert out["from"] == {"name": "Jürgen Müller", "email": "j.mueller@autowerk.de"}
+    assert out["signature"]["company"] == "AutoWerk GmbH"
+    assert out["signature"]["text"].splitlines()[-1] == "Tel. +49 89 1234567"
+    assert {"number": "+49891234567", "type": "work", "raw": "+49 89 1234567"}.items() <= out[
+        "phones"
+    ][0].items()
+
+    ics = tmp_path / "e.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x1\nDTSTAMP:20261101T000000Z\n"
+        "DTSTART:20261201T100000Z\nSUMMARY:Call with Maria\nORGANIZER:mailto:a@agency.example\n"
+        "ATTENDEE;PARTSTAT=ACCEPTED:mailto:maria@gmail.com\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    meetings = json.loads(ingestor("extract", "--json", str(ics)).stdout)["meetings"]
+    assert [(m["ical_uid"], m["kind"], m["occurred_at"]) for m in meetings] == [
+        ("x1", "call", "2026-12-01T10:00:00+00:00")
+    ]
+
+
+def test_extract_unreadable_input_is_one_line(tmp_path: Path):
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    done = ingestor("extract", "--json", str(empty))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert str(empty) in done.stderr
+    missing = ingestor("extract", str(tmp_path / "nope.eml"))
+    assert missing.returncode == 1 and "cannot read" in missing.stderr
+    bad_ics = tmp_path / "bad.ics"
+    bad_ics.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:garbage\n")
+    done = ingestor("extract", str(bad_ics))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr

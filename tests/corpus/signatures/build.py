@@ -1326,6 +1326,377 @@ def write_message(m: dict) -> dict:
     return entry
 
 
+# ---------------------------------------------------------------- hand-written messages
+# Written one by one, not from the templates above: shapes that real mail has and the
+# generator does not produce. Labels follow the same conventions.
+HANDWRITTEN: list[dict] = [
+    dict(
+        name="gmail-dashdash-no-space", lang="en", fmt="plain",
+        sender=("Megan Foster", "megan@harborfinch.com"),
+        body="""Hi Priya,
+
+Attached is the offer letter. Let me know if anything needs changing.
+
+--
+Megan Foster
+Senior Talent Partner, Harbor & Finch LLC
+(617) 482-3310
+
+On Tue, Apr 8, 2025 at 4:02 PM Priya Sharma <priya.sharma@gmail.com> wrote:
+> Thanks Megan, happy to proceed.
+>
+> --
+> Priya Sharma
+> +44 7700 123456
+""",
+        label=dict(signature_lines=["Megan Foster", "Senior Talent Partner, Harbor & Finch LLC",
+                                    "(617) 482-3310"],
+                   name="Megan Foster", title="Senior Talent Partner",
+                   company="Harbor & Finch LLC",
+                   phones=[{"number": "+16174823310", "type": "work"}]),
+    ),
+    dict(
+        name="outlook-spaced-cid", lang="en", fmt="plain",
+        sender=("Robinson, Mark", "mark.robinson@kineticstaffing.co.uk"),
+        body="""Hi Daniel,
+
+Just checking you received the assessment link?
+
+Kind regards
+
+Mark Robinson
+
+Principal Consultant
+
+[cid:image001.png@01DB8A2C.5F3E1A20]
+
+Kinetic Staffing Ltd | 1 Spinningfields | Manchester M3 3AP
+
+T: 0161 496 0734 | M: 07700 912345
+
+________________________________
+From: Daniel Hughes <dan.hughes@outlook.com>
+Sent: 07 April 2025 09:12
+To: Mark Robinson <mark.robinson@kineticstaffing.co.uk>
+Subject: Re: Assessment
+
+Hi Mark, which link do you mean?
+Daniel
+""",
+        label=dict(signature_lines=["Mark Robinson", "Principal Consultant",
+                                    "Kinetic Staffing Ltd | 1 Spinningfields | Manchester M3 3AP",
+                                    "T: 0161 496 0734 | M: 07700 912345"],
+                   name="Mark Robinson", title="Principal Consultant",
+                   company="Kinetic Staffing Ltd", city="Manchester", country="United Kingdom",
+                   phones=[{"number": "+441614960734", "type": "work"},
+                           {"number": "+447700912345", "type": "mobile"}]),
+    ),
+    dict(
+        name="first-name-only-no-signoff", lang="en", fmt="plain",
+        sender=("Sarah Mitchell", "sarah@brightpath.co.uk"),
+        body="""Hi Tom,
+
+Great speaking earlier. I'll send the brief over tomorrow morning and we can go
+through it on Thursday.
+
+Looking forward to it!
+
+Sarah
+""",
+        label=dict(signature_lines=["Sarah"], name="Sarah"),
+    ),
+    dict(
+        name="informal-then-formal", lang="en", fmt="plain",
+        sender=("Michael Turner", "mturner@crestlinesearch.com"),
+        body="""Emily,
+
+Quick one: can you do a 20 min call Friday at 11:30 CT?
+
+Best,
+Mike
+
+Michael Turner | Director of Recruiting | Crestline Search Inc.
+o: 312.782.4410 | c: 312.909.1187
+crestlinesearch.com
+""",
+        label=dict(signature_lines=["Mike", "Michael Turner | Director of Recruiting | "
+                                    "Crestline Search Inc.", "o: 312.782.4410 | c: 312.909.1187",
+                                    "crestlinesearch.com"],
+                   name="Michael Turner", title="Director of Recruiting",
+                   company="Crestline Search Inc.",
+                   phones=[{"number": "+13127824410", "type": "work"},
+                           {"number": "+13129091187", "type": "mobile"}],
+                   urls=["crestlinesearch.com"]),
+    ),
+    dict(
+        name="name-comma-title", lang="de", fmt="plain",
+        sender=("Anna Schmidt", "anna.schmidt@talentwerk.de"),
+        body="""Hallo Herr Becker,
+
+anbei wie besprochen die Stellenbeschreibung.
+
+Viele Grüße aus Berlin
+
+Anna Schmidt, Senior Recruiterin
+Talentwerk AG
+Mobil +49 171 4455667
+""",
+        label=dict(signature_lines=["Anna Schmidt, Senior Recruiterin", "Talentwerk AG",
+                                    "Mobil +49 171 4455667"],
+                   name="Anna Schmidt", title="Senior Recruiterin", company="Talentwerk AG",
+                   phones=[{"number": "+491714455667", "type": "mobile"}]),
+    ),
+    dict(
+        name="ru-delim-signoff-name", lang="ru", fmt="plain",
+        sender=("Olga Smirnova", "o.smirnova@vector-hr.ru"),
+        body="""Добрый день, Андрей!
+
+Направляю тестовое задание, срок — до пятницы.
+
+--
+С уважением, Ольга Смирнова
+HR-менеджер ООО «Вектор»
++7 903 123-45-67
+""",
+        label=dict(signature_lines=["С уважением, Ольга Смирнова", "HR-менеджер ООО «Вектор»",
+                                    "+7 903 123-45-67"],
+                   name="Ольга Смирнова", title="HR-менеджер", company="ООО «Вектор»",
+                   phones=[{"number": "+79031234567", "type": "mobile"}]),
+    ),
+    dict(
+        name="de-bilingual", lang="de", fmt="plain",
+        sender=("Dr. Thomas Braun", "t.braun@rheinsoft.de"),
+        body="""Sehr geehrte Frau Weber,
+
+vielen Dank für das angenehme Gespräch. Wir melden uns bis Ende der Woche.
+
+Mit freundlichen Grüßen / Kind regards
+
+Dr. Thomas Braun
+Geschäftsführer | Managing Director
+Rheinsoft GmbH
+Hohenzollernring 21, 50672 Köln
+Tel./Phone: +49 (0)221 9876 5432
+
+Rheinsoft GmbH, Sitz Köln, Amtsgericht Köln HRB 98765, Geschäftsführer: Dr. Thomas Braun
+""",
+        label=dict(signature_lines=["Dr. Thomas Braun", "Geschäftsführer | Managing Director",
+                                    "Rheinsoft GmbH", "Hohenzollernring 21, 50672 Köln",
+                                    "Tel./Phone: +49 (0)221 9876 5432"],
+                   name="Dr. Thomas Braun", title="Geschäftsführer", company="Rheinsoft GmbH",
+                   city="Cologne", country="Germany",
+                   phones=[{"number": "+4922198765432", "type": "work"}]),
+    ),
+    dict(
+        name="fr-dash-separated", lang="fr", fmt="plain",
+        sender=("Claire Lefèvre", "claire.lefevre@groupe-horizon.fr"),
+        body="""Bonjour Julien,
+
+Suite à notre échange, je vous confirme l'entretien de jeudi.
+
+Bien à vous,
+
+Claire Lefèvre
+Chargée de recrutement IT – Groupe Horizon
+Tél. : 01 44 55 66 77 – Port. : 06 11 22 33 44
+75008 Paris
+""",
+        label=dict(signature_lines=["Claire Lefèvre", "Chargée de recrutement IT – Groupe Horizon",
+                                    "Tél. : 01 44 55 66 77 – Port. : 06 11 22 33 44",
+                                    "75008 Paris"],
+                   name="Claire Lefèvre", title="Chargée de recrutement IT",
+                   company="Groupe Horizon", city="Paris", country="France",
+                   phones=[{"number": "+33144556677", "type": "work"},
+                           {"number": "+33611223344", "type": "mobile"}]),
+    ),
+    dict(
+        name="es-dots", lang="es", fmt="plain",
+        sender=("Javier Fernández", "jfernandez@gruponorte.es"),
+        body="""Hola Elena:
+
+Te confirmo la entrevista del martes a las 10:30.
+
+Un saludo,
+Javier Fernández
+Responsable de Selección | Grupo Norte
+Tel. 91 123 45 67 · Móvil 600 123 456
+Madrid
+""",
+        label=dict(signature_lines=["Javier Fernández", "Responsable de Selección | Grupo Norte",
+                                    "Tel. 91 123 45 67 · Móvil 600 123 456", "Madrid"],
+                   name="Javier Fernández", title="Responsable de Selección",
+                   company="Grupo Norte", city="Madrid", country="Spain",
+                   phones=[{"number": "+34911234567", "type": "work"},
+                           {"number": "+34600123456", "type": "mobile"}]),
+    ),
+    dict(
+        name="false-from-line", lang="en", fmt="plain",
+        sender=("Laura Jenkins", "laura.jenkins@elevatepeople.com"),
+        body="""Hi Chris,
+
+From: my side, all good with the proposed start date.
+To: be confirmed is only the equipment list.
+
+Thanks,
+Laura Jenkins
+People Operations Lead
+""",
+        label=dict(signature_lines=["Laura Jenkins", "People Operations Lead"],
+                   name="Laura Jenkins", title="People Operations Lead"),
+    ),
+    dict(
+        name="inline-phone-no-sig-phones", lang="de", fmt="plain",
+        sender=("Jonas Fischer", "jonas.fischer@schwabenbyte.de"),
+        body="""Hallo Frau Koch,
+
+ich bin heute unterwegs, am besten erreichen Sie mich unter Tel: 0711 2200 5566 oder
+per Mail. Termin ist der 14.04.2025 um 09:00.
+
+Beste Grüße
+Jonas Fischer
+Schwabenbyte GmbH
+""",
+        label=dict(signature_lines=["Jonas Fischer", "Schwabenbyte GmbH"], name="Jonas Fischer",
+                   company="Schwabenbyte GmbH",
+                   phones=[{"number": "+4971122005566", "type": "work"}]),
+    ),
+    dict(
+        name="ru-mailru-mobile", lang="ru", fmt="plain",
+        sender=("Сергей Новиков", "s.novikov@mail.ru"),
+        body="""Да, резюме актуальное. Созвонимся в среду.
+
+Отправлено из мобильной Почты Mail.ru
+""",
+        label=dict(signature_lines=[]),
+    ),
+    dict(
+        name="list-no-sig", lang="en", fmt="plain",
+        sender=("Hannah Lewis", "hannah@talentbridge.com"),
+        body="""Hi all,
+
+Next steps for the backend role:
+- Tech screen with David
+- Take-home (4h max)
+- Final with the VP
+
+Thanks
+""",
+        label=dict(signature_lines=[]),
+    ),
+    dict(
+        name="reversed-display", lang="en", fmt="plain",
+        sender=("Petrov Ivan", "ivan.petrov@hrpartners.group"),
+        body="""Hello Sophie,
+
+Please find my availability below: Monday 10-12, Wednesday after 14:00 CET.
+
+Regards,
+Ivan Petrov
+Senior IT Recruiter, HR Partners Group
+Moscow, Russia
++7 495 221-34-56
+""",
+        label=dict(signature_lines=["Ivan Petrov", "Senior IT Recruiter, HR Partners Group",
+                                    "Moscow, Russia", "+7 495 221-34-56"],
+                   name="Ivan Petrov", title="Senior IT Recruiter", company="HR Partners Group",
+                   city="Moscow", country="Russia",
+                   phones=[{"number": "+74952213456", "type": "work"}]),
+    ),
+    dict(
+        name="html-nbsp-nested", lang="de", fmt="html",
+        sender=("Katharina Schulz", "k.schulz@nordlicht-personal.de"),
+        body="""<html><body><div>Hallo Herr Wolf,</div><div><br></div><div>gerne bestätige ich
+den Termin am Donnerstag.</div><div><br></div><div>Freundliche Grüße</div><div><br></div>
+<div><div><span style="font-weight:bold">Katharina&nbsp;Schulz</span></div>
+<div><span>Personalberaterin</span></div><div><span>Nordlicht Personal GmbH &amp; Co. KG</span></div>
+<div><span>M&nbsp;+49&nbsp;160&nbsp;9988&nbsp;7766</span></div>
+<div><span>T&nbsp;+49&nbsp;40&nbsp;3344&nbsp;5566</span></div>
+<div><a href="https://www.nordlicht-personal.de">nordlicht-personal.de</a></div></div>
+</body></html>""",
+        label=dict(signature_lines=["Katharina Schulz", "Personalberaterin",
+                                    "Nordlicht Personal GmbH & Co. KG", "M +49 160 9988 7766",
+                                    "T +49 40 3344 5566", "nordlicht-personal.de"],
+                   name="Katharina Schulz", title="Personalberaterin",
+                   company="Nordlicht Personal GmbH & Co. KG",
+                   phones=[{"number": "+4916099887766", "type": "mobile"},
+                           {"number": "+494033445566", "type": "work"}],
+                   urls=["nordlicht-personal.de"]),
+    ),
+    dict(
+        name="tel-fax-combined", lang="de", fmt="plain",
+        sender=("Stefan Wolf", "wolf@frankenwerk.de"),
+        body="""Hallo,
+
+die Unterlagen sind angekommen, danke.
+
+Gruß
+Stefan Wolf
+Frankenwerk IT GmbH
+Tel.: +49 (0)911 / 2345 678-90
+Fax: +49 (0)911 / 2345 678-99
+""",
+        label=dict(signature_lines=["Stefan Wolf", "Frankenwerk IT GmbH",
+                                    "Tel.: +49 (0)911 / 2345 678-90",
+                                    "Fax: +49 (0)911 / 2345 678-99"],
+                   name="Stefan Wolf", company="Frankenwerk IT GmbH",
+                   phones=[{"number": "+499112345678990", "type": "work"},
+                           {"number": "+499112345678999", "type": "fax"}]),
+    ),
+    dict(
+        name="forward-no-separator", lang="en", fmt="plain",
+        sender=("Olivia Bennett", "olivia.bennett@northwindrecruiting.com"),
+        body="""Mark, see the candidate's note below.
+
+Olivia
+
+From: Aisha Khan <aisha.khan@gmail.com>
+Date: Monday, April 7, 2025 at 8:15 PM
+To: Olivia Bennett <olivia.bennett@northwindrecruiting.com>
+Subject: Availability
+
+Hi Olivia, I can start in June.
+
+Aisha Khan
++1 (646) 290-7781
+""",
+        label=dict(signature_lines=["Olivia"], name="Olivia"),
+    ),
+    dict(
+        name="signoff-same-line-long-name", lang="de", fmt="plain",
+        sender=("Lena Koch", "lena.koch@muster-consulting.de"),
+        body="""Hi Jan,
+
+passt, ich blocke uns Mittwoch 14 Uhr.
+
+LG Lena
+""",
+        label=dict(signature_lines=["LG Lena"], name="Lena"),
+    ),
+]
+
+
+def write_handwritten(start: int) -> list[dict]:
+    entries = []
+    for k, h in enumerate(HANDWRITTEN):
+        i = start + k
+        name = f"{i:04d}-{h['lang']}-handwritten-{h['name']}.eml"
+        msg = EmailMessage()
+        display, addr = h["sender"]
+        msg["From"] = Address(display, addr_spec=addr)
+        msg["To"] = "recipient@example.com"
+        msg["Subject"] = "Re: your application"
+        msg["Date"] = format_datetime(BASE + timedelta(days=40, hours=k))
+        msg["Message-ID"] = f"<corpus-{i:04d}@signatures.ingestor.test>"
+        msg.set_content(h["body"], subtype="html" if h["fmt"] == "html" else "plain", cte="8bit")
+        (OUT / name).write_bytes(bytes(msg))
+        lab = dict(name=None, title=None, company=None, city=None, country=None, emails=[],
+                   urls=[], phones=[], signature_lines=[])
+        lab.update(h["label"])
+        entries.append({"file": name, "lang": h["lang"], "scenario": "handwritten",
+                        "format": h["fmt"], "sender": addr, **lab})
+    return entries
+
+
 def main() -> None:
     for old in OUT.glob("*.eml"):
         old.unlink()
@@ -1353,6 +1724,7 @@ def main() -> None:
         m = compose(j, lang, scenario, fmt, hard)
         m["scenario"] = f"{scenario}+{hard}"
         entries.append(write_message(m))
+    entries += write_handwritten(len(entries) + 1)
     with open(OUT / "labels.jsonl", "w", encoding="utf-8") as fh:
         for e in entries:
             fh.write(json.dumps(e, ensure_ascii=False) + "\n")

@@ -1,0 +1,176 @@
+"""The REST API's reads: one page of contacts, interactions or suggestions, as JSON-ready dicts.
+
+Pages are cut by id (keyset), so a client walking the pages while ingestion runs never sees
+an item twice or skips one. A fuzzy search is ranked by score, so it pages by position.
+The interaction shape is the one of `ingestor export --format json`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingestor.store.schema import (
+    Contact,
+    Interaction,
+    InteractionParticipant,
+    InteractionSource,
+    Suggestion,
+)
+from ingestor.web.directory import Filters, find, load_rows
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    limit: int
+    after: int = 0  # keyset: the last id already seen
+    offset: int = 0  # ranked search: how many already seen
+
+
+def _iso(d: datetime | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def contacts_page(
+    session: Session, filters: Filters, spec: PageSpec, now: datetime
+) -> tuple[list[dict[str, Any]], bool]:
+    """One page of contacts and whether more follow."""
+    if filters.q.strip():
+        rows = find(session, filters, now)
+        chunk = rows[spec.offset : spec.offset + spec.limit]
+        return [r.as_json() for r in chunk], len(rows) > spec.offset + spec.limit
+    stmt = (
+        select(Contact.id)
+        .where(Contact.merged_into.is_(None), Contact.id > spec.after)
+        .order_by(Contact.id)
+        .limit(spec.limit + 1)
+    )
+    if filters.updated_since is not None:
+        stmt = stmt.where(Contact.updated_at >= filters.updated_since)
+    ids = list(session.scalars(stmt))
+    more = len(ids) > spec.limit
+    return [r.as_json() for r in load_rows(session, ids[: spec.limit])], more
+
+
+def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
+    rows = load_rows(session, [contact_id], live=False)
+    if not rows:
+        return None
+    c = session.get(Contact, contact_id)
+    return {**rows[0].as_json(), "merged_into": c.merged_into if c else None}
+
+
+def interactions_page(
+    session: Session, contact_id: int | None, since: datetime | None, spec: PageSpec
+) -> tuple[list[dict[str, Any]], bool]:
+    stmt = (
+        select(Interaction)
+        .where(Interaction.id > spec.after)
+        .order_by(Interaction.id)
+        .limit(spec.limit + 1)
+    )
+    if contact_id is not None:
+        stmt = stmt.where(
+            Interaction.id.in_(
+                select(InteractionParticipant.interaction_id).where(
+                    InteractionParticipant.contact_id == contact_id
+                )
+            )
+        )
+    if since is not None:
+        stmt = stmt.where(Interaction.occurred_at >= since)
+    batch = list(session.scalars(stmt))
+    more = len(batch) > spec.limit
+    batch = batch[: spec.limit]
+    ids = [i.id for i in batch]
+    parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    sources: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for p in session.scalars(
+            select(InteractionParticipant)
+            .where(InteractionParticipant.interaction_id.in_(ids))
+            .order_by(InteractionParticipant.id)
+        ):
+            parts[p.interaction_id].append(
+                {
+                    "email": p.address,
+                    "name": p.name,
+                    "contact_id": p.contact_id,
+                    "role": p.role,
+                    "partstat": p.partstat,
+                }
+            )
+        for iid, src in session.execute(
+            select(InteractionSource.interaction_id, InteractionSource.source)
+            .where(InteractionSource.interaction_id.in_(ids))
+            .order_by(InteractionSource.id)
+        ):
+            if src not in sources[iid]:
+                sources[iid].append(src)
+    items = [
+        {
+            "id": i.id,
+            "kind": i.kind,
+            "occurred_at": _iso(i.occurred_at),
+            "ends_at": _iso(i.ends_at),
+            "subject": i.subject,
+            "snippet": i.snippet,
+            "message_id": i.message_id,
+            "thread_id": i.thread_id,
+            "ical_uid": i.ical_uid,
+            "recurrence_id": i.recurrence_id,
+            "status": i.status,
+            "direction": i.direction,
+            "location": i.location,
+            "conference_url": i.conference_url,
+            "participants": parts.get(i.id, []),
+            "sources": sources.get(i.id, []),
+        }
+        for i in batch
+    ]
+    return items, more
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "kind": s.kind,
+        "contact_id": s.contact_id,
+        "field": s.field,
+        "old_value": s.old_value,
+        "new_value": s.new_value,
+        "payload": s.payload or {},
+        "evidence": s.evidence or [],
+        "status": s.status,
+        "decided_by": s.decided_by,
+        "decided_at": _iso(s.decided_at),
+        "created_at": _iso(s.created_at),
+    }
+
+
+def suggestions_page(
+    session: Session,
+    status: str | None,
+    kind: str | None,
+    contact_id: int | None,
+    spec: PageSpec,
+) -> tuple[list[dict[str, Any]], bool]:
+    stmt = (
+        select(Suggestion)
+        .where(Suggestion.id > spec.after)
+        .order_by(Suggestion.id)
+        .limit(spec.limit + 1)
+    )
+    if status:
+        stmt = stmt.where(Suggestion.status == status)
+    if kind:
+        stmt = stmt.where(Suggestion.kind == kind)
+    if contact_id is not None:
+        stmt = stmt.where(Suggestion.contact_id == contact_id)
+    rows = list(session.scalars(stmt))
+    return [suggestion_json(s) for s in rows[: spec.limit]], len(rows) > spec.limit

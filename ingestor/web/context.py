@@ -1,0 +1,134 @@
+"""What every page handler needs: the store in a worker thread, the signed-in user, templates.
+
+Database work and password hashing block, so they run in Starlette's thread pool, one
+transaction per call. `page()` guards a handler: it finds the session, sends strangers to
+/login, checks the CSRF token of every POST, and keeps non-admins out of admin pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from ingestor.web.auth import SignedIn, lookup_session, same_token
+from ingestor.web.security import SESSION_COOKIE
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Handler = Callable[[Request], Awaitable[Response]]
+HERE = Path(__file__).parent
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime(fmt) + (" UTC" if "%H" in fmt else "")
+
+
+def template_env() -> Environment:
+    # Autoescape everything: no template ever marks hostile text as safe.
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["dt"] = _dt
+    env.filters["date"] = lambda v: _dt(v, "%Y-%m-%d")
+    env.filters["label"] = lambda v: str(v or "").replace("_", " ")
+    return env
+
+
+def sessions_of(request: Request) -> sessionmaker[Session]:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    return sessions
+
+
+async def in_tx(
+    request: Request, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kw: P.kwargs
+) -> T:
+    """Run `fn(session, ...)` in one transaction, in a worker thread."""
+    sessions = sessions_of(request)
+
+    def work() -> T:
+        with sessions.begin() as s:
+            return fn(s, *args, **kw)
+
+    return await run_in_threadpool(work)
+
+
+def user_of(request: Request) -> SignedIn:
+    user: SignedIn = request.state.user
+    return user
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env: Environment = request.app.state.templates
+    user = getattr(request.state, "user", None)
+    html = env.get_template(name).render(
+        request_path=request.url.path,
+        user=user,
+        csrf_token=user.csrf_token if user else context.pop("csrf_token", ""),
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, status: int, message: str) -> HTMLResponse:
+    return render(request, "error.html", status=status, status_code=status, message=message)
+
+
+async def form_field(request: Request, name: str) -> str:
+    value = (await request.form()).get(name)
+    return value if isinstance(value, str) else ""
+
+
+def page(admin: bool = False) -> Callable[[Handler], Handler]:
+    """Guard a page: signed-in users only, CSRF token on every POST, admins where asked."""
+
+    def decorate(handler: Handler) -> Handler:
+        async def guarded(request: Request) -> Response:
+            token = request.cookies.get(SESSION_COOKIE)
+            user = await in_tx(request, lookup_session, token, utcnow()) if token else None
+            if user is None:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+            request.state.user = user
+            if admin and not user.is_admin:
+                return error_page(request, 403, "This page is for administrators.")
+            if request.method == "POST":
+                given = await form_field(request, "csrf_token")
+                if not same_token(user.csrf_token, given):
+                    return error_page(
+                        request, 403, "The form's security token is missing or stale: reload the page and try again."
+                    )
+            return await handler(request)
+
+        guarded.__name__ = handler.__name__
+        guarded.__doc__ = handler.__doc__
+        return guarded
+
+    return decorate
+
+
+def int_param(request: Request, name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+    raw = request.query_params.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        return default
+    return max(low, min(high, value))
