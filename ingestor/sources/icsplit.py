@@ -34,9 +34,7 @@ def split_by_uid(data: bytes, source: str, where: str) -> dict[str, bytes]:
     head = re.sub(rb"(?im)^END:VCALENDAR\s*$", b"", head)
     timezones: list[bytes] = []
     events: dict[str, list[bytes]] = {}
-    count = 0
-    for kind, block in _components(text):
-        count += 1
+    for count, (kind, block) in enumerate(_components(text), start=1):
         if count > MAX_COMPONENTS:
             raise SourceError(source, f"{where} has more than {MAX_COMPONENTS} components")
         if kind == b"VTIMEZONE":
