@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 
 from ingestor.errors import SourceError
 
@@ -52,20 +53,19 @@ def split_by_uid(data: bytes, source: str, where: str) -> dict[str, bytes]:
     }
 
 
-def _components(text: bytes) -> list[tuple[bytes, bytes]]:
-    out = []
+def _components(text: bytes) -> Iterator[tuple[bytes, bytes]]:
     pos = 0
     while True:
         m = _BEGIN.search(text, pos)
         if not m:
-            return out
+            return
         kind = m.group(1).upper()
         end = re.compile(rb"^END:" + kind + rb"\s*$", re.MULTILINE | re.IGNORECASE).search(
             text, m.end()
         )
         if end is None:
-            return out  # truncated component: what came before is still good
-        out.append((kind, text[m.start() : end.end()] + b"\n"))
+            return  # truncated component: what came before is still good
+        yield kind, text[m.start() : end.end()] + b"\n"
         pos = end.end()
 
 

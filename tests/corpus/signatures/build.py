@@ -1372,7 +1372,7 @@ Principal Consultant
 
 Kinetic Staffing Ltd | 1 Spinningfields | Manchester M3 3AP
 
-T: 0161 496 0734 | M: 07700 912345
+T: 0161 496 0734 | M: 07911 123456
 
 ________________________________
 From: Daniel Hughes <dan.hughes@outlook.com>
@@ -1385,11 +1385,11 @@ Daniel
 """,
         label=dict(signature_lines=["Mark Robinson", "Principal Consultant",
                                     "Kinetic Staffing Ltd | 1 Spinningfields | Manchester M3 3AP",
-                                    "T: 0161 496 0734 | M: 07700 912345"],
+                                    "T: 0161 496 0734 | M: 07911 123456"],
                    name="Mark Robinson", title="Principal Consultant",
                    company="Kinetic Staffing Ltd", city="Manchester", country="United Kingdom",
                    phones=[{"number": "+441614960734", "type": "work"},
-                           {"number": "+447700912345", "type": "mobile"}]),
+                           {"number": "+447911123456", "type": "mobile"}]),
     ),
     dict(
         name="first-name-only-no-signoff", lang="en", fmt="plain",
@@ -1639,8 +1639,8 @@ Fax: +49 (0)911 / 2345 678-99
                                     "Tel.: +49 (0)911 / 2345 678-90",
                                     "Fax: +49 (0)911 / 2345 678-99"],
                    name="Stefan Wolf", company="Frankenwerk IT GmbH",
-                   phones=[{"number": "+499112345678990", "type": "work"},
-                           {"number": "+499112345678999", "type": "fax"}]),
+                   phones=[{"number": "+49911234567890", "type": "work"},
+                           {"number": "+49911234567899", "type": "fax"}]),
     ),
     dict(
         name="forward-no-separator", lang="en", fmt="plain",
