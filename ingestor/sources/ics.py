@@ -13,6 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
@@ -26,7 +27,7 @@ FOLDER = "calendar"
 class IcsSource(Source):
     type = "ics"
 
-    def __init__(self, config) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
         self._events: dict[str, bytes] = {}
 
@@ -46,7 +47,8 @@ class IcsSource(Source):
         if digest == state.get("sha256"):
             return FolderChanges(folder, [], FolderCursor(folder, state={**state, **validator}))
         events = split_by_uid(data, self.name, self.where)
-        before: dict[str, str] = dict(state.get("events", {}))  # type: ignore[arg-type]
+        events_before = state.get("events")
+        before: dict[str, str] = dict(events_before) if isinstance(events_before, dict) else {}
         now = {uid: content_hash(ics) for uid, ics in events.items()}
         self._events = events
         changed = [uid for uid in sorted(now) if before.get(uid) != now[uid]]
@@ -114,7 +116,7 @@ class IcsSource(Source):
     ) -> tuple[bytes | None, dict[str, object]]:
         try:
             st = path.stat()
-            stamp = {"mtime_ns": st.st_mtime_ns, "size": st.st_size}
+            stamp: dict[str, object] = {"mtime_ns": st.st_mtime_ns, "size": st.st_size}
             if state.get("mtime_ns") == st.st_mtime_ns and state.get("size") == st.st_size:
                 return None, stamp
             if st.st_size > MAX_FEED_BYTES:

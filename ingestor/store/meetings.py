@@ -188,7 +188,7 @@ class MeetingWriter:
             if not a.email or (a.email, a.role) in seen:
                 continue
             seen.add((a.email, a.role))
-            contact = self.w.contact_for(Participant(a.email, a.name, a.role), direction)  # type: ignore[arg-type]
+            contact = self.w.contact_for(Participant(a.email, a.name, a.role), direction)
             self.session.add(
                 InteractionParticipant(
                     interaction_id=interaction.id,
