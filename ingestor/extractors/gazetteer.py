@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # canonical English name: other spellings (any language, lower-case not required)
 _COUNTRIES: dict[str, str] = {
@@ -148,15 +149,19 @@ def _build() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
 
 
 COUNTRY_NAMES, CITY_NAMES = _build()
+_FIRST_WORDS = frozenset(name.split()[0].rstrip(".") for name in (*COUNTRY_NAMES, *CITY_NAMES))
 # Short aliases that are also ordinary words or initials count only when written in capitals.
 _CASE_SENSITIVE = frozenset({"de", "us", "la", "sf", "uk", "ger", "рф", "спб", "nyc", "uae"})
 _WORD = re.compile(r"[^\W\d_][^\W\d_.'-]*(?:[.'-][^\W\d_]+)*\.?", re.UNICODE)
 _MAX_NGRAM = 4
 
 
+@lru_cache(maxsize=4096)  # signature lines are looked at more than once
 def find_place(line: str) -> Place | None:
     """The first city and/or country named in `line`, by canonical English name."""
     words = [(m.group(0), m.start()) for m in _WORD.finditer(line)]
+    if not any(_fold(w).rstrip(".") in _FIRST_WORDS for w, _ in words):
+        return None
     city: tuple[str, str] | None = None
     country: str | None = None
     i = 0

@@ -23,10 +23,10 @@ MAX_HTML_BYTES = 2 * 1024 * 1024  # mail bodies beyond this are truncated, not p
 _CONFIG = ParserConfig(display_images=False, display_links=False, display_anchors=False)
 # Containers whose whole content is quoted history, as written by the common mail clients.
 _QUOTE_XPATH = (
-    "//blockquote[not(ancestor::blockquote)]"
-    " | //div[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')"
-    " and not(ancestor::blockquote)]"
+    "//blockquote | //div[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')]"
 )
+# Invisible markers around quoted content, turned into "> " prefixes after rendering.
+_QUOTE_START, _QUOTE_END = "\u2063\u2063quote-start\u2063", "\u2063\u2063quote-end\u2063"
 _BLANK_RUN = re.compile(r"\n{3,}")
 _DROP_TAGS = ("script", "style", "head", "title", "noscript", "template", "object", "iframe")
 
@@ -50,34 +50,41 @@ def html_to_text(html: str) -> str:
     for bad in tree.xpath("|".join(f"//{t}" for t in _DROP_TAGS)):
         _drop(bad)
     for quote in tree.xpath(_QUOTE_XPATH):
-        _replace_with_quoted_text(quote)
+        _mark_quote(quote)
     for table in tree.xpath("//table"):
         if _is_column_layout(table):
             _linearize(table)
     text = Inscriptis(tree, _CONFIG).get_text()
-    lines = [line.strip() for line in text.replace("\u00a0", " ").split("\n")]
+    lines = _prefix_quoted([line.strip() for line in text.replace("\u00a0", " ").split("\n")])
     return _BLANK_RUN.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
-def _replace_with_quoted_text(element: lxml.html.HtmlElement) -> None:
-    """Swap a quote container for a <pre> holding its rendered text, each line "> "-prefixed."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    # Gmail puts the attribution ("On … wrote:") inside gmail_quote: keep it unquoted, on top,
+def _mark_quote(element: lxml.html.HtmlElement) -> None:
+    """Put start/end markers around a quote container's content, for one rendering pass."""
+    start, end = lxml.html.Element("div"), lxml.html.Element("div")
+    start.text, end.text = _QUOTE_START, _QUOTE_END
+    # Gmail puts the attribution ("On … wrote:") inside gmail_quote: it stays unquoted, on top,
     # where the quote splitter expects it.
-    attribution = ""
-    attr = element.xpath(".//div[contains(@class, 'gmail_attr')]") if element.tag == "div" else []
+    attr = element.xpath("./div[contains(@class, 'gmail_attr')]") if element.tag == "div" else []
     if attr:
-        rendered = Inscriptis(attr[0], _CONFIG).get_text().split("\n")
-        attribution = "".join(line.strip() + "\n" for line in rendered if line.strip())
-        _drop(attr[0])
-    inner = Inscriptis(element, _CONFIG).get_text()
-    quoted = "\n".join(("> " + line.strip()).rstrip() for line in inner.strip("\n").split("\n"))
-    pre = lxml.html.Element("pre")
-    pre.text = "\n" + attribution + quoted + "\n"
-    pre.tail = element.tail
-    parent.replace(element, pre)
+        attr[0].addnext(start)
+    else:
+        element.insert(0, start)
+        start.tail, element.text = element.text, None
+    element.append(end)
+
+
+def _prefix_quoted(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    depth = 0
+    for line in lines:
+        if _QUOTE_START in line or _QUOTE_END in line:
+            depth += line.count(_QUOTE_START) - line.count(_QUOTE_END)
+            line = line.replace(_QUOTE_START, "").replace(_QUOTE_END, "").strip()
+            if not line:
+                continue
+        out.append(("> " + line).rstrip() if depth > 0 else line)
+    return out
 
 
 def _is_column_layout(table: lxml.html.HtmlElement) -> bool:

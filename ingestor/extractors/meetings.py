@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Literal
 
-from icalendar import Calendar, Component
+from icalendar import Calendar, Component, vBroken
 from icalendar.parser import Contentline, Parameters
 
 from ingestor.extractors import recurrence as rec
@@ -295,6 +295,11 @@ def _first(component: Component, name: str) -> Any:
     return value
 
 
+def _attr(prop: Any, name: str) -> Any:
+    """prop.name, or None; a vBroken raises on any attribute it lacks instead."""
+    return None if prop is None or isinstance(prop, vBroken) else getattr(prop, name, None)
+
+
 def _all(component: Component, name: str) -> list[Any]:
     value = component.get(name)
     if value is None:
@@ -344,6 +349,7 @@ class _Context:
         self.owners = owners
         self.method = method
         self.problems: list[str] = []
+        self._cache: dict[tuple[int, int], dict[str, Any]] = {}
 
     def instant(self, value: Any, params: Any) -> rec.Instant | tuple[Any, Any] | None:
         """A parsed DATE/DATE-TIME made aware, or None for broken values."""
@@ -363,7 +369,7 @@ class _Context:
 
     def prop_instant(self, component: Component, name: str) -> rec.Instant | None:
         prop = _first(component, name)
-        value = self.instant(getattr(prop, "dt", None), getattr(prop, "params", None))
+        value = self.instant(_attr(prop, "dt"), _attr(prop, "params"))
         return value if not isinstance(value, tuple) else None
 
     def read(self, comp: Component, lines: _EventLines, problems: list[str]) -> _Event | None:
@@ -382,7 +388,7 @@ class _Context:
             if raw is None:
                 problems.append(f"line {lines.begin}: event without DTSTART skipped")
             else:
-                shown = raw.to_ical().decode("utf-8", "replace")[:40]
+                shown = str(raw)[:40] if isinstance(raw, vBroken) else str(_attr(raw, "dt"))[:40]
                 problems.append(f"line {where}: bad DTSTART {shown!r}; event skipped")
             return None
         uid = _text(comp, "UID", 500)
@@ -391,7 +397,7 @@ class _Context:
             uid = "no-uid-" + hashlib.sha256(seed.encode()).hexdigest()[:20]
             problems.append(f"line {lines.begin}: event without UID; using {uid}")
         end = self.prop_instant(comp, "DTEND")
-        duration = getattr(_first(comp, "DURATION"), "dt", None)
+        duration = _attr(_first(comp, "DURATION"), "dt")
         if end is None and isinstance(duration, timedelta):
             end = start + duration
         elif end is None and not isinstance(start, datetime):
@@ -430,13 +436,14 @@ class _Context:
         comp = master.component if master else None
         if master is None or comp is None or not (comp.get("RRULE") or comp.get("RDATE")):
             # A single event, or instances sent on their own (an invite for one occurrence).
-            out = [self.occurrence(master, master.start, None, None)] if master else []
-            out += [self.occurrence(o, o.start, o.end, rid) for rid, o in overrides.items()]
+            out = [self.occurrence(master, master.start, None, None, None)] if master else []
+            out += [self.occurrence(o, o.start, o.end, k, master) for k, o in overrides.items()]
             return out
         rules: list[rec.Rule] = []
         for prop in _all(comp, "RRULE"):
             try:
-                rules.append(rec.parse_rule(prop.to_ical().decode("utf-8", "replace")))
+                text = str(prop) if isinstance(prop, vBroken) else prop.to_ical().decode()
+                rules.append(rec.parse_rule(text))
             except rec.RuleError as exc:
                 self.problems.append(f"line {master.line}: UID {uid}: {exc}; rule ignored")
         expansion = rec.expand_series(
@@ -461,62 +468,89 @@ class _Context:
             override = overrides.get(key)
             if override is not None:
                 used.add(key)
-                result.append(self.occurrence(override, override.start, override.end, key))
+                result.append(self.occurrence(override, override.start, override.end, key, master))
                 continue
             end = inst.end if inst.end is not None else None
             if end is None and duration is not None:
                 end = inst.start + duration
-            result.append(self.occurrence(master, inst.start, end, key))
+            result.append(self.occurrence(master, inst.start, end, key, None))
         for key, override in overrides.items():
             if key not in used and window_start <= rec.as_utc(override.start) <= window_end:
-                result.append(self.occurrence(override, override.start, override.end, key))
+                result.append(self.occurrence(override, override.start, override.end, key, master))
         return result
 
     def _dates(self, comp: Component, name: str) -> list[Any]:
         found: list[Any] = []
         for prop in _all(comp, name):
-            for item in getattr(prop, "dts", []):
-                value = self.instant(getattr(item, "dt", None), prop.params)
+            for item in _attr(prop, "dts") or []:
+                value = self.instant(_attr(item, "dt"), prop.params)
                 if value is not None:
                     found.append(value)
         return found
 
     def occurrence(
-        self, event: _Event, start: rec.Instant, end: Any, rid: str | None
+        self, event: _Event, start: rec.Instant, end: Any, rid: str | None, base: _Event | None
     ) -> MeetingOccurrence:
-        comp = event.component
+        """One occurrence; `base` is the series master an override falls back on."""
         if end is None and rid is None:
             end = event.end
-        organizer, attendees, more = _participants(comp)
-        if more:
-            self.problems.append(f"line {event.line}: over {MAX_ATTENDEES} attendees; rest ignored")
-        summary = _text(comp, "SUMMARY")
-        location = _text(comp, "LOCATION")
-        full = _description(comp)
-        conference = _conference_url(comp, full)
-        status = STATUSES.get((_text(comp, "STATUS") or "confirmed").lower(), "confirmed")
-        people = ([organizer] if organizer else []) + attendees
-        external = any(p.email not in self.owners for p in people)
+        shared = self._shared(event, base)
         return MeetingOccurrence(
             uid=event.uid,
             recurrence_id=rid,
-            start=rec.as_utc(start) if not isinstance(start, datetime) else start,
-            end=None if end is None else rec.as_utc(end) if not isinstance(end, datetime) else end,
+            start=start if isinstance(start, datetime) else rec.as_utc(start),
+            end=None if end is None else end if isinstance(end, datetime) else rec.as_utc(end),
             all_day=not isinstance(start, datetime),
-            summary=summary,
-            description=full[:MAX_DESCRIPTION_CHARS] if full else None,
-            location=location,
-            conference_url=conference,
-            status="cancelled" if self.method == "CANCEL" else status,
             sequence=event.sequence,
             dtstamp=event.dtstamp,
-            organizer=organizer,
-            attendees=attendees,
-            kind=_kind(comp, summary, location, full, conference),
-            has_external_participants=external,
-            skip_reason=None if external else OWNER_ONLY,
-            dial_in_numbers=_dial_in_numbers(full, conference),
+            **shared,
         )
+
+    def _shared(self, event: _Event, base: _Event | None) -> dict[str, Any]:
+        """The fields every occurrence of one component shares, computed once per component."""
+        key = (id(event.component), id(base.component) if base else 0)
+        if key in self._cache:
+            return self._cache[key]
+        comp = event.component
+        fallback = base.component if base is not None else None
+
+        def text(name: str, cap: int = MAX_TEXT_CHARS) -> str | None:
+            # Google's exported exceptions (a cancelled instance) carry little but the times.
+            value = _text(comp, name, cap)
+            return value if value is not None or fallback is None else _text(fallback, name, cap)
+
+        has_people = comp.get("ORGANIZER") is not None or comp.get("ATTENDEE") is not None
+        people_from = comp if has_people or fallback is None else fallback
+        organizer, attendees, more = _participants(people_from)
+        if more:
+            self.problems.append(f"line {event.line}: over {MAX_ATTENDEES} attendees; rest ignored")
+        summary, location = text("SUMMARY"), text("LOCATION")
+        own = _description(comp)
+        base_text = _description(fallback) if fallback is not None else None
+        full = own or base_text
+        conference = _conference_url(comp, own) or (
+            _conference_url(fallback, base_text) if fallback is not None else None
+        )
+        dial_ins = _dial_in_numbers(own, conference)
+        dial_ins += [n for n in _dial_in_numbers(base_text, conference) if n not in dial_ins]
+        status = STATUSES.get((text("STATUS") or "confirmed").lower(), "confirmed")
+        people = ([organizer] if organizer else []) + attendees
+        external = any(p.email not in self.owners for p in people)
+        self._cache[key] = shared = {
+            "summary": summary,
+            "description": full[:MAX_DESCRIPTION_CHARS] if full else None,
+            "location": location,
+            "conference_url": conference,
+            # METHOD:CANCEL cancels whatever it names, even when STATUS was left out.
+            "status": "cancelled" if self.method == "CANCEL" else status,
+            "organizer": organizer,
+            "attendees": attendees,
+            "kind": _kind(text("URL", 2000), summary, location, full, conference),
+            "has_external_participants": external,
+            "skip_reason": None if external else OWNER_ONLY,
+            "dial_in_numbers": dial_ins,
+        }
+        return shared
 
 
 # --- participants, links, numbers, kind --------------------------------------------------------
@@ -661,14 +695,13 @@ _CALL_TITLE = re.compile(
 
 
 def _kind(
-    comp: Component,
+    url: str | None,
     summary: str | None,
     location: str | None,
     description: str | None,
     conference: str | None,
 ) -> Kind:
-    url = _text(comp, "URL", 2000) or ""
-    if url.lower().startswith("tel:") or "tel:" in (location or "").lower():
+    if (url or "").lower().startswith("tel:") or "tel:" in (location or "").lower():
         return "call"
     if location and _PHONE_LOCATION.match(location) and len(re.sub(r"\D", "", location)) >= 7:
         return "call"

@@ -36,6 +36,11 @@ class Phone:
 
 # Cheap gate before the (comparatively slow) phonenumbers matcher: 7+ digits with separators.
 _PLAUSIBLE = re.compile(r"\d(?:[ \t\-().\/\u00a0]{0,3}\d){6,}")
+# Digit runs that are certainly not phones, blanked before the gate so their lines cost nothing.
+_NOT_PHONE_RUNS = re.compile(
+    r"https?://\S+|\S+@\S+|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![./]?\d)|\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2}:\d{2}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"
+)
 # A matched run that is entirely a date ("03.03.2025", "2025-03-03", "3/4/25") is not a phone.
 _DATE = re.compile(
     r"\s*(?:\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d{2})|\d{4}([./-])\d{1,2}\2\d{1,2})"
@@ -60,18 +65,23 @@ _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:\s*(?:no|nr|number|num|номер|n°|id))?)\s*[:#.]?\s*$",
     re.IGNORECASE,
 )
+_NATIONAL_STYLES = (
+    ("US", re.compile(r"(?<!\d)\(?[2-9]\d{2}\)?[ .-]?[2-9]\d{2}[ .-]\d{4}(?!\d)")),
+    ("RU", re.compile(r"(?<![\d+])8[ -]?\(?[3-9]\d{2}\)?[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}(?!\d)")),
+)
+_MIN_DIGITS = 7
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 
 # Label words (lower-case, without trailing dots) → type. Covers en/ru/de/fr/es.
 _LABELS: dict[str, PhoneType] = {}
 for _words, _kind in (
     (
-        "m mob mobile cell cellphone cell-phone handy mobil mobiltelefon gsm моб мобильный "
+        "m c mob mobile cell cellphone cell-phone handy mobil mobiltelefon gsm моб мобильный "
         "мобильного мобил сотовый сот portable port móvil movil celular cel",
         "mobile",
     ),
     (
-        "t tel tel. telephone phone p ph office work direct d dd dir telefon büro buero festnetz "
+        "t o tel telephone phone p ph office work direct d dd dir telefon büro buero festnetz "
         "durchwahl zentrale тел телефон раб рабочий офис прямой tél téléphone tel bureau fixe "
         "ligne standard teléfono telefono tfno tlf oficina directo",
         "work",
@@ -80,6 +90,9 @@ for _words, _kind in (
 ):
     for _w in _words.split():
         _LABELS[_w] = _kind  # type: ignore[assignment]
+_ICON_LABELS: dict[str, PhoneType] = {
+    "📱": "mobile", "📲": "mobile", "📞": "work", "☎": "work", "☎️": "work", "📠": "fax",
+}  # fmt: skip
 _LABEL_BEFORE = re.compile(r"([^\W\d_]+(?:\.?[ -][^\W\d_]+)?)\.?\s*[:.]?\s*[(\[]?\s*$")
 _LABEL_AFTER = re.compile(r"^\s*[(\[]\s*([^\W\d_]+)\.?\s*[)\]]")
 _EXT_AFTER = re.compile(
@@ -130,49 +143,65 @@ def find_phones(
     sender_domain: str | None,
     default_region: str,
     in_signature: bool,
+    hint_regions: Iterable[str] = (),
 ) -> list[Phone]:
     """All phones in `text`, in order of appearance, each number once.
 
     National formats are read with, in order: the ccTLD region of `sender_domain`, the regions of
     international numbers elsewhere in the same text (only when `in_signature`, where they are
-    the same person's), then `default_region`.
+    the same person's), `hint_regions` (e.g. the signature's country), then `default_region`.
+    Written conventions that name a country are a last resort: "(617) 482-3310" is North
+    American, "8 (495) 123-45-67" Russian.
     """
     lines = text.split("\n")
-    candidates = [i for i, line in enumerate(lines) if _PLAUSIBLE.search(line)]
+    candidates = [i for i, line in enumerate(lines) if _plausible(line)]
     if not candidates:
         return []
     banned = _conference_lines(lines)
     candidates = [i for i in candidates if i not in banned]
     base = SIGNATURE_CONFIDENCE if in_signature else BODY_CONFIDENCE
 
-    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]] = []
+    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
     pending: list[int] = []
-    # First pass: the region does not matter for numbers written with +CC.
+    # In a signature without a ccTLD, its international numbers decide how to read its national
+    # ones, so they are collected first ("ZZ" reads only +CC numbers). Otherwise one pass with
+    # the first region in order reads both at once; the matcher is the expensive part.
+    scan_first = in_signature and region_from_domain(sender_domain) is None and "+" in text
+    first = (
+        "ZZ" if scan_first else _region_order(sender_domain, default_region, [], hint_regions)[0]
+    )
     for i in candidates:
-        matches = _match_line(lines[i], "ZZ")
-        found.extend((m[0], m[1], m[2], False) for m in matches)
+        matches = _match_line(lines[i], first) if first != "ZZ" or "+" in lines[i] else []
+        found.extend(matches)
         if _uncovered(lines[i], (m[1] for m in matches)):
             pending.append(i)
 
-    regions = _region_order(sender_domain, default_region, found if in_signature else [])
+    regions = _region_order(
+        sender_domain, default_region, found if in_signature else [], hint_regions
+    )
     for i in pending:
-        seen_raw = {raw for _, raw, _, _ in found}
-        for region in regions:
+        seen_raw = {raw for _, raw, _ in found}
+        extra = [r for r, style in _NATIONAL_STYLES if r not in regions and style.search(lines[i])]
+        for region in regions + extra:
+            if region == first:
+                continue
             matches = [m for m in _match_line(lines[i], region) if m[1] not in seen_raw]
             if matches:
-                found.extend((m[0], m[1], m[2], True) for m in matches)
+                found.extend(matches)
                 if not _uncovered(lines[i], [*seen_raw, *(m[1] for m in matches)]):
                     break
 
     phones: list[Phone] = []
     seen: set[str] = set()
-    for num, raw, kind, guessed in _in_text_order(found, text):
+    for num, raw, kind in _in_text_order(found, text):
         e164 = phonenumbers.format_number(num, PhoneNumberFormat.E164)
         if e164 in seen:
             continue
         seen.add(e164)
         if kind == "other":
             kind = _kind_from_number(num, in_signature)
+        # A national format was read with an inferred region: slightly less certain.
+        guessed = not raw.lstrip().startswith("+")
         conf = base - (GUESSED_REGION_PENALTY if guessed else 0.0)
         phones.append(Phone(e164, kind, raw, num.extension or None, round(conf, 2)))
     return phones
@@ -182,9 +211,13 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
     """phonenumbers' matcher on one line, minus the digit runs that are identifiers."""
     out: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
     prev_end = 0
-    for m in PhoneNumberMatcher(line, region, leniency=Leniency.VALID):
+    # POSSIBLE plus our own is_valid_number is the VALID leniency without its costly grouping
+    # checks, which reject nothing that matters here; the cheap identifier checks run first.
+    for m in PhoneNumberMatcher(line, region, leniency=Leniency.POSSIBLE):
         before, after = line[prev_end : m.start], line[m.end :]
-        if _rejected(line, m.raw_string, m.start, before):
+        if _rejected(line, m.raw_string, m.start, before) or not phonenumbers.is_valid_number(
+            m.number
+        ):
             continue
         number = m.number
         ext = _EXT_AFTER.match(after)
@@ -200,15 +233,23 @@ def _rejected(line: str, raw: str, start: int, before: str) -> bool:
         return True
     if _NOT_A_PHONE_BEFORE.search(line[max(0, start - 24) : start]):
         return True
-    # Part of a longer alphanumeric token (IBAN, ticket "AB-12345678") rather than a phone.
+    if sum(c.isdigit() for c in raw) < _MIN_DIGITS:
+        return True
+    # Part of a longer token (IBAN, ticket "AB-12345678", the tail of "512.339.1685").
     if start > 0 and (line[start - 1].isalpha() or line[start - 1] in "-_/"):
+        return True
+    if start > 1 and line[start - 1] in ". " and line[start - 2].isdigit():
         return True
     return any(start >= m.start() and start < m.end() for m in _IBAN.finditer(line))
 
 
 def _label_kind(before: str, after: str) -> PhoneType:
     """Type from the label written before the number ("Mob.:") or after it ("(office)")."""
-    seg = re.split(r"[|•·,;/]|\s{3,}", before)[-1].lower()
+    segs = [x for x in re.split(r"[|•·,;/]|\s{3,}", before) if x.strip()]
+    seg = segs[-1].strip().lower() if segs else ""
+    for icon, kind in _ICON_LABELS.items():
+        if seg.endswith(icon):
+            return kind
     lab = _LABEL_BEFORE.search(seg)
     if lab:
         # "Tel. mobil", "Моб. тел.", "Tel/Fax": the specific kind wins over the generic "tel".
@@ -242,22 +283,31 @@ def _uncovered(line: str, raws: Iterable[str]) -> bool:
     rest = line
     for raw in raws:
         rest = rest.replace(raw, " ")
-    return _PLAUSIBLE.search(rest) is not None
+    return _plausible(rest)
+
+
+def _plausible(line: str) -> bool:
+    """Cheap gate for the phonenumbers matcher: 7+ digits that are not a date, URL or IBAN."""
+    if not _PLAUSIBLE.search(line):
+        return False
+    return _PLAUSIBLE.search(_NOT_PHONE_RUNS.sub(" ", line)) is not None
 
 
 def _region_order(
     sender_domain: str | None,
     default_region: str,
-    international: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]],
+    international: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]],
+    hints: Iterable[str],
 ) -> list[str]:
     order: list[str] = []
     tld_region = region_from_domain(sender_domain)
     if tld_region:
         order.append(tld_region)
-    for num, _, _, _ in international:
+    for num, _, _ in international:
         region = phonenumbers.region_code_for_number(num)
         if region and region != "001":
             order.append(region)
+    order.extend(h.upper() for h in hints)
     order.append(default_region.upper())
     return list(dict.fromkeys(order))
 
@@ -272,6 +322,6 @@ def _conference_lines(lines: list[str]) -> set[int]:
 
 
 def _in_text_order(
-    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]], text: str
-) -> list[tuple[phonenumbers.PhoneNumber, str, PhoneType, bool]]:
+    found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]], text: str
+) -> list[tuple[phonenumbers.PhoneNumber, str, PhoneType]]:
     return sorted(found, key=lambda f: text.find(f[1]))

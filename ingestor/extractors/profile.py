@@ -16,9 +16,12 @@ from ingestor.extractors.quotes import QuotedPart, split_new_text
 from ingestor.extractors.signature import (
     SignatureBlock,
     SignatureFields,
+    clear_caches,
     find_signature,
     parse_signature,
 )
+
+__all__ = ["FoundSignature", "ProfileFindings", "clear_caches", "extract_profile", "to_json_dict"]
 
 MAX_TEXT_CHARS = 1_000_000  # a person's message is never this long; the rest is not read
 

@@ -37,6 +37,10 @@ _OTHER_KEY = re.compile(
 )
 # "… wrote:", "Am … schrieb Max Muster:", "Max <max@x.de> schrieb am 03.03.2025 um 10:00:",
 # Gmail's Russian "…, Иван Петров <ivan@x.ru>:".
+_DATE_KEY = re.compile(
+    r"^\s*\*?(?:sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el)?|fecha)\s*:",
+    re.IGNORECASE,
+)
 _ATTRIBUTION = re.compile(
     r"(?:\bwrote|\bschrieb|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?|\bпишет)"
     r"(?:\s.{0,80})?\s*:\s*$|@[^\s>]+>\)?\s*:\s*$",
@@ -161,7 +165,10 @@ def _header_block(lines: list[str], i: int) -> _Header | None:
         elif "@" not in line and ";" not in line:
             break  # not a wrapped To:/Cc: list: the quoted body has begun
         end += 1
-    if keys < 2 or not sender:
+    # "From: my side, all good" / "To: be confirmed" is prose: a real header block names an
+    # address or carries a date.
+    dated = any(_DATE_KEY.match(line) and re.search(r"\d", line) for line in lines[i:end])
+    if keys < 2 or not sender or ("@" not in sender and not dated):
         return None
     name, email = _parse_sender(sender)
     return _Header(end, name, email, False)

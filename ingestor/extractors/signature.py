@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from anyascii import anyascii
 from nameparser import HumanName
@@ -44,6 +45,17 @@ _SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
 # Around a name but not part of it: pronouns, degrees in brackets, German "i. A." / "i. V.".
 _NAME_EXTRAS = re.compile(r"\s*\([^)]{1,20}\)\s*$|^\s*i\.\s?[AV]\.\s+")
+_COUNTRY_REGION = {
+    "Germany": "DE", "Russia": "RU", "France": "FR", "Spain": "ES", "United Kingdom": "GB",
+    "United States": "US", "Austria": "AT", "Switzerland": "CH", "Netherlands": "NL",
+    "Belgium": "BE", "Italy": "IT", "Portugal": "PT", "Poland": "PL", "Ireland": "IE",
+    "Kazakhstan": "KZ", "Belarus": "BY", "Ukraine": "UA", "Canada": "CA",
+}  # fmt: skip
+# A Russian company's legal form opens its name: "HR-менеджер ООО «Вектор»".
+_LEGAL_FORM = re.compile(r"\b(?:ООО|АО|ПАО|ЗАО|ОАО|ГК)\s*[«\"]")
+_DIGIT = re.compile(r"\d")
+_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
+_PLAIN_NAME_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _NAME_PARTICLES = frozenset(
     ["von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "del", "dos", "y"]
 )
@@ -156,10 +168,19 @@ def parse_signature(
     default_region: str,
 ) -> SignatureFields:
     """Read name, title, company, location, phones, emails and URLs from a signature block."""
-    text = block.text
+    # Image placeholders ("[cid:image001.png@01D…]") look like addresses but are not.
+    text = "\n".join(line for line in block.lines if not BANNER.match(line))
     domain = sender_email.rsplit("@", 1)[-1] if sender_email and "@" in sender_email else None
-    phones = find_phones(text, sender_domain=domain, default_region=default_region,
-                         in_signature=True)  # fmt: skip
+    # The signature's own country helps read its national numbers ("Москва" → RU).
+    place = next((p for p in map(find_place, block.lines) if p and p.country), None)
+    hints = [_COUNTRY_REGION[place.country]] if place and place.country in _COUNTRY_REGION else []
+    phones = find_phones(
+        text,
+        sender_domain=domain,
+        default_region=default_region,
+        in_signature=True,
+        hint_regions=hints,
+    )
     emails = list(dict.fromkeys(m.lower() for m in _EMAIL.findall(text)))
     urls = list(dict.fromkeys(u.rstrip(".") for u in _URL.findall(_EMAIL.sub(" ", text))))
     linkedin = next((u for u in urls if "linkedin.com" in u.lower()), None)
@@ -187,7 +208,7 @@ def parse_signature(
             seg = ", ".join(parts[1:])
             if not seg:
                 continue
-        elif title is None and TITLE_WORDS.search(seg) and not re.search(r"\d", seg):
+        elif title is None and TITLE_WORDS.search(seg) and not _DIGIT.search(seg):
             title, title_at = seg, index
             continue
         place = find_place(seg)
@@ -221,9 +242,7 @@ class _SenderName:
 
     def score(self, candidate: str) -> float:
         """Share of the candidate's name parts that match the sender's (0..1)."""
-        human = HumanName(candidate)
-        parts = [human.first, human.middle, human.last] if human.first else [candidate]
-        words = [_canon(w) for p in parts for w in re.findall(r"[^\W\d_]{2,}", p)]
+        words = [_canon(w) for p in _name_parts(candidate) for w in _LETTER_RUN.findall(p)]
         if not words or not self.tokens:
             return 0.0
         hits = sum(
@@ -232,6 +251,26 @@ class _SenderName:
             if any(fuzz.ratio(w, t) >= 80 for t in self.tokens) or (len(w) > 3 and w in self.local)
         )
         return hits / len(words)
+
+
+def clear_caches() -> None:
+    """Empty the per-line memo caches (for benchmarks that replay the same messages)."""
+    _is_prose.cache_clear()
+    _looks_like_name.cache_clear()
+    find_place.cache_clear()
+
+
+def _name_parts(candidate: str) -> list[str]:
+    """First, middle and last name, without honorifics ("Dr.") or suffixes ("PhD").
+
+    nameparser is slow (a fraction of a millisecond per name), so plain "First Last" names,
+    which are most of them, skip it.
+    """
+    words = candidate.split()
+    if all(_PLAIN_NAME_WORD.fullmatch(w) for w in words) and len(words) <= 3:
+        return words
+    human = HumanName(candidate)
+    return [human.first, human.middle, human.last] if human.first else [candidate]
 
 
 def _canon(word: str) -> str:
@@ -302,7 +341,7 @@ def _name_start(lines: list[str], end: int, sender: _SenderName) -> int | None:
         text = lines[i].strip()
         if _is_prose(text):
             break
-        first = _SEGMENT_SPLIT.split(text)[0].strip(" ,")
+        first = _SEGMENT_SPLIT.split(text)[0].split(", ")[0].strip(" ,")
         if _looks_like_name(first) and sender.score(first) >= 0.5:
             best = i
     return best
@@ -332,6 +371,8 @@ def _contact_block_start(lines: list[str], end: int) -> int | None:
 
 
 def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
+    """Each line's parts between separators ("|", "·", " – ", wide gaps); "Name, Title" on the
+    first line is two parts."""
     out: list[tuple[int, str]] = []
     for index, line in enumerate(block_lines):
         text = line.strip()
@@ -342,7 +383,11 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
             text = (match.group("name") or "").strip(" ,.!")
             if not text:
                 continue
-        for seg in _SEGMENT_SPLIT.split(text):
+        parts = _SEGMENT_SPLIT.split(text)
+        head, sep, tail = parts[0].partition(", ")
+        if not out and sep and _looks_like_name(head) and TITLE_WORDS.search(tail):
+            parts[:1] = [head, tail]
+        for seg in parts:
             seg = seg.strip(" ,;")
             if seg:
                 out.append((index, seg))
@@ -381,8 +426,11 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
         and not match.group(2)[:1].islower()  # "Consultant en recrutement" is one title
     ):
         return match.group(1).strip(), match.group(2).strip(" ,")
+    legal = _LEGAL_FORM.search(text)
+    if legal and legal.start() > 0 and TITLE_WORDS.search(text[: legal.start()]):
+        return text[: legal.start()].strip(" ,"), text[legal.start() :].strip()
     head, sep, tail = text.partition(", ")
-    if not sep or not TITLE_WORDS.search(head) or re.search(r"\d", tail):
+    if not sep or not TITLE_WORDS.search(head) or _DIGIT.search(tail):
         return None
     tail = tail.strip()
     first_word = tail.split()[0] if tail.split() else ""
@@ -399,13 +447,14 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
 
 def _plain_label(seg: str) -> bool:
     """Could be a title or company name: short, no digits, not a sentence, slogan or region."""
-    if re.search(r"\d", seg) or len(seg.split()) > 6 or seg.lower() in _NOT_LABELS:
+    if _DIGIT.search(seg) or len(seg.split()) > 6 or seg.lower() in _NOT_LABELS:
         return False
     if seg.endswith(":"):  # a phone or address label whose value sat in another cell
         return False
     return not (seg[-1] in '.!?"»“”' and not COMPANY_SUFFIX.search(seg))
 
 
+@lru_cache(maxsize=4096)
 def _looks_like_name(text: str) -> bool:
     text = text.strip(" ,.")
     if not 2 <= len(text) <= 40 or any(c.isdigit() for c in text) or "@" in text:
@@ -422,6 +471,7 @@ def _is_contact(text: str) -> bool:
     return bool(_EMAIL.search(text) or _URL.search(text) or _PHONE_DIGITS.search(text))
 
 
+@lru_cache(maxsize=4096)  # the same lines are asked about by several passes
 def _is_prose(text: str) -> bool:
     """A sentence rather than a signature line: many words in one segment, or very long.
 
@@ -431,7 +481,6 @@ def _is_prose(text: str) -> bool:
     if len(text) > 150:
         return True
     for seg in _SEGMENT_SPLIT.split(text):
-        words = [w for w in seg.split() if sum(c.isalpha() for c in w) >= 2]
-        if len(words) >= _PROSE_WORDS:
+        if len(_LETTER_RUN.findall(seg)) >= _PROSE_WORDS:
             return True
     return False

@@ -29,7 +29,8 @@ SIGN_OFFS = (
 )
 # A sign-off alone on its line, or followed by a short name ("Cheers, Tom").
 SIGN_OFF = re.compile(
-    rf"^\s*(?:{SIGN_OFFS})(?:[\s,.!]+(?:from\s+)?(?P<name>[^\W\d_][^\d@:]{{0,40}}))?[\s,.!]*$",
+    rf"^\s*(?:{SIGN_OFFS})(?:\s+(?:aus|from|von|из|de|desde)\s+[^\W\d_][^\d,!@:]{{0,30}})?"
+    rf"(?:[\s,.!]+(?:from\s+)?(?P<name>[^\W\d_][^\d@:]{{0,40}}))?[\s,.!]*$",
     re.IGNORECASE,
 )
 MOBILE_SIGN_OFF = re.compile(

@@ -1099,9 +1099,11 @@ def compose(i: int, lang: str, scenario: str, fmt: str, hard: str | None = None)
         display = RNG.choice([f"{company.name.split()[0]} Recruiting", "HR Team", None])
     if hard == "mobile_phone":
         extra = company.mobile() if company.mobile is not us_num else us_num(company.city)
-        text = RNG.choice(BODY_PHONE[lang]).format(mob=RNG.choice(extra.formats))
-        parts.insert(1, ("para", text))
-        body_phones.append((extra.e164, "mobile" if extra.kind == "mobile" else "other"))
+        template = RNG.choice(BODY_PHONE[lang])
+        parts.insert(1, ("para", template.format(mob=RNG.choice(extra.formats))))
+        says_mobile = any(w in template for w in ("cell", "mobil", "мобильн"))
+        kind = "mobile" if extra.kind == "mobile" or says_mobile else "other"
+        body_phones.append((extra.e164, kind))
     return dict(i=i, lang=lang, scenario=scenario, fmt=fmt, me=me, company=company,
                 my_email=my_email, display=display, other=other, other_email=other_email,
                 parts=parts, quote=quote, sig=sig, body_phones=body_phones, dt=dt,
