@@ -80,11 +80,19 @@ def _expected(label: dict[str, Any]) -> dict[str, Any]:
 
 
 def score(
-    corpus_dir: str | Path = DEFAULT_CORPUS, *, region: str = "DE", verbose: bool = False
+    corpus_dir: str | Path = DEFAULT_CORPUS,
+    *,
+    region: str = "DE",
+    verbose: bool = False,
+    only: str | None = None,
 ) -> dict[str, dict[str, float]]:
-    """Precision and recall per field over the corpus, with the counts behind them."""
+    """Precision and recall per field over the corpus, with the counts behind them.
+
+    `only` keeps the messages whose scenario contains it (e.g. "handwritten", "reply").
+    """
     corpus = Path(corpus_dir)
     labels = [json.loads(line) for line in (corpus / "labels.jsonl").read_text().splitlines()]
+    labels = [lb for lb in labels if only is None or only in lb["scenario"]]
     counts: dict[str, Counter[str]] = {}
     for label in labels:
         plain, html, name, addr = read_eml(corpus / label["file"])
@@ -123,8 +131,9 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT_CORPUS))
     parser.add_argument("--region", default="DE", help="default phone region (ISO 3166)")
     parser.add_argument("--verbose", action="store_true", help="print every mismatch")
+    parser.add_argument("--only", help="score only scenarios containing this (e.g. handwritten)")
     args = parser.parse_args()
-    result = score(args.corpus, region=args.region, verbose=args.verbose)
+    result = score(args.corpus, region=args.region, verbose=args.verbose, only=args.only)
     print(f"{result['messages']['count']:.0f} messages, default region {args.region}")
     print(f"{'field':<16}{'precision':>10}{'recall':>8}{'tp':>6}{'pred':>6}{'gold':>6}")
     for key, r in result.items():

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
@@ -23,7 +31,7 @@ from ingestor.errors import IngestorError, SourceError
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import CalendarResult, FolderCursor, ItemResult, RawItem, SyncSummary
+from ingestor.model import Batch, CalendarResult, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
@@ -66,6 +74,11 @@ def process_calendar_item(
 ) -> ItemResult:
     if item.deleted:
         return ItemResult(item, None)
+    if item.truncated:
+        return ItemResult(item, None, f"calendar object over the size cap ({item.size} bytes)")
+    if item.object_key is not None and item.object_key.endswith("#"):
+        # No UID could be read: storing it would cancel every meeting of the whole object.
+        return ItemResult(item, None, "unreadable calendar object: no event UID")
     try:
         findings = extract_meetings(
             item.data, owner_addresses=owners, window_start=window[0], window_end=window[1]
@@ -73,6 +86,124 @@ def process_calendar_item(
     except CalendarParseError as e:
         return ItemResult(item, None, f"unreadable calendar object: {e}")
     return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
+
+
+# Parsing is CPU-bound and pure, so it runs in worker processes; fetching and writing stay in
+# this one. Small batches (a routine poll) are parsed in-process: a pool only pays for bulk.
+POOL_MIN_ITEMS = 32
+# Items bigger than this are parsed here rather than shipped: copying them to a worker would
+# hold them twice more in memory, and parse_message skips their attachments quickly anyway.
+POOL_MAX_ITEM_BYTES = 2 * 1024 * 1024
+TASK_MAX_BYTES = 2 * 1024 * 1024
+TASK_MAX_ITEMS = 64
+
+
+def pool_workers() -> int:
+    """One core stays for fetching and writing; the rest parse."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+Work = Callable[..., ItemResult]
+
+
+class ParsePool:
+    """Runs `work(item, now=...)` for a batch's items, in worker processes when it pays.
+
+    `submit` returns a function that gives the results in item order. The pool is started
+    lazily, so a poll with nothing new forks nothing. If a worker dies, the batch is parsed
+    in-process and the pool is not used again.
+    """
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        self._executor: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
+        executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
+        if executor is None:
+            results = [self.work(item, now=now) for item in items]
+            return lambda: results
+        tasks: list[tuple[list[int], Future[list[dict[str, Any]]]]] = []
+        local: list[int] = []
+        chunk: list[int] = []
+        size = 0
+        for i, item in enumerate(items):
+            if len(item.data) > POOL_MAX_ITEM_BYTES:
+                local.append(i)
+                continue
+            if chunk and (size + len(item.data) > TASK_MAX_BYTES or len(chunk) >= TASK_MAX_ITEMS):
+                tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
+                chunk, size = [], 0
+            chunk.append(i)
+            size += len(item.data)
+        if chunk:
+            tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
+
+        def collect() -> list[ItemResult]:
+            out: list[ItemResult | None] = [None] * len(items)
+            for i in local:
+                out[i] = self.work(items[i], now=now)
+            for indexes, future in tasks:
+                try:
+                    parts = future.result()
+                except BrokenProcessPool:
+                    log.warning("a parser process died; parsing in-process from now on")
+                    self._broken = True
+                    parts = [_strip(self.work(items[i], now=now)) for i in indexes]
+                for i, rest in zip(indexes, parts, strict=True):
+                    out[i] = ItemResult(items[i], **rest)
+            return [r for r in out if r is not None]
+
+        return collect
+
+    def _send(
+        self, executor: ProcessPoolExecutor, items: list[RawItem], now: datetime
+    ) -> Future[list[dict[str, Any]]]:
+        return executor.submit(_work_chunk, self.work, items, now)
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self._executor is None and not self._broken:
+            if "fork" not in multiprocessing.get_all_start_methods():
+                self._broken = True
+                return None
+            try:
+                # fork: workers start in milliseconds with every module already imported.
+                self._executor = ProcessPoolExecutor(
+                    pool_workers(),
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_worker_init,
+                )
+            except OSError as e:
+                log.warning("no parser processes (%s); parsing in-process", e)
+                self._broken = True
+        return None if self._broken else self._executor
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _strip(result: ItemResult) -> dict[str, Any]:
+    """An ItemResult without its item: the raw bytes need not travel back."""
+    return {f.name: getattr(result, f.name) for f in fields(result) if f.name != "item"}
+
+
+def _work_chunk(work: Work, items: list[RawItem], now: datetime) -> list[dict[str, Any]]:
+    return [_strip(work(item, now=now)) for item in items]
+
+
+def _worker_init() -> None:
+    # Stopping is the parent's business: it finishes the batch in flight, then shuts the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:  # and a worker must not outlive a parent that was killed (kill -9)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
@@ -123,19 +254,38 @@ def _sync(
     seen = 0
     with sessions() as s:
         cursors = load_cursors(s, cfg.name)
+    # Batch k is parsed (in worker processes) while batch k+1 is fetched, and written while
+    # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
+    pool = ParsePool(
+        partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days)
+    )
+    pending: deque[tuple[Batch, Callable[[], list[ItemResult]]]] = deque()
+
+    def commit_oldest() -> None:
+        nonlocal seen
+        batch, collect = pending.popleft()
+        results = collect()
+        counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
+        seen += len(results) - counts.already_seen
+        totals.add(counts)
+        log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
+
     try:
         source.open()
-        for batch in source.batches(cursors, limits, stop):
-            now = datetime.now(UTC)
-            results = [
-                process_item(item, owners, now, cfg.phone_region, window_days)
-                for item in batch.items
-            ]
-            counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
-            seen += len(results) - counts.already_seen
-            totals.add(counts)
-            log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
+        try:
+            for batch in source.batches(cursors, limits, stop):
+                pending.append((batch, pool.submit(batch.items, datetime.now(UTC))))
+                while len(pending) > 1:
+                    commit_oldest()
+        except IngestorError:
+            # The source failed: the batches it delivered before that still count.
+            while pending:
+                commit_oldest()
+            raise
+        while pending:
+            commit_oldest()
     finally:
+        pool.close()
         source.close()
     return SyncSummary(
         cfg.name,

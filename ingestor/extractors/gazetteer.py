@@ -126,6 +126,19 @@ _CITIES: dict[str, tuple[str, str]] = {
 }
 
 
+# Canonical country → ISO 3166 region, to read a signature's national phone numbers.
+COUNTRY_REGION = {
+    "Germany": "DE", "Russia": "RU", "France": "FR", "Spain": "ES", "United Kingdom": "GB",
+    "United States": "US", "Austria": "AT", "Switzerland": "CH", "Netherlands": "NL",
+    "Belgium": "BE", "Italy": "IT", "Portugal": "PT", "Poland": "PL", "Czech Republic": "CZ",
+    "Sweden": "SE", "Norway": "NO", "Denmark": "DK", "Finland": "FI", "Ireland": "IE",
+    "Kazakhstan": "KZ", "Belarus": "BY", "Ukraine": "UA", "Serbia": "RS", "Georgia": "GE",
+    "Armenia": "AM", "Turkey": "TR", "Israel": "IL", "United Arab Emirates": "AE", "India": "IN",
+    "Singapore": "SG", "Canada": "CA", "Mexico": "MX", "Argentina": "AR", "Brazil": "BR",
+    "Cyprus": "CY", "Luxembourg": "LU",
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Place:
     city: str | None

@@ -44,6 +44,8 @@ VTIMEZONE = "X-INGESTOR-VTIMEZONE"
 _DATETIME_PROPS = {"DTSTART", "DTEND", "RECURRENCE-ID", "RDATE", "EXDATE", "DUE"}
 METHODS = {"PUBLISH", "REQUEST", "REPLY", "ADD", "CANCEL", "REFRESH", "COUNTER", "DECLINECOUNTER"}
 OWNER_ONLY = "no participants other than the owner"
+# iTIP lets these methods leave DTSTART out (RFC 5546); an empty result is then no parse error.
+_MAY_LACK_DTSTART = {"REPLY", "CANCEL", "REFRESH", "DECLINECOUNTER"}
 
 Kind = Literal["meeting", "call"]
 Status = Literal["confirmed", "tentative", "cancelled"]
@@ -141,8 +143,9 @@ def extract_meetings(
     if len(events) != len(events_lines):  # nesting we did not foresee: lose line numbers only
         events_lines = [_EventLines(0) for _ in events]
     groups: dict[str, tuple[list[_Event], dict[str, _Event]]] = {}
+    skipped: list[str] = []
     for component, lines in zip(events, events_lines, strict=True):
-        event = ctx.read(component, lines, problems)
+        event = ctx.read(component, lines, skipped)
         if event is None:
             continue
         masters, overrides = groups.setdefault(event.uid, ([], {}))
@@ -150,8 +153,10 @@ def extract_meetings(
             masters.append(event)
         elif event.rid not in overrides or event.newer_than(overrides[event.rid]):
             overrides[event.rid] = event
-    if events and not groups and problems:
-        raise CalendarParseError(problems[0])
+    if skipped and not groups and method not in _MAY_LACK_DTSTART:
+        # Nothing usable at all: the file is broken, not one event in it.
+        raise CalendarParseError(skipped[0])
+    problems += skipped
     occurrences: list[MeetingOccurrence] = []
     for uid, (masters, overrides) in groups.items():
         master = max(masters, key=_Event.version) if masters else None
@@ -205,6 +210,10 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
 
 
+# name, then parameters (quoted values may hold ":" and ";"), then the ":" before the value
+_LINE_HEAD = re.compile(r'([A-Za-z0-9-]{1,100})((?:;[^:;"]*(?:"[^"]*"[^:;"]*)*)*):')
+
+
 def _prescan(text: str) -> tuple[str, list[_EventLines], list[str]]:
     """Check structure with line numbers and return text that icalendar may safely parse."""
     logical: list[tuple[int, str]] = []
@@ -221,8 +230,16 @@ def _prescan(text: str) -> tuple[str, list[_EventLines], list[str]]:
     for number, line in logical:
         if not line.strip():
             continue
+        head = _LINE_HEAD.match(line)
         try:
-            name, params, value = Contentline(line).parts()
+            if head is None:
+                name, params, value = Contentline(line).parts()  # will fail, with a reason
+            elif not head.group(2):
+                name, params, value = head.group(1), None, line[head.end() :]
+            else:
+                # icalendar's line parser is slow on long values: give it the head only.
+                name, params, _ = Contentline(head.group(0)).parts()
+                value = line[head.end() :]
         except Exception:  # icalendar's line parser raises several types on garbage
             if not stack:
                 problems.append(f"line {number}: text outside the calendar ignored")
@@ -250,10 +267,8 @@ def _prescan(text: str) -> tuple[str, list[_EventLines], list[str]]:
         if name == "END":
             kind = value.strip().upper()
             if not stack:
-                if seen_calendar:
-                    problems.append(f"line {number}: text after the calendar ignored")
-                    continue
-                raise CalendarParseError(f"line {number}: END:{kind[:30]} without BEGIN")
+                problems.append(f"line {number}: text outside the calendar ignored")
+                continue
             if stack[-1][0] != kind:
                 open_kind, open_line = stack[-1]
                 raise CalendarParseError(
@@ -268,7 +283,7 @@ def _prescan(text: str) -> tuple[str, list[_EventLines], list[str]]:
             continue
         if stack[-1][0] == "VEVENT" and events:
             events[-1].props.setdefault(name, number)
-        if name in _DATETIME_PROPS and "TZID" in params:
+        if params and name in _DATETIME_PROPS and "TZID" in params:
             moved = Parameters(params)
             moved[TZID_PARAM] = moved.pop("TZID")
             line = f"{name};{moved.to_ical().decode('utf-8')}:{value}"
@@ -519,9 +534,10 @@ class _Context:
             value = _text(comp, name, cap)
             return value if value is not None or fallback is None else _text(fallback, name, cap)
 
-        has_people = comp.get("ORGANIZER") is not None or comp.get("ATTENDEE") is not None
-        people_from = comp if has_people or fallback is None else fallback
-        organizer, attendees, more = _participants(people_from)
+        organizer, attendees, more = _participants(
+            comp if comp.get("ORGANIZER") is not None or fallback is None else fallback,
+            comp if comp.get("ATTENDEE") is not None or fallback is None else fallback,
+        )
         if more:
             self.problems.append(f"line {event.line}: over {MAX_ATTENDEES} attendees; rest ignored")
         summary, location = text("SUMMARY"), text("LOCATION")
@@ -579,13 +595,15 @@ def _person(prop: Any, role: Literal["organizer", "attendee"]) -> Attendee | Non
     )
 
 
-def _participants(comp: Component) -> tuple[Attendee | None, list[Attendee], bool]:
+def _participants(
+    organizer_from: Component, attendees_from: Component
+) -> tuple[Attendee | None, list[Attendee], bool]:
     organizer = None
-    org_prop = _first(comp, "ORGANIZER")
+    org_prop = _first(organizer_from, "ORGANIZER")
     if org_prop is not None:
         organizer = _person(org_prop, "organizer")
     attendees: dict[str, Attendee] = {}
-    props = _all(comp, "ATTENDEE")
+    props = _all(attendees_from, "ATTENDEE")
     for prop in props[: MAX_ATTENDEES * 2]:
         person = _person(prop, "attendee")
         if person is None or person.email in attendees:

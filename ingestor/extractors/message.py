@@ -11,6 +11,7 @@ from __future__ import annotations
 import email
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -54,6 +55,10 @@ CLASSIFIER_HEADERS = (
 )
 CALENDAR_TYPES = ("text/calendar", "application/ics")
 
+# Messages below this size are parsed as they are: eliding runs only pays off for attachments.
+ELIDE_MIN_BYTES = 64 * 1024
+# 16 or more lines of 40-76 base64 characters: the body of an encoded attachment.
+_BASE64_RUN = re.compile(rb"^(?:[A-Za-z0-9+/]{40,76}\r?\n){16,}", re.MULTILINE)
 _MSGID = re.compile(r"<([^<>\s]{1,900})>")
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,200}@[^@\s<>()\[\],;:\"]{1,250}$")
 
@@ -65,7 +70,8 @@ class MessageParseError(ValueError):
 def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMessage:
     if not raw.strip():
         raise MessageParseError("empty message")
-    msg = email.message_from_bytes(raw, policy=compat32)
+    skeleton, runs = _elide_base64_runs(raw)
+    msg = email.message_from_bytes(skeleton, policy=compat32)
     if not msg.keys():
         raise MessageParseError("no header fields: not an email message")
     defects = [type(d).__name__ for d in msg.defects][:20]
@@ -82,7 +88,7 @@ def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMe
     if message_id is None:
         message_id = _synthetic_message_id(first, raw)
 
-    text_plain, text_html, calendars = _text_parts(msg, defects)
+    text_plain, text_html, calendars = _text_parts(msg, defects, runs)
     headers: dict[str, str] = {}
     for h in CLASSIFIER_HEADERS:
         header = first(h)
@@ -222,7 +228,60 @@ def _display_name(name: str, addr: str) -> str | None:
     return text
 
 
-def _text_parts(msg: Message, defects: list[str]) -> tuple[str | None, str | None, list[bytes]]:
+def _elide_base64_runs(raw: bytes) -> tuple[bytes, _Runs | None]:
+    """`raw` with each long run of base64 lines replaced by a one-line placeholder.
+
+    The stdlib parser handles a message line by line, so a 20 MB attachment costs ~270,000
+    Python-level line reads and several copies of itself in memory, only to be skipped. A line
+    of base64 characters can be neither a header (it has no colon) nor a MIME boundary (it has
+    no "--"), and neither can the placeholder, so the parser builds exactly the same tree; only
+    the payloads that held runs differ, and `_Runs.restore` puts back the original text of the
+    few payloads that are decoded (text and calendar parts). Attachments are never decoded.
+    """
+    if len(raw) < ELIDE_MIN_BYTES:
+        return raw, None
+    runs = _Runs(raw)
+    pieces: list[bytes] = []
+    last = 0
+    for m in _BASE64_RUN.finditer(raw):
+        end = m.end() - (2 if raw[m.end() - 2 : m.end()] == b"\r\n" else 1)
+        pieces.append(raw[last : m.start()])
+        pieces.append(runs.placeholder(m.start(), end))
+        last = end
+    if not pieces:
+        return raw, None
+    pieces.append(raw[last:])
+    return b"".join(pieces), runs
+
+
+class _Runs:
+    """Where the elided runs were in the original bytes, and how to put them back."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.spans: list[tuple[int, int]] = []
+        self.tag = f"\x00b64run{os.urandom(6).hex()}."
+        self.pattern = re.compile(re.escape(self.tag) + r"(\d+)\x00")
+
+    def placeholder(self, start: int, end: int) -> bytes:
+        self.spans.append((start, end))
+        return f"{self.tag}{len(self.spans) - 1}\x00".encode("ascii")
+
+    def restore(self, part: Message) -> None:
+        payload = part.get_payload()
+        if isinstance(payload, str) and self.tag in payload:
+            # Base64 characters and line ends are ASCII: decoding gives the parser's own text.
+            part.set_payload(
+                self.pattern.sub(
+                    lambda m: self.raw[slice(*self.spans[int(m.group(1))])].decode("ascii"),
+                    payload,
+                )
+            )
+
+
+def _text_parts(
+    msg: Message, defects: list[str], runs: _Runs | None = None
+) -> tuple[str | None, str | None, list[bytes]]:
     """The first inline text/plain and text/html bodies, and any calendar parts.
 
     Walks iteratively with depth and count caps: hostile nesting must not recurse or loop.
@@ -246,6 +305,8 @@ def _text_parts(msg: Message, defects: list[str]) -> tuple[str | None, str | Non
         ctype = part.get_content_type()
         filename = part.get_filename() or ""
         if ctype in CALENDAR_TYPES or filename.lower().endswith(".ics"):
+            if runs is not None:
+                runs.restore(part)
             payload = _payload(part)
             if payload:
                 calendars.append(payload)
@@ -253,8 +314,12 @@ def _text_parts(msg: Message, defects: list[str]) -> tuple[str | None, str | Non
         if part.get("content-disposition", "").lower().startswith("attachment"):
             continue
         if ctype == "text/plain" and plain is None:
+            if runs is not None:
+                runs.restore(part)
             plain = _decode_text(part)
         elif ctype == "text/html" and html is None:
+            if runs is not None:
+                runs.restore(part)
             html = _decode_text(part)
     if stack:
         defects.append("TooManyParts")

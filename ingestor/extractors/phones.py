@@ -55,7 +55,8 @@ _CONFERENCE = re.compile(
     r"|código de acceso|tap mobile",
     re.IGNORECASE,
 )
-_CONFERENCE_WINDOW = (2, 6)  # lines before/after a conference line whose numbers are dial-ins
+# A conference line taints this many lines before and after it: dial-in blocks run long.
+_CONFERENCE_WINDOW = (2, 6)
 # Keywords right before a number that make it an identifier, not a phone.
 _NOT_A_PHONE_BEFORE = re.compile(
     r"(?:[#№]|\b(?:order|invoice|ticket|case|ref(?:erence)?|po|bestell\w*|rechnung\w*|auftrag\w*"
@@ -70,6 +71,7 @@ _NATIONAL_STYLES = (
     ("RU", re.compile(r"(?<![\d+])8[ -]?\(?[3-9]\d{2}\)?[ -]?\d{3}[ -]?\d{2}[ -]?\d{2}(?!\d)")),
 )
 _MIN_DIGITS = 7
+_MAX_CANDIDATE_LINES = 100
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 
 # Label words (lower-case, without trailing dots) → type. Covers en/ru/de/fr/es.
@@ -154,11 +156,11 @@ def find_phones(
     American, "8 (495) 123-45-67" Russian.
     """
     lines = text.split("\n")
-    candidates = [i for i, line in enumerate(lines) if _plausible(line)]
+    # Hostile or machine-made text can have thousands of digit lines; a person's has a few.
+    candidates = [i for i, line in enumerate(lines) if _plausible(line)][:_MAX_CANDIDATE_LINES]
     if not candidates:
         return []
-    banned = _conference_lines(lines)
-    candidates = [i for i in candidates if i not in banned]
+    candidates = [i for i in candidates if not _in_conference_block(lines, i)]
     base = SIGNATURE_CONFIDENCE if in_signature else BODY_CONFIDENCE
 
     found: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
@@ -211,13 +213,9 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
     """phonenumbers' matcher on one line, minus the digit runs that are identifiers."""
     out: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
     prev_end = 0
-    # POSSIBLE plus our own is_valid_number is the VALID leniency without its costly grouping
-    # checks, which reject nothing that matters here; the cheap identifier checks run first.
-    for m in PhoneNumberMatcher(line, region, leniency=Leniency.POSSIBLE):
+    for m in PhoneNumberMatcher(line, region, leniency=Leniency.VALID):
         before, after = line[prev_end : m.start], line[m.end :]
-        if _rejected(line, m.raw_string, m.start, before) or not phonenumbers.is_valid_number(
-            m.number
-        ):
+        if _rejected(line, m.raw_string, m.start, before):
             continue
         number = m.number
         ext = _EXT_AFTER.match(after)
@@ -254,10 +252,11 @@ def _label_kind(before: str, after: str) -> PhoneType:
     if lab:
         # "Tel. mobil", "Моб. тел.", "Tel/Fax": the specific kind wins over the generic "tel".
         kinds = {_LABELS[w] for w in re.split(r"[\s.-]+", lab.group(1)) if w in _LABELS}
-        for kind in ("fax", "mobile", "work"):
+        specific: tuple[PhoneType, ...] = ("fax", "mobile", "work")
+        for kind in specific:
             if kind in kinds:
-                return kind  # type: ignore[return-value]
-        # "my mobile", "мой мобильный": the label is the last word of a short phrase.
+                return kind
+    # "my mobile", "мой мобильный": the label is the last word of a short phrase.
     words = re.findall(r"[^\W\d_]+", seg)
     for word in reversed(words[-4:]):
         if word in _LABELS and len(word) > 2:
@@ -312,13 +311,11 @@ def _region_order(
     return list(dict.fromkeys(order))
 
 
-def _conference_lines(lines: list[str]) -> set[int]:
-    banned: set[int] = set()
+def _in_conference_block(lines: list[str], i: int) -> bool:
+    """Whether line `i` sits in a dial-in block: a conference line shortly above or below it."""
     before, after = _CONFERENCE_WINDOW
-    for i, line in enumerate(lines):
-        if _CONFERENCE.search(line):
-            banned.update(range(max(0, i - before), min(len(lines), i + after + 1)))
-    return banned
+    nearby = lines[max(0, i - after) : i + before + 1]
+    return any(_CONFERENCE.search(line) for line in nearby)
 
 
 def _in_text_order(

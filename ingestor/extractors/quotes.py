@@ -48,6 +48,10 @@ _ATTRIBUTION = re.compile(
 )
 # How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "В", a date, "пн,".
 _ATTRIBUTION_OPENER = re.compile(r"^\s*(?:On|Am|Le|El|В|\d{1,4}[./ ]|\w{2,4}\.?,)\s", re.UNICODE)
+_KEYWORD = re.compile(
+    r"\bwrote\b|\bschrieb\b|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?\b|\bпишет\b",
+    re.IGNORECASE,
+)
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|uhr|ч\.?))?", re.IGNORECASE)
 _NAME_NOISE = re.compile(
     r"^(?:schrieb|wrote|um|at|à|a las|в|le|on|am|el)\s+|\s+(?:schrieb|wrote|a|a écrit)$",
@@ -107,14 +111,21 @@ def split_new_text(text: str) -> QuoteSplit:
             _mark_gap(new)
             i = k
             continue
-        new.append(lines[i])
+        # One blank line stands for a removed quote; blank lines around it are not repeated.
+        if lines[i].strip() or not new or new[-1].strip():
+            new.append(lines[i])
         i += 1
     return QuoteSplit("\n".join(new).strip("\n"), quoted)
 
 
 def _header_at(lines: list[str], i: int) -> _Header | None:
     line = lines[i]
-    if not line.strip():
+    # Every header form has a colon, starts a rule line, or opens a wrapped attribution.
+    if (
+        ":" not in line
+        and line.lstrip()[:1] not in ("-", "_")
+        and not _ATTRIBUTION_OPENER.match(line)
+    ):
         return None
     forwarded = bool(_FORWARD.match(line))
     if forwarded or _SEPARATOR.match(line) or (_RULE.match(line) and _block_follows(lines, i + 1)):
@@ -180,8 +191,12 @@ def _attribution(text: str, end: int) -> _Header:
     if match:
         head = text[: match.start()]
     else:
-        kw = _ATTRIBUTION.search(text)
+        kw = _KEYWORD.search(text)
         head = text[: kw.start()] if kw else text
+        # "Am 03.03.2025 um 10:00 schrieb Max Mustermann:": the name follows the keyword.
+        after = text[kw.end() :].strip(" :") if kw else ""
+        if after and not any(c.isdigit() for c in after) and len(after.split()) <= 5:
+            return _Header(end, after, None, False)
     quoted_name = re.search(r'"([^"]+)"\s*[<(\[]*\s*$', head)
     if quoted_name:
         return _Header(end, quoted_name.group(1).strip() or None, email, False)

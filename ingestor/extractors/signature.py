@@ -12,23 +12,21 @@ signature can never be taken for the sender's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from anyascii import anyascii
-from nameparser import HumanName
-from rapidfuzz import fuzz
-
-from ingestor.extractors.gazetteer import find_place
+from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
 from ingestor.extractors.phones import Phone, find_phones
+from ingestor.extractors.sendername import SenderName
 from ingestor.extractors.sigwords import (
     BANNER,
     COMPANY_SUFFIX,
     DELIMITER,
     DISCLAIMER,
+    LINK_WORDS,
     MOBILE_SIGN_OFF,
     POSTSCRIPT,
+    REGION_WORDS,
     SIGN_OFF,
     TITLE_WORDS,
 )
@@ -45,46 +43,14 @@ _SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
 # Around a name but not part of it: pronouns, degrees in brackets, German "i. A." / "i. V.".
 _NAME_EXTRAS = re.compile(r"\s*\([^)]{1,20}\)\s*$|^\s*i\.\s?[AV]\.\s+")
-_COUNTRY_REGION = {
-    "Germany": "DE", "Russia": "RU", "France": "FR", "Spain": "ES", "United Kingdom": "GB",
-    "United States": "US", "Austria": "AT", "Switzerland": "CH", "Netherlands": "NL",
-    "Belgium": "BE", "Italy": "IT", "Portugal": "PT", "Poland": "PL", "Ireland": "IE",
-    "Kazakhstan": "KZ", "Belarus": "BY", "Ukraine": "UA", "Canada": "CA",
-}  # fmt: skip
 # A Russian company's legal form opens its name: "HR-менеджер ООО «Вектор»".
 _LEGAL_FORM = re.compile(r"\b(?:ООО|АО|ПАО|ЗАО|ОАО|ГК)\s*[«\"]")
 _DIGIT = re.compile(r"\d")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
-_PLAIN_NAME_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*")
 _NAME_PARTICLES = frozenset(
     ["von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "del", "dos", "y"]
 )
-_LINK_WORDS = frozenset(
-    [
-        "linkedin",
-        "xing",
-        "twitter",
-        "facebook",
-        "instagram",
-        "website",
-        "web",
-        "telegram",
-        "whatsapp",
-        "skype",
-        "github",
-        "youtube",
-        "vk",
-        "x",
-    ]
-)
-_REGIONS = frozenset(
-    ["emea", "dach", "apac", "cis", "снг", "europe", "latam", "nordics", "americas", "global"]
-)
-_NOT_LABELS = _REGIONS | _LINK_WORDS
-_TRANSLIT = (
-    ("ae", "a"), ("oe", "o"), ("ue", "u"), ("ks", "x"), ("kh", "h"), ("yu", "u"), ("ju", "u"),
-    ("ya", "a"), ("ja", "a"), ("iy", "i"), ("yi", "i"), ("ii", "i"), ("y", "i"), ("j", "i"),
-)  # fmt: skip
+_NOT_LABELS = REGION_WORDS | LINK_WORDS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
 _PROSE_WORDS = 9
@@ -138,7 +104,7 @@ def find_signature(
     if start is None:
         start = _sign_off_start(lines, end)
     if start is None:
-        start = _name_start(lines, end, _SenderName(sender_name, sender_email))
+        start = _name_start(lines, end, SenderName(sender_name, sender_email))
     if start is None:
         start = _contact_block_start(lines, end)
     if start is None:
@@ -173,7 +139,7 @@ def parse_signature(
     domain = sender_email.rsplit("@", 1)[-1] if sender_email and "@" in sender_email else None
     # The signature's own country helps read its national numbers ("Москва" → RU).
     place = next((p for p in map(find_place, block.lines) if p and p.country), None)
-    hints = [_COUNTRY_REGION[place.country]] if place and place.country in _COUNTRY_REGION else []
+    hints = [COUNTRY_REGION[place.country]] if place and place.country in COUNTRY_REGION else []
     phones = find_phones(
         text,
         sender_domain=domain,
@@ -187,7 +153,7 @@ def parse_signature(
 
     segments = [s for s in _segments(block.lines) if not _is_contact(s[1])]
     # The signature's own addresses are evidence too: a team mailbox (jobs@…) says nothing.
-    sender = _SenderName(sender_name, sender_email, emails)
+    sender = SenderName(sender_name, sender_email, emails)
     name, name_index, matched = _pick_name(segments, sender)
     title: str | None = None
     company: str | None = None
@@ -224,33 +190,9 @@ def parse_signature(
     if company is None:
         after = [seg for index, seg in leftovers[:3] if index > title_at]
         named = [seg for seg in after if not TITLE_WORDS.search(seg)]
-        company = (named or after or [None])[0]
+        company = next(iter(named or after), None)
     return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
                            matched)  # fmt: skip
-
-
-class _SenderName:
-    """The sender's name parts, from the display name and the address, for fuzzy comparison."""
-
-    def __init__(self, name: str | None, email: str | None, more: Iterable[str] = ()) -> None:
-        words = re.findall(r"[^\W\d_]{2,}", name or "")
-        locals_ = [e.split("@")[0].lower() for e in (email or "", *more)]
-        for local in locals_:
-            words += re.split(r"[._+\-\d]+", local)
-        self.tokens = {_canon(w) for w in words if len(w) > 1}
-        self.local = " ".join(_canon(re.sub(r"[^a-z]", "", local)) for local in locals_)
-
-    def score(self, candidate: str) -> float:
-        """Share of the candidate's name parts that match the sender's (0..1)."""
-        words = [_canon(w) for p in _name_parts(candidate) for w in _LETTER_RUN.findall(p)]
-        if not words or not self.tokens:
-            return 0.0
-        hits = sum(
-            1
-            for w in words
-            if any(fuzz.ratio(w, t) >= 80 for t in self.tokens) or (len(w) > 3 and w in self.local)
-        )
-        return hits / len(words)
 
 
 def clear_caches() -> None:
@@ -258,26 +200,6 @@ def clear_caches() -> None:
     _is_prose.cache_clear()
     _looks_like_name.cache_clear()
     find_place.cache_clear()
-
-
-def _name_parts(candidate: str) -> list[str]:
-    """First, middle and last name, without honorifics ("Dr.") or suffixes ("PhD").
-
-    nameparser is slow (a fraction of a millisecond per name), so plain "First Last" names,
-    which are most of them, skip it.
-    """
-    words = candidate.split()
-    if all(_PLAIN_NAME_WORD.fullmatch(w) for w in words) and len(words) <= 3:
-        return words
-    human = HumanName(candidate)
-    return [human.first, human.middle, human.last] if human.first else [candidate]
-
-
-def _canon(word: str) -> str:
-    text = anyascii(word).lower().replace("'", "")
-    for a, b in _TRANSLIT:
-        text = text.replace(a, b)
-    return text
 
 
 def _content_end(lines: list[str]) -> int:
@@ -335,7 +257,7 @@ def _sign_off_start(lines: list[str], end: int) -> int | None:
     return None
 
 
-def _name_start(lines: list[str], end: int, sender: _SenderName) -> int | None:
+def _name_start(lines: list[str], end: int, sender: SenderName) -> int | None:
     best: int | None = None
     for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
         text = lines[i].strip()
@@ -394,9 +316,7 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _pick_name(
-    segments: list[tuple[int, str]], sender: _SenderName
-) -> tuple[str | None, int, bool]:
+def _pick_name(segments: list[tuple[int, str]], sender: SenderName) -> tuple[str | None, int, bool]:
     """The writer's name: a segment matching the sender, else a name-like first segment."""
     best: tuple[float, int, str] | None = None
     for index, (_, seg) in enumerate(segments[:6]):
@@ -436,7 +356,7 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
     first_word = tail.split()[0] if tail.split() else ""
     if COMPANY_SUFFIX.search(tail) or (
         not TITLE_WORDS.match(first_word)
-        and tail.lower() not in _REGIONS
+        and tail.lower() not in REGION_WORDS
         and len(tail.split()) <= 3
         and tail[:1].isupper()
         and find_place(tail) is None
@@ -480,7 +400,4 @@ def _is_prose(text: str) -> bool:
     """
     if len(text) > 150:
         return True
-    for seg in _SEGMENT_SPLIT.split(text):
-        if len(_LETTER_RUN.findall(seg)) >= _PROSE_WORDS:
-            return True
-    return False
+    return any(len(_LETTER_RUN.findall(seg)) >= _PROSE_WORDS for seg in _SEGMENT_SPLIT.split(text))

@@ -87,3 +87,26 @@ COMPANY_SUFFIX = re.compile(
     r"|\b(?:ооо|ао|пао|зао|оао|ип|группа компаний|гк)\b|\w\s*[«\"].+[»\"])",
     re.IGNORECASE,
 )
+# Words that label a link rather than name a company ("LinkedIn" as a link's text).
+LINK_WORDS = frozenset(
+    [
+        "linkedin",
+        "xing",
+        "twitter",
+        "facebook",
+        "instagram",
+        "website",
+        "web",
+        "telegram",
+        "whatsapp",
+        "skype",
+        "github",
+        "youtube",
+        "vk",
+        "x",
+    ]
+)
+# Sales regions that follow a title ("Head of Talent, EMEA") and are no company.
+REGION_WORDS = frozenset(
+    ["emea", "dach", "apac", "cis", "снг", "europe", "latam", "nordics", "americas", "global"]
+)

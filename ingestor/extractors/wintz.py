@@ -25,6 +25,8 @@ from icalendar import Component, Timezone
 from icalendar.timezone import tzp
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from ingestor.extractors.recurrence import YEARLY, RuleError, parse_rule
+
 # The zones Outlook and Exchange actually write for most users; icalendar's full CLDR table is the
 # fallback. Values are canonical IANA names (icalendar's table still has Asia/Calcutta and such).
 WINDOWS_ZONES: dict[str, str] = {
@@ -245,14 +247,33 @@ def vtimezone_problem(vtz: Component) -> str | None:
         if len(rrules) > 1:
             return "has a rule with several RRULEs"
         for rule in rrules:
-            text = rule.to_ical().decode("utf-8", "replace").upper()
-            if "FREQ=YEARLY" not in text or "BYSETPOS" in text:
+            if not _plain_yearly(str(rule) if isinstance(rule, str) else rule.to_ical().decode()):
                 return "has a rule that is not a plain yearly rule"
         rdates = sub.get("RDATE")
         rdates = rdates if isinstance(rdates, list) else [rdates] if rdates is not None else []
         if sum(len(getattr(r, "dts", [r])) for r in rdates) > MAX_VTIMEZONE_RDATES:
             return f"has more than {MAX_VTIMEZONE_RDATES} RDATEs"
     return None
+
+
+def _plain_yearly(text: str) -> bool:
+    """A rule like "FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU": a few transitions a year at most.
+
+    dateutil caches every transition since DTSTART (1601 for Outlook), so a rule with many
+    instances a year would cost memory on every lookup.
+    """
+    try:
+        rule = parse_rule(text)
+    except RuleError:
+        return False
+    allowed = {"bymonth", "byweekday", "bymonthday", "wkst"}
+    return (
+        rule.freq == YEARLY
+        and set(rule.parts) <= allowed
+        and len(rule.parts.get("bymonth", [])) <= 2
+        and len(rule.parts.get("bymonthday", [])) <= 7
+        and len(rule.parts.get("byweekday", [])) <= 7
+    )
 
 
 class ZoneResolver:

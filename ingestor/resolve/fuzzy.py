@@ -38,7 +38,7 @@ _EQUIVALENCES = (
 )
 _DOUBLE = re.compile(r"([a-z])\1+")
 _NOT_WORD = re.compile(r"[^a-z0-9@.]+")
-MATCH_THRESHOLD = 78.0
+MATCH_THRESHOLD = 82.0
 
 
 def fold(text: str) -> str:

@@ -84,14 +84,24 @@ async def login(request: Request) -> Response:
         return _login_page(request, token)
     username = (await form_field(request, "username")).strip()
     password = await form_field(request, "password")
-    if not same_token(request.cookies.get(LOGIN_CSRF_COOKIE), await form_field(request, "csrf_token")):
+    if not same_token(
+        request.cookies.get(LOGIN_CSRF_COOKIE), await form_field(request, "csrf_token")
+    ):
         return _login_page(
-            request, secrets.token_urlsafe(32), "The form expired: please sign in again.", 403, username
+            request,
+            secrets.token_urlsafe(32),
+            "The form expired: please sign in again.",
+            403,
+            username,
         )
     ip = client_ip(request)
     if await in_tx(request, throttled, username, ip, utcnow()):
         return _login_page(
-            request, token, "Too many failed attempts: wait 15 minutes and try again.", 429, username
+            request,
+            token,
+            "Too many failed attempts: wait 15 minutes and try again.",
+            429,
+            username,
         )
     user = await in_tx(request, authenticate, username, password, ip, utcnow())
     if user is None:

@@ -114,7 +114,9 @@ def page(admin: bool = False) -> Callable[[Handler], Handler]:
                 given = await form_field(request, "csrf_token")
                 if not same_token(user.csrf_token, given):
                     return error_page(
-                        request, 403, "The form's security token is missing or stale: reload the page and try again."
+                        request,
+                        403,
+                        "The form's security token is missing or stale: reload the page and try again.",
                     )
             return await handler(request)
 

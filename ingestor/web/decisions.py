@@ -124,7 +124,9 @@ def _record(
             actor=actor,
             action=action,
             suggestion_id=suggestion.id if suggestion else None,
-            contact_id=contact_id if contact_id is not None else (suggestion and suggestion.contact_id),
+            contact_id=contact_id
+            if contact_id is not None
+            else (suggestion and suggestion.contact_id),
             detail={"kind": suggestion.kind if suggestion else None, **detail},
         )
     )
@@ -218,7 +220,9 @@ def reject(session: Session, suggestion_id: int, actor: str, now: datetime) -> S
     s.status = "rejected"
     s.decided_by = actor
     s.decided_at = now
-    _record(session, actor, "reject", now, s, contact_id=s.contact_id or s.payload.get("contact_id"))
+    _record(
+        session, actor, "reject", now, s, contact_id=s.contact_id or s.payload.get("contact_id")
+    )
     return s
 
 
@@ -271,7 +275,11 @@ def update_contact(
         changed.append("phone")
     if changed:
         _record(
-            session, actor, "update_contact", now, contact_id=contact_id,
+            session,
+            actor,
+            "update_contact",
+            now,
+            contact_id=contact_id,
             fields={n: values[n] for n in changed},
         )
     return changed
@@ -283,8 +291,6 @@ def merge(session: Session, keep_id: int, other_id: int, actor: str, now: dateti
         result = merge_contacts(session, keep_id, other_id, actor, now)
     except MergeError as e:
         raise DecisionError(str(e)) from None
-    _record(
-        session, actor, "merge", now, contact_id=keep_id, merged=other_id, moved=result.moved
-    )
+    _record(session, actor, "merge", now, contact_id=keep_id, merged=other_id, moved=result.moved)
     assert result.suggestion_id is not None
     return result.suggestion_id

@@ -79,7 +79,9 @@ class Filters:
     updated_since: datetime | None = None
 
 
-def load_rows(session: Session, ids: list[int] | None = None, live: bool = True) -> list[ContactRow]:
+def load_rows(
+    session: Session, ids: list[int] | None = None, live: bool = True
+) -> list[ContactRow]:
     """Contacts with their emails and phones; all live ones, or just `ids`."""
     stmt = select(Contact).order_by(Contact.id)
     if live:
@@ -90,8 +92,16 @@ def load_rows(session: Session, ids: list[int] | None = None, live: bool = True)
         stmt = stmt.where(Contact.id.in_(ids))
     rows = {
         c.id: ContactRow(
-            c.id, c.name, c.title, c.company, c.location, c.origin,
-            list(c.locked_fields or []), c.last_interaction_at, c.created_at, c.updated_at,
+            c.id,
+            c.name,
+            c.title,
+            c.company,
+            c.location,
+            c.origin,
+            list(c.locked_fields or []),
+            c.last_interaction_at,
+            c.created_at,
+            c.updated_at,
         )
         for c in session.scalars(stmt)
     }

@@ -43,8 +43,9 @@ def source_health(session: Session) -> list[SourceHealth]:
             st.consecutive_failures or 0,
         )
     for source, outcome, n, last in session.execute(
-        select(LedgerEntry.source, LedgerEntry.outcome, func.count(), func.max(LedgerEntry.at))
-        .group_by(LedgerEntry.source, LedgerEntry.outcome)
+        select(
+            LedgerEntry.source, LedgerEntry.outcome, func.count(), func.max(LedgerEntry.at)
+        ).group_by(LedgerEntry.source, LedgerEntry.outcome)
     ):
         h = found.setdefault(source, SourceHealth(source))
         h.counts[outcome] = int(n)

@@ -125,7 +125,12 @@ async def contact_edit(request: Request) -> Response:
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
     try:
         await in_tx(
-            request, decisions.update_contact, contact_id, values, user_of(request).username, utcnow()
+            request,
+            decisions.update_contact,
+            contact_id,
+            values,
+            user_of(request).username,
+            utcnow(),
         )
     except DecisionError as e:
         return await _show_contact(request, contact_id, error=str(e), status=409)
@@ -153,7 +158,9 @@ async def contact_merge(request: Request) -> Response:
         keep, other = await in_tx(request, _merge_preview, keep_id, ref)
         if await form_field(request, "confirm") != "1":
             return render(request, "merge_confirm.html", keep=keep, other=other)
-        await in_tx(request, decisions.merge, keep.id, other.id, user_of(request).username, utcnow())
+        await in_tx(
+            request, decisions.merge, keep.id, other.id, user_of(request).username, utcnow()
+        )
     except DecisionError as e:
         return await _show_contact(request, keep_id, error=str(e), status=409)
     return RedirectResponse(f"/contacts/{keep_id}?done=merged", status_code=303)

@@ -111,7 +111,9 @@ async def decide(request: Request) -> Response:
             errors = []
             for sid in ids:
                 try:
-                    await in_tx(request, decisions.accept, sid, actor, utcnow(), None, _keep(form, sid))
+                    await in_tx(
+                        request, decisions.accept, sid, actor, utcnow(), None, _keep(form, sid)
+                    )
                 except DecisionError as e:
                     errors.append(str(e))
             if errors:

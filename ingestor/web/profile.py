@@ -80,9 +80,9 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
     phones = [
         PhoneView(p.number, p.type, p.raw, p.created_at)
         for p in session.scalars(
-            select(ContactPhone).where(ContactPhone.contact_id == contact_id).order_by(
-                ContactPhone.id
-            )
+            select(ContactPhone)
+            .where(ContactPhone.contact_id == contact_id)
+            .order_by(ContactPhone.id)
         )
     ]
     provenance: dict[str, list[Provenance]] = defaultdict(list)
@@ -96,11 +96,12 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
             provenance[o.field].append(
                 Provenance(o.value, o.extractor, o.confidence, o.seen_at, o.interaction_id, subject)
             )
-    merged_from = list(
-        session.execute(
+    merged_from = [
+        (cid, name)
+        for cid, name in session.execute(
             select(Contact.id, Contact.name).where(Contact.merged_into == contact_id)
-        ).tuples()
-    )
+        )
+    ]
     pending = len(
         list(
             session.scalars(
@@ -140,8 +141,16 @@ def timeline(
     )
     ordered = [
         TimelineEntry(
-            i.id, i.kind, i.occurred_at, i.ends_at, i.subject, i.snippet, i.direction,
-            i.status, i.location, "",
+            i.id,
+            i.kind,
+            i.occurred_at,
+            i.ends_at,
+            i.subject,
+            i.snippet,
+            i.direction,
+            i.status,
+            i.location,
+            "",
         )
         for i in session.scalars(
             select(Interaction)

@@ -202,8 +202,9 @@ def _evidence(session: Session, rows: list[Suggestion]) -> dict[int, list[Eviden
             .where(InteractionParticipant.contact_id.in_(bare))
             .group_by(InteractionParticipant.contact_id)
         ):
-            first_seen[cid] = iid
-            wanted.add(iid)
+            if cid is not None and iid is not None:
+                first_seen[int(cid)] = int(iid)
+                wanted.add(int(iid))
     interactions = (
         {i.id: i for i in session.scalars(select(Interaction).where(Interaction.id.in_(wanted)))}
         if wanted
@@ -212,18 +213,17 @@ def _evidence(session: Session, rows: list[Suggestion]) -> dict[int, list[Eviden
     out: dict[int, list[Evidence]] = defaultdict(list)
     for s in rows:
         entries = [e for e in (s.evidence or []) if isinstance(e, dict)]
-        if not entries and s.contact_id in first_seen:
+        if not entries and s.contact_id is not None and s.contact_id in first_seen:
             entries = [{"interaction_id": first_seen[s.contact_id]}]
         for e in entries[:5]:
-            iid = e.get("interaction_id")
-            i = interactions.get(iid) if isinstance(iid, int) else None
+            ref = e.get("interaction_id")
+            i = interactions.get(ref) if isinstance(ref, int) else None
             out[s.id].append(
                 Evidence(
                     interaction_id=i.id if i else None,
                     subject=str(e.get("subject") or (i.subject if i else "") or "") or None,
                     snippet=str(e.get("snippet") or (i.snippet if i else "") or "") or None,
-                    occurred_at=_parse_time(e.get("occurred_at"))
-                    or (i.occurred_at if i else None),
+                    occurred_at=_parse_time(e.get("occurred_at")) or (i.occurred_at if i else None),
                 )
             )
     return out
