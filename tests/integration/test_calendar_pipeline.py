@@ -258,3 +258,52 @@ def test_http_feed_uses_etags(feed_server: str, sessions):
     )  # If-None-Match sent
     FeedHandler.body = calendar(vevent("web1"), vevent("web2")).encode()
     assert sync(cfg, sessions).ingested == 1
+
+
+@pytest.mark.parametrize("server_kind", ["radicale", "xandikos"])
+def test_caldav_calendar_end_to_end(tmp_path: Path, sessions, monkeypatch, server_kind: str):
+    from ingestor.config import PasswordSpec
+    from tests.servers.radicale import RadicaleServer
+    from tests.servers.xandikos import XandikosServer
+
+    server_class = RadicaleServer if server_kind == "radicale" else XandikosServer
+    monkeypatch.setenv("CALDAV_PW", "secret")
+    with server_class(tmp_path / server_kind, users={"recruiter": "secret"}) as server:
+        url = server.make_calendar("recruiter", "work", "Work")
+        server.put_event("recruiter", "work", calendar(vevent("dav-1")), "dav-1.ics")
+        server.put_event(
+            "recruiter",
+            "work",
+            calendar(
+                vevent("dav-2", summary="Call with Priya", attendees=("priya@northwind.example",))
+            ),
+            "dav-2.ics",
+        )
+        server.put_event(
+            "recruiter",
+            "work",
+            calendar(vevent("focus", summary="Focus time", attendees=())),
+            "focus.ics",
+        )
+        cfg = source_config(
+            name="dav",
+            type="caldav",
+            url=url,
+            username="recruiter",
+            password=PasswordSpec(env="CALDAV_PW"),
+            timeout=10.0,
+        )
+        first = sync(cfg, sessions)
+        assert (first.ingested, first.skipped) == (2, 1)
+        assert sync(cfg, sessions).seen == 0
+
+        moved = SOON + timedelta(hours=3)
+        server.put_event(
+            "recruiter", "work", calendar(vevent("dav-1", start=moved, sequence=1)), "dav-1.ics"
+        )
+        server.delete_event("recruiter", "work", "dav-2.ics")
+        sync(cfg, sessions)
+        found = meetings(sessions)
+        assert found["dav-1|"]["occurred_at"] == moved.isoformat()
+        assert found["dav-2|"]["status"] == "cancelled" and found["dav-2|"]["kind"] == "call"
+        assert found["dav-1|"]["sources"] == ["dav"]

@@ -255,6 +255,46 @@ def test_unknown_tzid_is_floating_and_reported() -> None:
     assert found.problems == ["TZID 'Mars Standard Time': unknown zone, times treated as floating"]
 
 
+def _custom_zone_calendar(rule: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:Tijdzone van de klant\r\n"
+        "BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\n"
+        "TZOFFSETTO:+0100\r\nRRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+        "BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\n"
+        f"TZOFFSETTO:+0200\r\nRRULE:{rule}\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VEVENT\r\nUID:summer\r\nDTSTART;TZID=Tijdzone van de klant:20260715T090000\r\n"
+        "ATTENDEE:mailto:klant@example.nl\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:winter\r\nDTSTART;TZID=Tijdzone van de klant:20261215T090000\r\n"
+        "ATTENDEE:mailto:klant@example.nl\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+
+
+def test_a_custom_vtimezone_with_daylight_saving_rules() -> None:
+    found = extract_meetings(
+        _custom_zone_calendar("FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3"),
+        owner_addresses=OWNER,
+        window_start=WINDOW_START,
+        window_end=WINDOW_END,
+    )
+    assert [utc(o) for o in found.occurrences] == ["2026-07-15 07:00", "2026-12-15 08:00"]
+    assert found.problems == []
+
+
+def test_a_vtimezone_with_a_dense_rule_is_refused() -> None:
+    days = ",".join(str(d) for d in range(1, 29))
+    found = extract_meetings(
+        _custom_zone_calendar(f"FREQ=YEARLY;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY={days}"),
+        owner_addresses=OWNER,
+        window_start=WINDOW_START,
+        window_end=WINDOW_END,
+    )
+    assert [utc(o) for o in found.occurrences] == ["2026-07-15 09:00", "2026-12-15 09:00"]
+    assert found.problems == [
+        "VTIMEZONE 'Tijdzone van de klant' has a rule that is not a plain yearly rule",
+        "TZID 'Tijdzone van de klant': unknown zone, times treated as floating",
+    ]
+
+
 def test_vtimezones_stay_out_of_icalendars_process_wide_cache() -> None:
     extract("outlook_windows_zones.ics")
     assert tzp.timezone("Customized Time Zone") is None
