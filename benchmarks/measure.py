@@ -1,9 +1,12 @@
 """Running one timed child process: wall time, CPU time and peak memory of its process tree.
 
-Peak RSS comes from two places. `os.wait4` gives the kernel's ru_maxrss for the child (the
-largest single process, its waited-for children included, as a max and not a sum). A sampler
-thread adds up the RSS of the whole tree every 20 ms, which is what counts when the child runs
-a process pool. Both are reported; the target is judged on the tree sum.
+Peak memory comes from three places. `os.wait4` gives the kernel's ru_maxrss for the child
+(the largest single process, its waited-for children included, as a max and not a sum). A
+sampler thread adds up, every 20 ms, the RSS and the PSS of the whole process tree, which is
+what counts when the child runs a process pool. The RSS sum counts pages that forked workers
+share with their parent once per process; PSS splits each shared page between its sharers, so
+the PSS sum is the memory the tree really occupies. The target is judged on the PSS sum and
+on ru_maxrss (no single process above it either).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ class Run:
     cpu_s: float
     maxrss_mb: float  # kernel ru_maxrss of the child (largest process, in MiB)
     tree_peak_mb: float  # sampled sum of RSS over the child's process tree (MiB)
+    tree_pss_peak_mb: float  # sampled sum of PSS over the tree (MiB)
     stdout: str
     stderr: str
 
@@ -55,13 +59,25 @@ def _rss_pages(pid: int) -> int:
         return 0
 
 
-def tree_rss_mb(root: int) -> float:
-    total, todo = 0, [root]
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def tree_memory_mb(root: int) -> tuple[float, float]:
+    """(RSS sum, PSS sum) over `root` and its descendants, in MiB."""
+    rss, pss, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
-        total += _rss_pages(pid)
+        rss += _rss_pages(pid)
+        pss += _pss_kb(pid)
         todo.extend(_children(pid))
-    return total * PAGE / 2**20
+    return rss * PAGE / 2**20, pss / 1024
 
 
 def run(
@@ -72,13 +88,14 @@ def run(
     with open(f"{out_path}.out", "w+b") as out, open(f"{out_path}.err", "w+b") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err, env=env, cwd=cwd)
-        peak = 0.0
+        peak = pss_peak = 0.0
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, pss_peak
             while not done.wait(0.02):
-                peak = max(peak, tree_rss_mb(proc.pid))
+                rss, pss = tree_memory_mb(proc.pid)
+                peak, pss_peak = max(peak, rss), max(pss_peak, pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -107,6 +124,7 @@ def run(
         cpu_s=usage.ru_utime + usage.ru_stime,
         maxrss_mb=usage.ru_maxrss / 1024,
         tree_peak_mb=max(peak, usage.ru_maxrss / 1024),
+        tree_pss_peak_mb=pss_peak,
         stdout=stdout,
         stderr=stderr,
     )

@@ -259,7 +259,8 @@ def bench_size(
                 result["ingestor"][backend] = entry
                 print(
                     f"[{n}] ingestor/{backend}: first {first['wall_s']:.2f} s "
-                    f"(cpu {first['cpu_s']:.1f} s, peak {first['tree_peak_mb']:.0f} MB, "
+                    f"(cpu {first['cpu_s']:.1f} s, peak RSS {first['tree_peak_mb']:.0f} MB, "
+                    f"PSS {first['tree_pss_peak_mb']:.0f} MB, "
                     f"{first['counts']['seen']} new), no-op {noop['wall_s']:.3f} s / "
                     f"{noop['bytes_out']} B"
                 )
@@ -296,6 +297,7 @@ def ratios(result: dict[str, Any]) -> dict[str, Any]:
             "ms_per_message": 1000 * r["first"]["wall_s"] / result["n"],
             "mbsync_ms_per_message": 1000 * mb["first"]["wall_s"] / result["n"],
             "peak_rss_mb": r["first"]["tree_peak_mb"],
+            "peak_pss_mb": r["first"]["tree_pss_peak_mb"],
             "cpu_per_wall": r["first"]["cpu_s"] / r["first"]["wall_s"],
         }
     return out
@@ -307,7 +309,7 @@ def ratios(result: dict[str, Any]) -> dict[str, Any]:
 def table(results: list[dict[str, Any]]) -> str:
     head = (
         f"{'size':>7} {'backend':<10} {'ingest/mbsync':>13} {'ingest s':>9} {'mbsync s':>9} "
-        f"{'ms/msg':>7} {'growth':>7} {'peak MB':>8} {'cpu/wall':>8} "
+        f"{'ms/msg':>7} {'growth':>7} {'RSS MB':>7} {'PSS MB':>7} {'cpu/wall':>8} "
         f"{'noop B/fold':>11} {'mbsync B/fold':>13} {'noop s':>7} {'mbsync noop s':>13}"
     )
     lines = [head, "-" * len(head)]
@@ -320,7 +322,8 @@ def table(results: list[dict[str, Any]]) -> str:
             lines.append(
                 f"{res['n']:>7} {backend:<10} {r['first_ingest_vs_mbsync']:>13.2f} "
                 f"{ing['first']['wall_s']:>9.2f} {res['mbsync']['first']['wall_s']:>9.2f} "
-                f"{r['ms_per_message']:>7.3f} {growth:>7.2f} {r['peak_rss_mb']:>8.0f} "
+                f"{r['ms_per_message']:>7.3f} {growth:>7.2f} {r['peak_rss_mb']:>7.0f} "
+                f"{r['peak_pss_mb']:>7.0f} "
                 f"{r['cpu_per_wall']:>8.2f} {r['noop_bytes_per_folder']:>11.0f} "
                 f"{r['mbsync_noop_bytes_per_folder']:>13.0f} {ing['noop']['wall_s']:>7.3f} "
                 f"{res['mbsync']['noop']['wall_s']:>13.3f}"

@@ -160,9 +160,13 @@ def extract_meetings(
     occurrences: list[MeetingOccurrence] = []
     for uid, (masters, overrides) in groups.items():
         master = max(masters, key=_Event.version) if masters else None
-        occurrences.extend(
-            ctx.occurrences(uid, master, overrides, window_start, window_end, max_occurrences)
-        )
+        try:
+            occurrences.extend(
+                ctx.occurrences(uid, master, overrides, window_start, window_end, max_occurrences)
+            )
+        except Exception as exc:  # e.g. date arithmetic at year 9999; never lose the calendar
+            log.debug("UID %s not expanded: %s", uid[:80], type(exc).__name__)
+            problems.append(f"UID {uid[:80]}: not expanded: {_one_line(exc)}")
         if len(occurrences) > MAX_TOTAL_OCCURRENCES:
             problems.append(f"stopped after {MAX_TOTAL_OCCURRENCES} occurrences")
             break
