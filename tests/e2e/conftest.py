@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.store.database import open_store
 from ingestor.web.server import start_background
+from tests.web.conftest import fast_hashing  # noqa: F401  (autouse: cheap argon2)
 from tests.web.seed import PASSWORD, Seeded, add_users, seed
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
+from ingestor.web import auth
 from ingestor.web.app import create_app
 from tests.web.helpers import Browser, TestClient
 from tests.web.seed import Seeded, add_users, seed
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters: the real ones cost ~0.3 s a hash, and every test signs in."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", cheap)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
 
 
 @pytest.fixture
