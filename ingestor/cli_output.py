@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -34,16 +35,28 @@ def contacts_table(contacts: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def interactions_table(interactions: list[dict[str, Any]], limit: int = 25) -> list[str]:
-    lines = [f"{'WHEN':<16} {'KIND':<8} {'DIR':<9} {'SUBJECT':<50} WITH"]
-    latest = sorted(interactions, key=lambda i: i["occurred_at"] or "", reverse=True)[:limit]
-    for i in latest:
+def interactions_table(interactions: list[dict[str, Any]], limit: int = 20) -> list[str]:
+    lines = [f"{'WHEN (UTC)':<16} {'KIND':<8} {'STATUS':<10} {'SUBJECT':<50} WITH"]
+    for i in interactions[:limit]:
         people = ", ".join(sorted({p["email"] for p in i["participants"] if p["contact_id"]}))
+        status = i["direction"] if i["kind"] == "email" else i["status"]
         lines.append(
-            f"{(i['occurred_at'] or '')[:16].replace('T', ' '):<16} {i['kind']:<8} {(i['direction'] or '-'):<9} "
+            f"{(i['occurred_at'] or '')[:16].replace('T', ' '):<16} {i['kind']:<8} {(status or '-'):<10} "
             f"{(i['subject'] or '')[:50]:<50} {people[:60]}"
         )
+    if len(interactions) > limit:
+        lines.append(f"… and {len(interactions) - limit} more (ingestor export --format json)")
     return lines
+
+
+def split_by_time(
+    interactions: list[dict[str, Any]], now: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(past, latest first), (upcoming, soonest first)."""
+    ordered = sorted(interactions, key=lambda i: i["occurred_at"] or "")
+    past = [i for i in ordered if (i["occurred_at"] or "") <= now]
+    upcoming = [i for i in ordered if (i["occurred_at"] or "") > now]
+    return past[::-1], upcoming
 
 
 def suggestions_table(session: Session, limit: int = 15) -> list[str]:
@@ -71,11 +84,15 @@ def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -
     for s in summaries:
         print(summary_line(s))
     contacts = queries.contacts(session)
-    interactions = list(queries.interactions(session))
+    past, upcoming = split_by_time(
+        list(queries.interactions(session)), datetime.now(UTC).isoformat()
+    )
     print(f"\nContacts ({len(contacts)}):")
     print("\n".join(contacts_table(contacts)))
-    print(f"\nInteractions ({len(interactions)}, latest first):")
-    print("\n".join(interactions_table(interactions)))
+    print(f"\nInteractions ({len(past)}, latest first):")
+    print("\n".join(interactions_table(past)))
+    print(f"\nUpcoming meetings ({len(upcoming)}):")
+    print("\n".join(interactions_table(upcoming, limit=10)))
     print("\nPending suggestions for review:")
     print("\n".join(suggestions_table(session)))
     print(f"\nStore: {store_url}")

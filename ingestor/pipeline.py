@@ -160,7 +160,15 @@ class ParsePool:
     def _send(
         self, executor: ProcessPoolExecutor, items: list[RawItem], now: datetime
     ) -> Future[list[dict[str, Any]]]:
-        return executor.submit(_work_chunk, self.work, items, now)
+        if not self._broken:
+            try:
+                return executor.submit(_work_chunk, self.work, items, now)
+            except BrokenProcessPool:
+                log.warning("a parser process died; parsing in-process from now on")
+                self._broken = True
+        done: Future[list[dict[str, Any]]] = Future()
+        done.set_result(_work_chunk(self.work, items, now))
+        return done
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and not self._broken:

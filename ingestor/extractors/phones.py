@@ -38,7 +38,7 @@ class Phone:
 _PLAUSIBLE = re.compile(r"\d(?:[ \t\-().\/\u00a0]{0,3}\d){6,}")
 # Digit runs that are certainly not phones, blanked before the gate so their lines cost nothing.
 _NOT_PHONE_RUNS = re.compile(
-    r"https?://\S+|\S+@\S+|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![./]?\d)|\b\d{4}-\d{2}-\d{2}\b"
+    r"https?://\S+|[^\s@]{1,64}@\S{1,255}|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![./]?\d)|\b\d{4}-\d{2}-\d{2}\b"
     r"|\b\d{1,2}:\d{2}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"
 )
 # A matched run that is entirely a date ("03.03.2025", "2025-03-03", "3/4/25") is not a phone.
@@ -72,6 +72,7 @@ _NATIONAL_STYLES = (
 )
 _MIN_DIGITS = 7
 _MAX_CANDIDATE_LINES = 100
+_MAX_LINE = 2000  # longer "lines" are unwrapped paragraphs or junk, not contact details
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 
 # Label words (lower-case, without trailing dots) → type. Covers en/ru/de/fr/es.
@@ -287,7 +288,7 @@ def _uncovered(line: str, raws: Iterable[str]) -> bool:
 
 def _plausible(line: str) -> bool:
     """Cheap gate for the phonenumbers matcher: 7+ digits that are not a date, URL or IBAN."""
-    if not _PLAUSIBLE.search(line):
+    if len(line) > _MAX_LINE or not _PLAUSIBLE.search(line):
         return False
     return _PLAUSIBLE.search(_NOT_PHONE_RUNS.sub(" ", line)) is not None
 

@@ -10,7 +10,7 @@ import logging
 import socket
 import ssl
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from imapclient import IMAPClient, SocketTimeout
@@ -216,7 +216,7 @@ class ImapSource(Source):
                 data=bytes(data),
                 uidvalidity=r.cursor.uidvalidity,
                 uid=r.uid,
-                internal_date=idate if isinstance(idate, datetime) and idate.tzinfo else None,
+                internal_date=_standard_tz(idate),
                 size=r.size,
                 truncated=truncated,
             )
@@ -241,6 +241,15 @@ class ImapSource(Source):
                 f"will read {folder}: {st[b'MESSAGES']} messages, UIDVALIDITY {st[b'UIDVALIDITY']}"
             )
         return lines
+
+
+def _standard_tz(value: object) -> datetime | None:
+    """INTERNALDATE with a stdlib timezone of the same offset: imapclient's FixedOffset does
+    not survive pickling, and items travel to parser processes."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        return None
+    offset = value.utcoffset()
+    return value if offset is None else value.replace(tzinfo=timezone(offset))
 
 
 def _reason(e: BaseException) -> str:

@@ -7,6 +7,7 @@ counted per username and address (and per address alone), so guessing is slow.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -31,8 +32,12 @@ MAX_FAILURES_PER_IP = 30
 MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so both cases take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both cases take the same time."""
+    return _hasher.hash("not-a-real-password")
 
 
 class UserError(IngestorError):
@@ -117,7 +122,7 @@ def authenticate(
     user = session.scalar(select(WebUser).where(func.lower(WebUser.username) == name.lower()))
     ok = False
     try:
-        ok = _hasher.verify(user.password_hash if user else _DUMMY_HASH, password[:1024])
+        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password[:1024])
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None

@@ -12,8 +12,6 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ingestor.web.auth import UserError
-
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -35,6 +33,8 @@ def _store(args: argparse.Namespace) -> tuple[Any, sessionmaker[Session]]:
 
 
 def _read_password(args: argparse.Namespace, name: str) -> str:
+    from ingestor.web.auth import UserError
+
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass(f"password for {name}: ")

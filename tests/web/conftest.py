@@ -18,7 +18,7 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters: the real ones cost ~0.3 s a hash, and every test signs in."""
     cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(auth, "_hasher", cheap)
-    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
+    monkeypatch.setattr(auth, "_dummy_hash", lambda: cheap.hash("not-a-real-password"))
 
 
 @pytest.fixture

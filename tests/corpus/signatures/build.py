@@ -1321,6 +1321,7 @@ def write_message(m: dict) -> dict:
     else:
         msg.set_content(render_plain(m), cte="8bit")
         msg.add_alternative(render_html(m, []), subtype="html", cte="8bit")
+        msg.set_boundary(f"=_corpus_{m['i']:04d}")  # fixed, so rebuilding changes nothing
     (OUT / name).write_bytes(bytes(msg))
     entry = {"file": name, "lang": m["lang"], "scenario": m["scenario"], "format": m["fmt"],
              "sender": m["my_email"], **label(m, visible)}
