@@ -11,9 +11,10 @@ $(PY):
 install: $(PY)
 	$(PY) -m pip install -q --disable-pip-version-check -e .
 
-# Ingest the bundled sample mailbox and calendar into a fresh SQLite store and show the result.
+# Ingest the bundled sample mailbox and calendar into a fresh SQLite store, show the result,
+# then serve the review UI on http://127.0.0.1:8025/ with a demo user (Ctrl-C stops it).
 demo: install
-	$(VENV)/bin/ingestor demo --dir $(CURDIR)/demo-data
+	$(VENV)/bin/ingestor demo --dir $(CURDIR)/demo-data --serve
 
 # Install Dovecot, mbsync and the test dependencies where missing, lint, then run every test
 # (unit, real Dovecot, PostgreSQL on 127.0.0.1:5432, ...).

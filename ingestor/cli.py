@@ -181,7 +181,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from ingestor.demo import run_demo
 
-    return run_demo(Path(args.dir) if args.dir else None)
+    return run_demo(Path(args.dir) if args.dir else None, serve=args.serve, port=args.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", cmd_demo, "ingest the bundled sample mailbox into a fresh SQLite store and show it"
     )
     sp.add_argument("--dir", help="where to put the demo database (default: a temp directory)")
+    sp.add_argument(
+        "--serve", action="store_true", help="then serve the review UI with a demo user"
+    )
+    sp.add_argument("--port", type=int, default=8025, help="port for --serve (default 8025)")
+    from ingestor.web.cli import register as register_web
+
+    register_web(sub, add)
     return p
 
 

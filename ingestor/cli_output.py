@@ -96,3 +96,8 @@ def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -
     print("\nPending suggestions for review:")
     print("\n".join(suggestions_table(session)))
     print(f"\nStore: {store_url}")
+
+
+def print_web_login(url: str, username: str, password: str) -> None:
+    print(f"\nReview UI: {url}  (Ctrl-C stops it)")
+    print(f"Sign in as {username!r} with password {password!r}", flush=True)

@@ -14,12 +14,16 @@ import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Settings, SourceConfig
 from ingestor.pipeline import sync_source
+
+if TYPE_CHECKING:
+    from ingestor.web.server import BackgroundServer
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,7 @@ class Daemon:
         self.stopping = threading.Event()
         self.failures: dict[str, int] = {}
         self.scheduler = BackgroundScheduler(timezone=UTC)
+        self.web: BackgroundServer | None = None
 
     def _poll(self, cfg: SourceConfig) -> None:
         if self.stopping.is_set():
@@ -66,6 +71,13 @@ class Daemon:
             job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
 
     def start(self) -> None:
+        if self.settings.web.enabled:
+            from ingestor.web.server import start_background
+
+            # Binds before returning: a port in use fails start-up with a clear WebError.
+            self.web = start_background(
+                self.sessions, self.settings.web.host, self.settings.web.port
+            )
         now = datetime.now(UTC)
         for cfg in self.settings.sources:
             self.scheduler.add_job(
@@ -89,6 +101,8 @@ class Daemon:
         sd_notify("STOPPING=1")
         self.stopping.set()
         self.scheduler.shutdown(wait=True)  # running jobs stop between batches
+        if self.web is not None:
+            self.web.stop()
 
     def run_forever(self) -> None:
         def on_signal(signum: int, _frame: FrameType | None) -> None:

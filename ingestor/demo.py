@@ -39,7 +39,7 @@ def demo_config(directory: Path) -> dict[str, object]:
     }
 
 
-def run_demo(directory: Path | None = None) -> int:
+def run_demo(directory: Path | None = None, serve: bool = False, port: int = 8025) -> int:
     directory = directory or Path(tempfile.mkdtemp(prefix="ingestor-demo-"))
     directory.mkdir(parents=True, exist_ok=True)
     config = demo_config(directory)
@@ -48,4 +48,13 @@ def run_demo(directory: Path | None = None) -> int:
     summaries = [sync_source(cfg, settings.defaults, sessions) for cfg in settings.sources]
     with sessions() as s:
         print_demo(s, summaries, settings.store_url)
-    return 0 if all(x.ok for x in summaries) else 1
+    ok = all(x.ok for x in summaries)
+    if serve:
+        from ingestor.cli_output import print_web_login
+        from ingestor.web.demo import create_demo_user
+        from ingestor.web.server import serve as serve_web
+
+        username, password = create_demo_user(sessions)
+        print_web_login(f"http://127.0.0.1:{port}/", username, password)
+        serve_web(sessions, "127.0.0.1", port)
+    return 0 if ok else 1

@@ -99,7 +99,14 @@ TASK_MAX_ITEMS = 64
 
 
 def pool_workers() -> int:
-    """One core stays for fetching and writing; the rest parse."""
+    """One core stays for fetching and writing; the rest parse.
+
+    INGESTOR_PARSE_WORKERS overrides it (0: parse in-process), for measuring and for machines
+    where memory is tighter than CPU: each worker costs ~50-90 MB.
+    """
+    override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
+    if override.isdigit():
+        return int(override)
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
@@ -172,7 +179,7 @@ class ParsePool:
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and not self._broken:
-            if "fork" not in multiprocessing.get_all_start_methods():
+            if pool_workers() == 0 or "fork" not in multiprocessing.get_all_start_methods():
                 self._broken = True
                 return None
             try:

@@ -12,6 +12,8 @@ need=()
 command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v doveadm >/dev/null 2>&1 || need+=(dovecot-core)
 command -v mbsync >/dev/null 2>&1 || need+=(isync)
+# Browser tests drive Debian's chromium with Playwright (never `playwright install`).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   $SUDO apt-get update -qq

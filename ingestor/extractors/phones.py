@@ -38,7 +38,8 @@ class Phone:
 _PLAUSIBLE = re.compile(r"\d(?:[ \t\-().\/\u00a0]{0,3}\d){6,}")
 # Digit runs that are certainly not phones, blanked before the gate so their lines cost nothing.
 _NOT_PHONE_RUNS = re.compile(
-    r"https?://\S+|[^\s@]{1,64}@\S{1,255}|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![./]?\d)|\b\d{4}-\d{2}-\d{2}\b"
+    r"https?://\S+|[^\s@]{1,64}@\S{1,255}"
+    r"|(?<![\d.])\d{1,2}[./]\d{1,2}[./]\d{2,4}(?![./]?\d)|\b\d{4}-\d{2}-\d{2}\b"
     r"|\b\d{1,2}:\d{2}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,3})?\b"
 )
 # A matched run that is entirely a date ("03.03.2025", "2025-03-03", "3/4/25") is not a phone.
@@ -76,23 +77,21 @@ _MAX_LINE = 2000  # longer "lines" are unwrapped paragraphs or junk, not contact
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
 
 # Label words (lower-case, without trailing dots) → type. Covers en/ru/de/fr/es.
-_LABELS: dict[str, PhoneType] = {}
-for _words, _kind in (
+_LABEL_WORDS: tuple[tuple[PhoneType, str], ...] = (
     (
+        "mobile",
         "m c mob mobile cell cellphone cell-phone handy mobil mobiltelefon gsm моб мобильный "
         "мобильного мобил сотовый сот portable port móvil movil celular cel",
-        "mobile",
     ),
     (
-        "t o tel telephone phone p ph office work direct d dd dir telefon büro buero festnetz "
-        "durchwahl zentrale тел телефон раб рабочий офис прямой tél téléphone tel bureau fixe "
-        "ligne standard teléfono telefono tfno tlf oficina directo",
         "work",
+        "t o tel telephone phone p ph office work direct d dd dir telefon büro buero festnetz "
+        "durchwahl zentrale тел телефон раб рабочий офис прямой tél téléphone bureau fixe "
+        "ligne standard teléfono telefono tfno tlf oficina directo",
     ),
-    ("f fax telefax факс télécopie telecopie", "fax"),
-):
-    for _w in _words.split():
-        _LABELS[_w] = _kind  # type: ignore[assignment]
+    ("fax", "f fax telefax факс télécopie telecopie"),
+)
+_LABELS: dict[str, PhoneType] = {w: kind for kind, words in _LABEL_WORDS for w in words.split()}
 _ICON_LABELS: dict[str, PhoneType] = {
     "📱": "mobile", "📲": "mobile", "📞": "work", "☎": "work", "☎️": "work", "📠": "fax",
 }  # fmt: skip
@@ -105,28 +104,10 @@ _EXT_AFTER = re.compile(
 
 # ccTLDs whose uppercase form is not their phone region, and TLDs that say nothing about a country.
 _TLD_REGION = {"uk": "GB", "su": "RU", "xn--p1ai": "RU", "рф": "RU", "gb": "GB"}
-_GENERIC_TLDS = frozenset(
-    [
-        "com",
-        "org",
-        "net",
-        "io",
-        "ai",
-        "co",
-        "me",
-        "tv",
-        "cc",
-        "ly",
-        "app",
-        "dev",
-        "biz",
-        "info",
-        "eu",
-        "int",
-        "edu",
-        "gov",
-    ]
-)
+_GENERIC_TLDS = frozenset({
+    "com", "org", "net", "io", "ai", "co", "me", "tv", "cc", "ly", "app", "dev", "biz", "info",
+    "eu", "int", "edu", "gov",
+})  # fmt: skip
 
 
 def region_from_domain(domain: str | None) -> str | None:
@@ -216,7 +197,7 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
     prev_end = 0
     for m in PhoneNumberMatcher(line, region, leniency=Leniency.VALID):
         before, after = line[prev_end : m.start], line[m.end :]
-        if _rejected(line, m.raw_string, m.start, before):
+        if _rejected(line, m.raw_string, m.start):
             continue
         number = m.number
         ext = _EXT_AFTER.match(after)
@@ -227,7 +208,8 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
     return out
 
 
-def _rejected(line: str, raw: str, start: int, before: str) -> bool:
+def _rejected(line: str, raw: str, start: int) -> bool:
+    """Whether a matched number is really a date, an identifier or part of a longer token."""
     if _DATE.fullmatch(raw):
         return True
     if _NOT_A_PHONE_BEFORE.search(line[max(0, start - 24) : start]):

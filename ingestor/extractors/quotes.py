@@ -35,12 +35,12 @@ _OTHER_KEY = re.compile(
     r"|копия|тема|envoyé|à|a|objet|enviado(?: el)?|fecha|para|asunto)\s*:",
     re.IGNORECASE,
 )
-# "… wrote:", "Am … schrieb Max Muster:", "Max <max@x.de> schrieb am 03.03.2025 um 10:00:",
-# Gmail's Russian "…, Иван Петров <ivan@x.ru>:".
 _DATE_KEY = re.compile(
     r"^\s*\*?(?:sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el)?|fecha)\s*:",
     re.IGNORECASE,
 )
+# "… wrote:", "Am … schrieb Max Muster:", "Max <max@x.de> schrieb am 03.03.2025 um 10:00:",
+# Gmail's Russian "…, Иван Петров <ivan@x.ru>:".
 _ATTRIBUTION = re.compile(
     r"(?:\bwrote|\bschrieb|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?|\bпишет)"
     r"(?:\s.{0,80})?\s*:\s*$|@[^\s>]+>\)?\s*:\s*$",

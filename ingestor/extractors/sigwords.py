@@ -62,24 +62,64 @@ DELIMITER = re.compile(r"^(?:-- ?|—|––|__)$")
 # A postscript after the signature ("P.S.", "PS:", Spanish "P.D.", Russian "П.С.").
 POSTSCRIPT = re.compile(r"^\s*(?:p\.\s?s\.?|ps:|p\.\s?d\.|п\.\s?с\.)", re.IGNORECASE)
 
-TITLE_WORDS = re.compile(
-    r"\b(?:recruiter\w*|talent|sourc\w*|manager\w*|managing|director\w*|head of|lead|partner"
-    r"|consultant\w*|specialist|officer|executive|coordinator|associate|engineer|developer"
-    r"|analyst|founder|co-founder|ceo|cto|cfo|coo|chro|cpo|hr|hrbp|human resources|people"
-    r"|vp|vice president|president|principal|advisor|adviser|generalist|owner|intern|assistant"
-    r"|architect|researcher|acquisition"
-    r"|менеджер\w*|рекрутер\w*|директор\w*|руководител\w*|специалист\w*|ведущ\w*|старш\w*"
-    r"|главн\w*|начальник\w*|эйчар|партн[её]р\w*|консультант\w*|аналитик\w*|разработчик\w*"
-    r"|инженер\w*|основател\w*|генеральн\w*|сорсер\w*|ассистент\w*|помощник\w*|подбор\w*"
-    r"|\w*(?:leiter|berater|referent|entwickler)\w*|geschäftsführer\w*|personal\w*"
-    r"|sachbearbeiter\w*|inhaber\w*|gründer\w*|vorstand|prokurist\w*|assistenz|entwickler\w*"
-    r"|ingenieur\w*|teamlead|bereichsleiter\w*"
-    r"|responsable|chargée?|directeur|directrice|consultante|chef|gérante?|fondat\w*"
-    r"|recruteu\w*|chasseu\w*|stagiaire|ressources humaines|rh"
-    r"|directora?|gerente|técnic[oa]|reclutador\w*|consultora?|jef[ea]|fundador\w*"
-    r"|ingenier[oa]|especialista|coordinador\w*|selección|rrhh|recursos humanos)\b",
-    re.IGNORECASE,
-)
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+class _TitleWords:
+    """Job-title vocabulary. A word list with set and prefix look-ups rather than one regex:
+    a 150-way alternation costs tens of microseconds per line, and every signature line is
+    asked about several times."""
+
+    _EXACT = frozenset(
+        _words(
+            """talent managing lead partner specialist officer executive coordinator associate
+        engineer developer analyst founder ceo cto cfo coo chro cpo hr hrbp people vp president
+        principal advisor adviser generalist owner intern assistant architect researcher
+        acquisition эйчар vorstand assistenz teamlead responsable chargé chargée directeur
+        directrice consultante chef gérant gérante stagiaire rh director directora gerente
+        técnico técnica consultor consultora jefe jefa ingeniero ingeniera especialista
+        selección rrhh"""
+        )
+    )
+    _PREFIXES = tuple(
+        _words(
+            """recruiter sourc manager director consultant менеджер рекрутер директор руководител
+        специалист ведущ старш главн начальник партнер партнёр консультант аналитик разработчик
+        инженер основател генеральн сорсер ассистент помощник подбор geschäftsführer personal
+        sachbearbeiter inhaber gründer prokurist ingenieur fondat recruteu chasseu reclutador
+        fundador coordinador"""
+        )
+    )
+    # German compounds: Teamleiter, Personalberaterin, Softwareentwickler.
+    _INFIXES = ("leiter", "berater", "referent", "entwickler")
+    _PHRASES = ("head of", "vice president", "human resources", "ressources humaines",
+                "recursos humanos")  # fmt: skip
+    _WORD = re.compile(r"[^\W\d_]+")
+
+    def search(self, text: str) -> bool:
+        """Whether any word of `text` is a job-title word."""
+        low = text.lower()
+        if any(p in low for p in self._PHRASES):
+            return True
+        return any(self._is_title_word(w) for w in self._WORD.findall(low))
+
+    def match(self, text: str) -> bool:
+        """Whether `text` starts with a job-title word."""
+        first = self._WORD.match(text.lower())
+        return first is not None and self._is_title_word(first.group(0))
+
+    def _is_title_word(self, word: str) -> bool:
+        return (
+            word in self._EXACT
+            or word.startswith(self._PREFIXES)
+            or any(i in word for i in self._INFIXES)
+        )
+
+
+TITLE_WORDS = _TitleWords()
+
 COMPANY_SUFFIX = re.compile(
     r"(?:\b(?:gmbh|ag|kg|se|mbh|ug|e\.\s?v\.|ltd\.?|limited|inc\.?|llc|llp|plc|corp\.?"
     r"|corporation|co\.|s\.a\.?|sa|sas|sarl|s\.l\.?|sl|srl|s\.r\.l\.|bv|b\.v\.|nv|oy"

@@ -91,6 +91,7 @@ class BatchWriter:
         self.counts = BatchCounts()
         self.now = datetime.now(UTC)
         self._contacts_by_address: dict[str, Contact | None] = {}
+        self._rejected_addresses: set[str] | None = None
         self.profiles = ProfileUpdater(session, self.now)
         self.meetings = MeetingWriter(self)
 
@@ -253,12 +254,27 @@ class BatchWriter:
             self._prefetch_addresses({p.email})
         contact = self._contacts_by_address.get(p.email)
         if contact is None:
-            if not self.policy.may_create(p, direction):
+            if not self.policy.may_create(p, direction) or p.email in self._rejected():
                 return None
             contact = self._create_contact(p)
         elif p.role in ("from", "to", "cc") and self.policy.excluded_reason(p.email) is None:
             self._offer_name(contact, p.name)
         return contact
+
+    def _rejected(self) -> set[str]:
+        """Addresses whose auto-created contact a recruiter rejected: never created again."""
+        if self._rejected_addresses is None:
+            payloads = self.session.scalars(
+                select(Suggestion.payload).where(
+                    Suggestion.kind == "new_contact", Suggestion.status == "rejected"
+                )
+            )
+            self._rejected_addresses = {
+                address
+                for payload in payloads
+                for address in ((payload or {}).get("removed") or {}).get("emails", [])
+            }
+        return self._rejected_addresses
 
     def _create_contact(self, p: Participant) -> Contact:
         name = normalise_name(p.name) if p.name and plausible_name(p.name) else None

@@ -209,3 +209,21 @@ def test_an_item_the_store_refuses_is_quarantined_alone(tmp_path: Path, sessions
             "refused by the store: text fields cannot contain this"
         )
     assert sync(source_config(path=str(root)), sessions).seen == 0
+
+
+def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
+    from datetime import UTC, datetime
+
+    from ingestor.store.schema import Suggestion
+    from ingestor.web.decisions import reject
+
+    root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
+    sync(source_config(path=str(root)), sessions)
+    with sessions.begin() as s:
+        suggestion = s.scalars(select(Suggestion).where(Suggestion.kind == "new_contact")).one()
+        reject(s, suggestion.id, "anna", datetime.now(UTC))
+    write_maildir(root, {"INBOX": [make_message(message_id="<again@test>")]})
+    summary = sync(source_config(path=str(root)), sessions)
+    assert (summary.ingested, summary.contacts_created) == (1, 0)
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Contact)) == 0
