@@ -41,26 +41,209 @@ HUGE_ATTACHMENT = 25 * 1000 * 1000  # "a 25 MB attachment": over the cap once ba
 NEAR_CAP_ATTACHMENT = int(MAX_MESSAGE_SIZE / (4 / 3 * 77 / 76)) - 64 * 1024
 FORMAT_VERSION = 1
 
-FIRST = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
-    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Lisa Matthew Nancy Anthony "
-    "Betty Mark Sandra Steven Ashley Paul Emily Andrew Kimberly Joshua Donna Kevin Michelle "
-    "Brian Carol George Amanda Timothy Melissa Ronald Deborah Jason Stephanie Lukas Anna Leon "
-    "Mia Finn Emma Jonas Hannah Noah Sofia Elias Lea Paul Marie Felix Laura Maximilian Julia "
-    "Sophie Louis Chloe Hugo Camille Arthur Manon Jules Ines Dmitri Olga Ivan Natalia Sergei "
-    "Elena Priya Arjun Ananya Rahul Wei Li Hiroshi Yuki Carlos Lucia Mateo Valentina Ahmed "
-    "Fatima Omar Aisha Kofi Amara Sven Ingrid Lars Astrid Pieter Sanne Tomasz Agnieszka"
-).split()
-LAST = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White "
-    "Harris Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres "
-    "Nguyen Hill Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts "
-    "Mueller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Dubois Moreau "
-    "Laurent Simon Michel Lefebvre Ivanov Petrov Sokolova Kuznetsova Sharma Patel Gupta Singh "
-    "Wang Zhang Tanaka Suzuki Fernandez Silva Santos Haddad Mensah Okafor Johansson Larsen "
-    "de Vries Jansen Kowalski Nowak O'Brien"
-).split()
+FIRST = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Lisa",
+    "Matthew",
+    "Nancy",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "Steven",
+    "Ashley",
+    "Paul",
+    "Emily",
+    "Andrew",
+    "Kimberly",
+    "Joshua",
+    "Donna",
+    "Kevin",
+    "Michelle",
+    "Brian",
+    "Carol",
+    "George",
+    "Amanda",
+    "Timothy",
+    "Melissa",
+    "Ronald",
+    "Deborah",
+    "Jason",
+    "Stephanie",
+    "Lukas",
+    "Anna",
+    "Leon",
+    "Mia",
+    "Finn",
+    "Emma",
+    "Jonas",
+    "Hannah",
+    "Noah",
+    "Sofia",
+    "Elias",
+    "Lea",
+    "Paul",
+    "Marie",
+    "Felix",
+    "Laura",
+    "Maximilian",
+    "Julia",
+    "Sophie",
+    "Louis",
+    "Chloe",
+    "Hugo",
+    "Camille",
+    "Arthur",
+    "Manon",
+    "Jules",
+    "Ines",
+    "Dmitri",
+    "Olga",
+    "Ivan",
+    "Natalia",
+    "Sergei",
+    "Elena",
+    "Priya",
+    "Arjun",
+    "Ananya",
+    "Rahul",
+    "Wei",
+    "Li",
+    "Hiroshi",
+    "Yuki",
+    "Carlos",
+    "Lucia",
+    "Mateo",
+    "Valentina",
+    "Ahmed",
+    "Fatima",
+    "Omar",
+    "Aisha",
+    "Kofi",
+    "Amara",
+    "Sven",
+    "Ingrid",
+    "Lars",
+    "Astrid",
+    "Pieter",
+    "Sanne",
+    "Tomasz",
+    "Agnieszka",
+]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+    "Wright",
+    "Scott",
+    "Torres",
+    "Nguyen",
+    "Hill",
+    "Flores",
+    "Green",
+    "Adams",
+    "Nelson",
+    "Baker",
+    "Hall",
+    "Rivera",
+    "Campbell",
+    "Mitchell",
+    "Carter",
+    "Roberts",
+    "Mueller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Dubois",
+    "Moreau",
+    "Laurent",
+    "Simon",
+    "Michel",
+    "Lefebvre",
+    "Ivanov",
+    "Petrov",
+    "Sokolova",
+    "Kuznetsova",
+    "Sharma",
+    "Patel",
+    "Gupta",
+    "Singh",
+    "Wang",
+    "Zhang",
+    "Tanaka",
+    "Suzuki",
+    "Fernandez",
+    "Silva",
+    "Santos",
+    "Haddad",
+    "Mensah",
+    "Okafor",
+    "Johansson",
+    "Larsen",
+    "de",
+    "Vries",
+    "Jansen",
+    "Kowalski",
+    "Nowak",
+    "O'Brien",
+]
 FREEMAIL = (
     "gmail.com",
     "yahoo.com",
@@ -73,14 +256,54 @@ FREEMAIL = (
     "proton.me",
     "orange.fr",
 )
-COMPANY_A = (
-    "Acme Nova Blue Bright Quantum Summit Pioneer Vertex Silver Iron Green North Delta Apex "
-    "Core Urban Clear Swift Prime Atlas Orbit Cedar Harbor Falcon"
-).split()
-COMPANY_B = (
-    "Robotics Analytics Logistics Systems Labs Software Health Energy Capital Dynamics "
-    "Networks Foods Media Bank Motors Pharma Retail Studios Cloud Security"
-).split()
+COMPANY_A = [
+    "Acme",
+    "Nova",
+    "Blue",
+    "Bright",
+    "Quantum",
+    "Summit",
+    "Pioneer",
+    "Vertex",
+    "Silver",
+    "Iron",
+    "Green",
+    "North",
+    "Delta",
+    "Apex",
+    "Core",
+    "Urban",
+    "Clear",
+    "Swift",
+    "Prime",
+    "Atlas",
+    "Orbit",
+    "Cedar",
+    "Harbor",
+    "Falcon",
+]
+COMPANY_B = [
+    "Robotics",
+    "Analytics",
+    "Logistics",
+    "Systems",
+    "Labs",
+    "Software",
+    "Health",
+    "Energy",
+    "Capital",
+    "Dynamics",
+    "Networks",
+    "Foods",
+    "Media",
+    "Bank",
+    "Motors",
+    "Pharma",
+    "Retail",
+    "Studios",
+    "Cloud",
+    "Security",
+]
 TITLES = (
     "Senior Software Engineer",
     "Data Scientist",
@@ -197,9 +420,7 @@ def _people(rng: random.Random, count: int) -> list[Person]:
             )
         )
         people.append(
-            Person(
-                f"{first} {last}", email, phone, company, rng.choice(TITLES), rng.choice(CITIES)
-            )
+            Person(f"{first} {last}", email, phone, company, rng.choice(TITLES), rng.choice(CITIES))
         )
     return people
 
@@ -396,9 +617,7 @@ class Generator:
             return "INBOX", _single(headers, "text/plain; charset=utf-8", "8bit", _qp_free(body))
         return "INBOX", _single(headers, "text/html; charset=utf-8", "8bit", _qp_free(_html(body)))
 
-    def _with_attachment(
-        self, i: int, date: datetime, mid: str, size: int
-    ) -> tuple[str, bytes]:
+    def _with_attachment(self, i: int, date: datetime, mid: str, size: int) -> tuple[str, bytes]:
         rng = self.rng
         p = rng.choice(self.people)
         filename = rng.choice(("CV", "Resume", "Portfolio", "References")) + rng.choice(

@@ -81,7 +81,10 @@ def tree_memory_mb(root: int) -> tuple[float, float]:
 
 
 def run(
-    argv: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 7200
+    argv: list[str],
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 7200,
 ) -> Run:
     """Run `argv` to completion, measuring it; output is captured to temporary files."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-{os.getpid()}-{time.time_ns()}"

@@ -109,7 +109,9 @@ SyncState *
 
 def maildir_count(root: Path) -> int:
     return sum(
-        1 for sub in root.rglob("*") if sub.is_dir() and sub.name in ("cur", "new")
+        1
+        for sub in root.rglob("*")
+        if sub.is_dir() and sub.name in ("cur", "new")
         for _ in sub.iterdir()
     )
 
@@ -251,7 +253,7 @@ def bench_size(
                 first["counts"] = summary_counts(first["_run"])
                 noop = measured(ingestor_argv(cfg), env)
                 noop["counts"] = summary_counts(noop["_run"])
-                entry = {"first": _clean(first), "noop": _clean(noop)}
+                entry: dict[str, Any] = {"first": _clean(first), "noop": _clean(noop)}
                 if prof is not None:
                     keep = workroot / f"profile-n{n}-{backend}.pstats"
                     shutil.copy(prof, keep)
@@ -347,7 +349,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--short", action="store_true", help="smoke run: 300 messages, SQLite only")
     p.add_argument("--profile", action="store_true", help="run the first ingest under cProfile")
     p.add_argument("--out", default=str(corpus.OUT), help="where results and work files go")
+    p.add_argument(
+        "--parse-workers",
+        help="INGESTOR_PARSE_WORKERS for the ingestor (0: parse in-process; default: its own)",
+    )
     args = p.parse_args(argv)
+    if args.parse_workers is not None:
+        os.environ["INGESTOR_PARSE_WORKERS"] = args.parse_workers
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     if args.short:
@@ -364,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         "started": stamp,
         "machine": machine(),
         "argv": sys.argv[1:] if argv is None else argv,
+        "parse_workers": os.environ.get("INGESTOR_PARSE_WORKERS", "default"),
         "results": results,
     }
     path = out / f"results-{stamp}.json"

@@ -18,7 +18,7 @@ from lxml import etree
 
 logger = logging.getLogger(__name__)
 
-MAX_HTML_BYTES = 2 * 1024 * 1024  # mail bodies beyond this are truncated, not parsed whole
+MAX_HTML_CHARS = 2 * 1024 * 1024  # about 2 MB; longer bodies are cut off, not parsed whole
 
 _CONFIG = ParserConfig(display_images=False, display_links=False, display_anchors=False)
 # Containers whose whole content is quoted history, as written by the common mail clients.
@@ -34,12 +34,12 @@ _DROP_TAGS = ("script", "style", "head", "title", "noscript", "template", "objec
 def html_to_text(html: str) -> str:
     """Render `html` as text: one line per visual line, stripped, at most one blank line in a row.
 
-    Quoted history becomes "> "-prefixed lines. Input beyond MAX_HTML_BYTES is cut off first,
+    Quoted history becomes "> "-prefixed lines. Input beyond MAX_HTML_CHARS is cut off first,
     since hostile mail can be arbitrarily large.
     """
-    if len(html) > MAX_HTML_BYTES:
-        logger.debug("html body of %s chars truncated to %s", len(html), MAX_HTML_BYTES)
-        html = html[:MAX_HTML_BYTES]
+    if len(html) > MAX_HTML_CHARS:
+        logger.debug("html body of %s chars truncated to %s", len(html), MAX_HTML_CHARS)
+        html = html[:MAX_HTML_CHARS]
     if not html.strip():
         return ""
     try:

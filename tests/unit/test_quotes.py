@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from ingestor.extractors.htmltext import MAX_HTML_BYTES, html_to_text
+from ingestor.extractors.htmltext import MAX_HTML_CHARS, html_to_text
 from ingestor.extractors.quotes import split_new_text
 
 
@@ -207,7 +207,7 @@ def test_html_two_column_signature_is_read_column_by_column() -> None:
 
 
 def test_html_input_is_capped_and_garbage_tolerated() -> None:
-    big = "<p>" + "x" * (MAX_HTML_BYTES + 10) + "</p><p>tail</p>"
+    big = "<p>" + "x" * (MAX_HTML_CHARS + 10) + "</p><p>tail</p>"
     assert "tail" not in html_to_text(big)
     assert html_to_text("") == ""
     assert html_to_text("<<<>>>") in ("", "<<<>>>")
