@@ -99,15 +99,14 @@ TASK_MAX_ITEMS = 64
 
 
 def pool_workers() -> int:
-    """One core stays for fetching and writing; the rest parse.
+    """How many parser processes: INGESTOR_PARSE_WORKERS, else none.
 
-    INGESTOR_PARSE_WORKERS overrides it (0: parse in-process), for measuring and for machines
-    where memory is tighter than CPU: each worker costs ~50-90 MB.
+    In-process is the default because on the 2-core reference machine a parser process saved
+    no wall time (writing the batch is the bottleneck, see benchmarks/README.md) and cost
+    60-80 MB. Worth trying with more cores and memory to spare.
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
-    if override.isdigit():
-        return int(override)
-    return max(1, min(4, (os.cpu_count() or 1) - 1))
+    return min(int(override), 16) if override.isdigit() else 0
 
 
 Work = Callable[..., ItemResult]
@@ -125,6 +124,9 @@ class ParsePool:
         self.work = work
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
+        # Batches to hold back while the workers parse; without workers, holding one back
+        # would only keep it in memory longer.
+        self.lookahead = 1 if pool_workers() > 0 else 0
 
     def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
         executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
@@ -269,7 +271,7 @@ def _sync(
     seen = 0
     with sessions() as s:
         cursors = load_cursors(s, cfg.name)
-    # Batch k is parsed (in worker processes) while batch k+1 is fetched, and written while
+    # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
     pool = ParsePool(
         partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days)
@@ -290,7 +292,7 @@ def _sync(
         try:
             for batch in source.batches(cursors, limits, stop):
                 pending.append((batch, pool.submit(batch.items, datetime.now(UTC))))
-                while len(pending) > 1:
+                while len(pending) > pool.lookahead:
                     commit_oldest()
         except IngestorError:
             # The source failed: the batches it delivered before that still count.

@@ -215,3 +215,17 @@ def test_a_failing_source_does_not_stop_the_others(dovecot, sessions, tmp_path):
     assert [r.ok for r in results] == [False, True]
     with sessions() as s:
         assert len(queries.contacts(s)) == 2
+
+
+def test_starttls_upgrades_the_plain_port(dovecot, sessions):
+    dovecot.deliver(USER, "INBOX", messages(1)[0])
+    cfg = imap_config(
+        dovecot,
+        security="starttls",
+        port=dovecot.port,
+        ca_file=str(dovecot.cafile),
+        folders=("INBOX",),
+    )
+    summary = sync_source(cfg, defaults(), sessions)
+    assert summary.ok, summary.error
+    assert summary.ingested == 1
