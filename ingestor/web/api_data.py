@@ -7,7 +7,6 @@ The interaction shape is the one of `ingestor export --format json`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestor.store.queries import interaction_dicts
 from ingestor.store.schema import (
     Contact,
     Interaction,
     InteractionParticipant,
-    InteractionSource,
     Suggestion,
 )
 from ingestor.web.directory import Filters, find, load_rows
@@ -87,52 +86,7 @@ def interactions_page(
     batch = list(session.scalars(stmt))
     more = len(batch) > spec.limit
     batch = batch[: spec.limit]
-    ids = [i.id for i in batch]
-    parts: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    sources: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        for p in session.scalars(
-            select(InteractionParticipant)
-            .where(InteractionParticipant.interaction_id.in_(ids))
-            .order_by(InteractionParticipant.id)
-        ):
-            parts[p.interaction_id].append(
-                {
-                    "email": p.address,
-                    "name": p.name,
-                    "contact_id": p.contact_id,
-                    "role": p.role,
-                    "partstat": p.partstat,
-                }
-            )
-        for iid, src in session.execute(
-            select(InteractionSource.interaction_id, InteractionSource.source)
-            .where(InteractionSource.interaction_id.in_(ids))
-            .order_by(InteractionSource.id)
-        ):
-            if src not in sources[iid]:
-                sources[iid].append(src)
-    items = [
-        {
-            "id": i.id,
-            "kind": i.kind,
-            "occurred_at": _iso(i.occurred_at),
-            "ends_at": _iso(i.ends_at),
-            "subject": i.subject,
-            "snippet": i.snippet,
-            "message_id": i.message_id,
-            "thread_id": i.thread_id,
-            "ical_uid": i.ical_uid,
-            "recurrence_id": i.recurrence_id,
-            "status": i.status,
-            "direction": i.direction,
-            "location": i.location,
-            "conference_url": i.conference_url,
-            "participants": parts.get(i.id, []),
-            "sources": sources.get(i.id, []),
-        }
-        for i in batch
-    ]
+    items = interaction_dicts(session, batch)
     return items, more
 
 

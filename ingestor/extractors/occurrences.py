@@ -1,0 +1,64 @@
+"""What calendar extraction finds: meeting occurrences, their attendees, and the error for bytes
+that are no usable calendar.
+
+Plain frozen dataclasses, shared by the extractor modules, the store and the export; no logic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+OWNER_ONLY = "no participants other than the owner"
+
+Kind = Literal["meeting", "call"]
+Status = Literal["confirmed", "tentative", "cancelled"]
+STATUSES: dict[str, Status] = {
+    "confirmed": "confirmed",
+    "tentative": "tentative",
+    "cancelled": "cancelled",
+}
+
+
+class CalendarParseError(ValueError):
+    """The bytes are not a usable iCalendar object; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    email: str  # lower-cased, without mailto:
+    name: str | None  # CN
+    role: Literal["organizer", "attendee"]
+    partstat: str  # lower-case PARTSTAT: "accepted", "declined", "tentative", "needs-action"
+
+
+@dataclass(frozen=True)
+class MeetingOccurrence:
+    """One occurrence of one event: the unit that becomes one interaction."""
+
+    uid: str
+    recurrence_id: str | None  # None unless the event repeats; see recurrence.recurrence_key
+    start: datetime  # aware; all-day events start at midnight UTC
+    end: datetime | None
+    all_day: bool
+    summary: str | None
+    description: str | None  # capped at icsevents.MAX_DESCRIPTION_CHARS
+    location: str | None
+    conference_url: str | None
+    status: Status
+    sequence: int
+    dtstamp: datetime | None
+    organizer: Attendee | None
+    attendees: list[Attendee]  # without the organizer, rooms and resources
+    kind: Kind
+    has_external_participants: bool  # someone other than the owner takes part
+    skip_reason: str | None  # why this is not an interaction, e.g. OWNER_ONLY
+    dial_in_numbers: list[str] = field(default_factory=list)  # never a participant's phone
+
+
+@dataclass
+class CalendarFindings:
+    method: str | None  # iTIP METHOD (REQUEST, CANCEL, REPLY, COUNTER, PUBLISH, ...)
+    occurrences: list[MeetingOccurrence]
+    problems: list[str]  # recoverable: what was skipped or guessed, and why
