@@ -229,3 +229,29 @@ def test_starttls_upgrades_the_plain_port(dovecot, sessions):
     summary = sync_source(cfg, defaults(), sessions)
     assert summary.ok, summary.error
     assert summary.ingested == 1
+
+
+def test_secrets_never_reach_logs_errors_or_the_database(dovecot, tmp_path):
+    import subprocess
+    import sys
+
+    dovecot.deliver(USER, "INBOX", messages(1)[0])
+    db = tmp_path / "secret-test.db"
+    config = tmp_path / "ingestor.toml"
+    config.write_text(
+        f'[store]\nurl = "sqlite:///{db}"\n[[sources]]\nname = "imap"\ntype = "imap"\nhost = "{dovecot.host}"\n'
+        f'port = {dovecot.port}\nsecurity = "none"\nusername = "{USER}"\npassword_env = "TEST_IMAP_PASSWORD"\n'
+    )
+    for password, exit_code in ((PASSWORD, 0), ("Wr0ng-but-s3cret", 1)):
+        env = {**__import__("os").environ, "TEST_IMAP_PASSWORD": password}
+        done = subprocess.run(
+            [sys.executable, "-m", "ingestor.cli", "-v", "--config", str(config), "sync", "--once"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
+        assert done.returncode == exit_code, done.stderr
+        assert password not in done.stdout + done.stderr
+    assert PASSWORD.encode() not in db.read_bytes()
+    assert b"Wr0ng-but-s3cret" not in db.read_bytes()
