@@ -202,6 +202,30 @@ class ParsePool:
             executor.shutdown(wait=True, cancel_futures=True)
 
 
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def _release_memory() -> None:
+    """Hand freed memory back to the OS after each batch.
+
+    glibc raises its mmap threshold after a large block is freed, so once a 25 MB message has
+    been read, later big buffers come from the heap, and its free pages stay counted in RSS
+    for the rest of the run (measured: ~150 MB instead of ~110 MB between batches).
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def _strip(result: ItemResult) -> dict[str, Any]:
     """An ItemResult without its item: the raw bytes need not travel back."""
     return {f.name: getattr(result, f.name) for f in fields(result) if f.name != "item"}
@@ -286,6 +310,8 @@ def _sync(
         seen += len(results) - counts.already_seen
         totals.add(counts)
         log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
+        del batch, results
+        _release_memory()
 
     try:
         source.open()

@@ -68,7 +68,7 @@ class MessageParseError(ValueError):
 
 
 def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMessage:
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message once more
         raise MessageParseError("empty message")
     skeleton, runs = _elide_base64_runs(raw)
     msg = email.message_from_bytes(skeleton, policy=compat32)

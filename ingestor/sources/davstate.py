@@ -10,7 +10,9 @@ its refs. Refs:
 - deleted: "<folder>:<href>@deleted-<n>", object_key "<href>#" (cancels all of its UIDs).
 Intermediate cursors share the previous state and the list of pending changes, and say how many
 of them are done ({"pending": [[href, etag or None], ...], "done": k}): O(1) memory per ref, and
-a resumed poll skips exactly the changes stored before the interruption.
+a resumed poll skips exactly the changes stored before the interruption. A resumed
+re-expansion round (its cursors carry "reexpanding") hands over, besides real changes, only the
+objects it had not reached.
 """
 
 from __future__ import annotations

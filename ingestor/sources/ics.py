@@ -3,6 +3,11 @@
 The feed is downloaded with If-None-Match on its ETag, a timeout and a size cap; a local file is
 skipped when its size and mtime are unchanged. The cursor remembers each event's content hash,
 so only new or changed events are passed on, and events that vanished are reported as deleted.
+
+Every REEXPAND_DAYS the feed is read even when unchanged and every event is handed over again,
+so recurring series are expanded into the window that moved meanwhile (see reexpand). Refs are
+"<folder>:<uid>@<content hash>", or "@deleted"; in such a round they end in "~<date of the
+round>", so the ledger does not take them for the events it already holds.
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 from ingestor.config import SourceConfig
@@ -18,6 +24,7 @@ from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.icsplit import content_hash, split_by_uid
+from ingestor.sources.reexpand import Reexpansion, utc_now
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FOLDER = "calendar"
@@ -30,6 +37,7 @@ class IcsSource(Source):
     def __init__(self, config: SourceConfig) -> None:
         super().__init__(config)
         self._events: dict[str, bytes] = {}
+        self.clock: Callable[[], datetime] = utc_now  # aware; its UTC date paces re-expansion
 
     @property
     def where(self) -> str:
@@ -40,20 +48,26 @@ class IcsSource(Source):
 
     def changes(self, folder: str, cursor: FolderCursor | None) -> FolderChanges:
         state = dict(cursor.state) if cursor else {}
-        data, validator = self._download(state)
+        rx = Reexpansion.plan(state, cursor is not None, self.clock().date())
+        # A re-expansion round reads the feed even when its validators say it is unchanged.
+        data, validator = self._download({} if rx.due else state)
         if data is None:  # 304 Not Modified, or the file is unchanged
             return FolderChanges(folder, [], cursor or FolderCursor(folder, state=state))
         digest = hashlib.sha256(data).hexdigest()
-        if digest == state.get("sha256"):
+        if digest == state.get("sha256") and not rx.due:
             return FolderChanges(folder, [], FolderCursor(folder, state={**state, **validator}))
         events = split_by_uid(data, self.name, self.where)
         events_before = state.get("events")
         before: dict[str, str] = dict(events_before) if isinstance(events_before, dict) else {}
         now = {uid: content_hash(ics) for uid, ics in events.items()}
         self._events = events
-        changed = [uid for uid in sorted(now) if before.get(uid) != now[uid]]
+        # In a re-expansion round every event counts as changed; the hashes stay the baseline.
+        changed = [uid for uid in sorted(now) if rx.due or before.get(uid) != now[uid]]
         gone = [uid for uid in sorted(before) if uid not in now]
-        final = FolderCursor(folder, state={**validator, "sha256": digest, "events": now})
+        final = FolderCursor(
+            folder, state={**validator, "sha256": digest, "events": now, **rx.final()}
+        )
+        suffix = f"~{rx.day.isoformat()}" if rx.day is not None else ""
         refs: list[ItemRef] = []
         progress = dict(before)
         for uid in changed + gone:
@@ -63,10 +77,10 @@ class IcsSource(Source):
                 progress.pop(uid, None)
             refs.append(
                 ItemRef(
-                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}",
+                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}{suffix}",
                     size=len(events.get(uid, b"")),
                     # Intermediate cursors keep the old validator: a crash mid-feed re-reads it.
-                    cursor=FolderCursor(folder, state={"events": dict(progress)}),
+                    cursor=FolderCursor(folder, state={"events": dict(progress), **rx.interim()}),
                 )
             )
         if refs:

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 # How many UIDs one FETCH of sizes names: imapclient sends UID lists verbatim, and servers
 # refuse command lines much past 64 KB.
 SIZE_FETCH_CHUNK = 2000
+# One FETCH of whole messages asks for at most this many bytes: while a response is parsed,
+# imaplib and imapclient hold about three times its size (measured), so a 16 MB batch in one
+# FETCH peaked ~30 MB higher than in 4 MB pieces. The extra round trips cost < 1 ms each.
+FETCH_CHUNK_BYTES = 4 * 1024 * 1024
 COMMON_SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "[Gmail]/Sent Mail")
 
 _NETWORK_ERRORS = (OSError, IMAPClientError, socket.timeout)
@@ -197,8 +201,8 @@ class ImapSource(Source):
         try:
             self._examine(folder)
             client = self._client()
-            if whole:
-                fetched.update(client.fetch(whole, ["BODY.PEEK[]", "INTERNALDATE"]))
+            for part in _by_size(refs, whole, FETCH_CHUNK_BYTES):
+                fetched.update(client.fetch(part, ["BODY.PEEK[]", "INTERNALDATE"]))
             if headers_only:
                 fetched.update(client.fetch(headers_only, ["BODY.PEEK[HEADER]", "INTERNALDATE"]))
         except _NETWORK_ERRORS as e:
@@ -241,6 +245,21 @@ class ImapSource(Source):
                 f"will read {folder}: {st[b'MESSAGES']} messages, UIDVALIDITY {st[b'UIDVALIDITY']}"
             )
         return lines
+
+
+def _by_size(refs: list[ItemRef], uids: list[int], limit: int) -> Iterator[list[int]]:
+    """`uids` in order, in runs of at most `limit` bytes (a bigger message goes alone)."""
+    sizes = {r.uid: r.size or 0 for r in refs}
+    part: list[int] = []
+    total = 0
+    for uid in uids:
+        if part and total + sizes.get(uid, 0) > limit:
+            yield part
+            part, total = [], 0
+        part.append(uid)
+        total += sizes.get(uid, 0)
+    if part:
+        yield part
 
 
 def _standard_tz(value: object) -> datetime | None:

@@ -38,14 +38,17 @@ class Reexpansion:
     day: date | None  # the round's date when due: part of refs that need one
     before: date | None  # "expanded_on" as the cursor had it
     after: date  # "expanded_on" once this poll is complete
+    resumed: bool = False  # due, and going on with a round that was interrupted
 
     @classmethod
     def plan(cls, state: Mapping[str, object], known: bool, today: date) -> Reexpansion:
         """`known`: a cursor existed. A first read hands over everything anyway: not due."""
         before = _day(state.get(STATE_KEY))
         due = known and (before is None or (today - before).days >= REEXPAND_DAYS)
-        day = (_day(state.get(ROUND_KEY)) or today) if due else None
-        return cls(due, day, before, day if day is not None else before or today)
+        interrupted = _day(state.get(ROUND_KEY)) if due else None
+        day = (interrupted or today) if due else None
+        after = day if day is not None else before or today
+        return cls(due, day, before, after, resumed=interrupted is not None)
 
     def final(self) -> dict[str, object]:
         """State entries for the cursor that holds once the poll is complete."""
