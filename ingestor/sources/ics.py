@@ -64,23 +64,38 @@ class IcsSource(Source):
         # In a re-expansion round every event counts as changed; the hashes stay the baseline.
         changed = [uid for uid in sorted(now) if rx.due or before.get(uid) != now[uid]]
         gone = [uid for uid in sorted(before) if uid not in now]
+        # A running change number keeps refs unique when an event is edited and then edited
+        # back, or deleted twice: the ledger would otherwise drop the repeat as seen.
+        seq = int(str(state.get("seq", 0)))
         final = FolderCursor(
-            folder, state={**validator, "sha256": digest, "events": now, **rx.final()}
+            folder,
+            state={
+                **validator,
+                "sha256": digest,
+                "events": now,
+                "seq": seq + len(changed) + len(gone),
+                **rx.final(),
+            },
         )
         suffix = f"~{rx.day.isoformat()}" if rx.day is not None else ""
         refs: list[ItemRef] = []
         progress = dict(before)
-        for uid in changed + gone:
+        for n, uid in enumerate(changed + gone, start=seq + 1):
             if uid in now:
                 progress[uid] = now[uid]
             else:
                 progress.pop(uid, None)
             refs.append(
                 ItemRef(
-                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}{suffix}",
+                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}-{n}{suffix}",
                     size=len(events.get(uid, b"")),
                     # Intermediate cursors keep the old validator: a crash mid-feed re-reads it.
-                    cursor=FolderCursor(folder, state={"events": dict(progress), **rx.interim()}),
+                    cursor=FolderCursor(
+                        # The base number stays until the feed is done: a resumed read
+                        # numbers the remaining events exactly as the interrupted one did.
+                        folder,
+                        state={"events": dict(progress), "seq": seq, **rx.interim()},
+                    ),
                 )
             )
         if refs:

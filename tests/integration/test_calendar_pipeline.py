@@ -307,3 +307,19 @@ def test_caldav_calendar_end_to_end(tmp_path: Path, sessions, monkeypatch, serve
         assert found["dav-1|"]["occurred_at"] == moved.isoformat()
         assert found["dav-2|"]["status"] == "cancelled" and found["dav-2|"]["kind"] == "call"
         assert found["dav-1|"]["sources"] == ["dav"]
+
+
+def test_feed_event_edited_back_or_deleted_twice_is_still_followed(tmp_path: Path, sessions):
+    feed = tmp_path / "team.ics"
+    original = calendar(vevent("flip"))
+    feed.write_text(original)
+    sync(ics_source(feed), sessions)
+    feed.write_text(calendar())  # deleted
+    sync(ics_source(feed), sessions)
+    assert meetings(sessions)["flip|"]["status"] == "cancelled"
+    feed.write_text(original)  # restored, byte for byte
+    sync(ics_source(feed), sessions)
+    assert meetings(sessions)["flip|"]["status"] == "confirmed"
+    feed.write_text(calendar())  # deleted again
+    sync(ics_source(feed), sessions)
+    assert meetings(sessions)["flip|"]["status"] == "cancelled"
