@@ -19,7 +19,7 @@ Outcome = Literal["ingested", "skipped", "quarantined", "duplicate"]
 ContactCreation = Literal["all", "sent_only", "none"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawItem:
     """One item as a source delivered it: the bytes plus where they came from."""
 
@@ -38,7 +38,7 @@ class RawItem:
     object_key: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FolderCursor:
     """How far one folder (or calendar) has been read; committed with the rows it covers."""
 

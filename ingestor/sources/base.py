@@ -24,7 +24,7 @@ from ingestor.config import SourceConfig
 from ingestor.model import Batch, FolderCursor, RawItem
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ItemRef:
     """One new item: its ref, its size when known, and the cursor that holds after it."""
 

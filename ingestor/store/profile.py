@@ -181,7 +181,6 @@ class ProfileUpdater:
                 seen_at=interaction.occurred_at,
             )
         )
-        self.session.flush()
 
     def _stale(self, contact: Contact, field: str, interaction: Interaction) -> bool:
         """Old mail read after newer mail must not propose going back to an old value."""
