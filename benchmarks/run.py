@@ -333,6 +333,31 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: list[dict[str, Any]]) -> str:
+    """The figures of one or more runs as a Markdown table (for the README)."""
+    lines = [
+        "| size | backend | ingest/mbsync | ingest s | mbsync s | ms/msg | peak RSS MB "
+        "(largest process) | PSS MB | no-op B/folder | mbsync re-sync B/folder | no-op s "
+        "| mbsync re-sync s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for res in results:
+        mb = res["mbsync"]
+        for backend, r in res["ratios"].items():
+            first = res["ingestor"][backend]["first"]
+            lines.append(
+                f"| {res['n']:,} | {backend} | **{r['first_ingest_vs_mbsync']:.2f}** "
+                f"| {first['wall_s']:.1f} | {mb['first']['wall_s']:.1f} "
+                f"| {r['ms_per_message']:.2f} | {r['peak_rss_mb']:.0f} ({first['maxrss_mb']:.0f}) "
+                f"| {r.get('peak_pss_mb', float('nan')):.0f} "
+                f"| **{r['noop_bytes_per_folder']:.0f}** "
+                f"| {r['mbsync_noop_bytes_per_folder']:,.0f} "
+                f"| {res['ingestor'][backend]['noop']['wall_s']:.2f} "
+                f"| {mb['noop']['wall_s']:.2f} |"
+            )
+    return "\n".join(lines)
+
+
 def print_profile(path: str, top: int = 25) -> None:
     import pstats
 
@@ -350,10 +375,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", action="store_true", help="run the first ingest under cProfile")
     p.add_argument("--out", default=str(corpus.OUT), help="where results and work files go")
     p.add_argument(
+        "--markdown",
+        nargs="+",
+        metavar="RESULTS_JSON",
+        help="print the figures of earlier results files as a Markdown table, and exit",
+    )
+    p.add_argument(
         "--parse-workers",
         help="INGESTOR_PARSE_WORKERS for the ingestor (0: parse in-process; default: its own)",
     )
     args = p.parse_args(argv)
+    if args.markdown:
+        runs = [json.loads(Path(f).read_text())["results"] for f in args.markdown]
+        print(markdown([res for run in runs for res in run]))
+        return 0
     if args.parse_workers is not None:
         os.environ["INGESTOR_PARSE_WORKERS"] = args.parse_workers
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

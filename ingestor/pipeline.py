@@ -7,6 +7,7 @@ never stops a sync.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -88,8 +89,8 @@ def process_calendar_item(
     return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
 
 
-# Parsing is CPU-bound and pure, so it runs in worker processes; fetching and writing stay in
-# this one. Small batches (a routine poll) are parsed in-process: a pool only pays for bulk.
+# Parsing is CPU-bound and pure, so it can run in worker processes (INGESTOR_PARSE_WORKERS)
+# while this one fetches and writes. Small batches (a routine poll) are always parsed here.
 POOL_MIN_ITEMS = 32
 # Items bigger than this are parsed here rather than shipped: copying them to a worker would
 # hold them twice more in memory, and parse_message skips their attachments quickly anyway.
@@ -127,6 +128,16 @@ class ParsePool:
         # Batches to hold back while the workers parse; without workers, holding one back
         # would only keep it in memory longer.
         self.lookahead = 1 if pool_workers() > 0 else 0
+
+    def start(self) -> None:
+        """Fork the workers now, while this process is small: they share its pages."""
+        executor = self._pool()
+        if executor is not None:
+            try:
+                executor.submit(int).result()  # a fork-based pool starts every worker at once
+            except BrokenProcessPool:
+                log.warning("parser processes did not start; parsing in-process")
+                self._broken = True
 
     def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
         executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
@@ -236,6 +247,9 @@ def _work_chunk(work: Work, items: list[RawItem], now: datetime) -> list[dict[st
 
 
 def _worker_init() -> None:
+    # The inherited objects are the parent's: a collection here would walk (and so copy, page
+    # by page) all of them. Freezing keeps the fork's shared memory shared.
+    gc.freeze()
     # Stopping is the parent's business: it finishes the batch in flight, then shuts the pool.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -300,6 +314,8 @@ def _sync(
     pool = ParsePool(
         partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days)
     )
+    if pool.lookahead:
+        pool.start()
     pending: deque[tuple[Batch, Callable[[], list[ItemResult]]]] = deque()
 
     def commit_oldest() -> None:
@@ -310,7 +326,7 @@ def _sync(
         seen += len(results) - counts.already_seen
         totals.add(counts)
         log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
-        del batch, results
+        del batch, results, collect  # before trimming: the raw bytes go with them
         _release_memory()
 
     try:
