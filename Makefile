@@ -24,6 +24,11 @@ test:
 	$(VENV)/bin/mypy
 	$(VENV)/bin/pytest -q
 
+# Side-by-side with mbsync on a real Dovecot: 2k, 20k and 100k messages, SQLite and PostgreSQL.
+bench: install
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	$(PY) -m benchmarks.run --sizes 2000,20000,100000 --backends sqlite,postgresql
+
 lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check ingestor tests

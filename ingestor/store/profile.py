@@ -46,6 +46,8 @@ class ProfileUpdater:
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.now = now
+        # Phone numbers per contact, read once per batch: most messages bring the same ones.
+        self._phones: dict[int, list[str]] = {}
 
     def apply(self, contact: Contact, profile: ProfileFindings, interaction: Interaction) -> None:
         sig = profile.signature
@@ -122,8 +124,10 @@ class ProfileUpdater:
             )
 
     def _numbers(self, contact: Contact) -> list[str]:
-        query = select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
-        return list(self.session.scalars(query))
+        if contact.id not in self._phones:
+            query = select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+            self._phones[contact.id] = list(self.session.scalars(query))
+        return self._phones[contact.id]
 
     def _phone(self, contact: Contact, phone: Phone, interaction: Interaction, fill: bool) -> None:
         extractor = (
@@ -146,6 +150,7 @@ class ProfileUpdater:
                     created_at=self.now,
                 )
             )
+            numbers.append(phone.number)
             contact.updated_at = self.now
             return
         if not self._stale(contact, "phone", interaction):
