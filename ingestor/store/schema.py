@@ -131,7 +131,7 @@ class InteractionParticipant(Base):
         ForeignKey("interaction.id", ondelete="CASCADE"), index=True
     )
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"), index=True)
-    address: Mapped[str] = mapped_column(String(320))
+    address: Mapped[str] = mapped_column(String(320), index=True)
     name: Mapped[str | None] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(12))
     partstat: Mapped[str | None] = mapped_column(String(20))
