@@ -99,6 +99,9 @@ class BatchWriter:
         self._source_rows: list[dict[str, Any]] = []
         self._participant_rows: list[dict[str, Any]] = []
         self._unlinked: dict[str, list[dict[str, Any]]] = {}  # address -> rows without contact
+        self._after_flush: list[
+            tuple[MessageFindings, ItemResult, Interaction, Contact | None]
+        ] = []
         self.profiles = ProfileUpdater(session, self.now)
         self.meetings = MeetingWriter(self)
 
@@ -121,6 +124,8 @@ class BatchWriter:
                 continue
             interaction = existing.get(key)
             if interaction is not None:
+                if interaction.id is None:
+                    self.session.flush()  # the same message twice in one batch: rare
                 self._add_source(interaction, result)
                 self._ledger(
                     result,
@@ -134,17 +139,23 @@ class BatchWriter:
             interaction = self._create_interaction(result, f)
             existing[key] = interaction
             self.counts.ingested += 1
+        self._profiles_and_invites()
         self._insert_rows()
         if cursor is not None:
             save_cursor(self.session, self.source, cursor)
         return self.counts
 
     def _insert_rows(self) -> None:
+        self.session.flush()  # gives this batch's new interactions their ids, in one INSERT
         for model, rows in (
             (InteractionParticipant, self._participant_rows),
             (InteractionSource, self._source_rows),
             (LedgerEntry, self._ledger_rows),
         ):
+            for row in rows:
+                if "interaction" in row:
+                    interaction = row.pop("interaction")
+                    row["interaction_id"] = interaction.id if interaction is not None else None
             if rows:
                 self.session.execute(insert(model), rows)
                 rows.clear()
@@ -211,8 +222,9 @@ class BatchWriter:
             status="received" if f.direction == "inbound" else "sent",
             direction=f.direction,
         )
+        # No flush here: the batch's interactions are inserted together, and rows that need
+        # their ids (participants, sources, ledger, observations) wait for it.
         self.session.add(interaction)
-        self.session.flush()
         linked: set[int] = set()
         sender_contact: Contact | None = None
         for participant in p.participants:
@@ -220,7 +232,7 @@ class BatchWriter:
             if participant.role == "from":
                 sender_contact = contact
             row = dict(
-                interaction_id=interaction.id,
+                interaction=interaction,
                 contact_id=contact.id if contact else None,
                 address=participant.email,
                 name=participant.name,
@@ -239,11 +251,20 @@ class BatchWriter:
                     contact.last_interaction_at = f.occurred_at
         self._add_source(interaction, result)
         self._ledger(result, "ingested", None, interaction)
-        if f.profile is not None and sender_contact is not None and f.direction == "inbound":
-            # The sender's own signature is evidence about them; the owner's signature is not.
-            self.profiles.apply(sender_contact, f.profile, interaction)
-        self._write_invites(f, result)
+        self._after_flush.append((f, result, interaction, sender_contact))
         return interaction
+
+    def _profiles_and_invites(self) -> None:
+        """Second pass, in message order, once the batch's interactions have ids."""
+        if not self._after_flush:
+            return
+        self.session.flush()
+        for f, result, interaction, sender_contact in self._after_flush:
+            if f.profile is not None and sender_contact is not None and f.direction == "inbound":
+                # The sender's own signature is evidence about them; the owner's is not.
+                self.profiles.apply(sender_contact, f.profile, interaction)
+            self._write_invites(f, result)
+        self._after_flush.clear()
 
     def _write_invites(self, f: MessageFindings, result: ItemResult) -> None:
         for invite in f.invites:
@@ -341,11 +362,7 @@ class BatchWriter:
 
     def _add_source(self, interaction: Interaction, result: ItemResult) -> None:
         self._source_rows.append(
-            dict(
-                interaction_id=interaction.id,
-                source=self.source,
-                ref=result.item.ref,
-            )
+            dict(interaction=interaction, source=self.source, ref=result.item.ref)
         )
 
     def _ledger(
@@ -376,14 +393,16 @@ class BatchWriter:
             message_id=result.message_id,
             outcome=outcome,
             reason=reason,
-            interaction_id=interaction.id if interaction is not None else None,
+            interaction=interaction,
             facts=facts,
             at=self.now,
         )
 
     def _quarantine(self, result: ItemResult) -> None:
         # The quarantine row needs the ledger row's id: this one goes through the ORM.
-        entry = LedgerEntry(**self._ledger_values(result, "quarantined", result.quarantine_reason))
+        values = self._ledger_values(result, "quarantined", result.quarantine_reason)
+        del values["interaction"]
+        entry = LedgerEntry(**values)
         self.session.add(entry)
         self.session.flush()
         self.session.add(
