@@ -28,7 +28,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError, Statemen
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
-from ingestor.errors import IngestorError, SourceError
+from ingestor.errors import IngestorError
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
@@ -448,6 +448,3 @@ def check_source(cfg: SourceConfig) -> list[str]:
         return source.describe()
     finally:
         source.close()
-
-
-__all__ = ["SourceError", "check_source", "process_item", "sync_source"]

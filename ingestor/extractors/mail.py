@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ingestor.extractors.automated import automated_reason
 from ingestor.extractors.htmltext import html_to_text
-from ingestor.extractors.profile import ProfileFindings, extract_profile
+from ingestor.extractors.profile import extract_profile
 from ingestor.extractors.quotes import split_new_text
 from ingestor.model import Direction, MessageFindings, ParsedMessage
 
@@ -93,6 +93,3 @@ def snippet(parsed: ParsedMessage) -> str:
 def _shorten(text: str) -> str:
     words = " ".join(text.split())
     return words if len(words) <= SNIPPET_CHARS else words[: SNIPPET_CHARS - 1].rstrip() + "…"
-
-
-__all__ = ["ProfileFindings", "direction", "extract_message", "invites", "snippet"]

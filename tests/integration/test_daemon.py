@@ -16,7 +16,9 @@ from tests.factories import defaults, make_message, source_config, write_maildir
 pytestmark = pytest.mark.integration
 
 
-def test_failing_source_is_retried_with_backoff_while_others_sync(tmp_path, sessions, monkeypatch, caplog):
+def test_failing_source_is_retried_with_backoff_while_others_sync(
+    tmp_path, sessions, monkeypatch, caplog
+):
     monkeypatch.setenv("DAEMON_PW", "x")
     root = write_maildir(tmp_path / "mail", {"INBOX": [make_message()]})
     good = source_config(name="good", path=str(root), poll_interval=1.0)
@@ -52,7 +54,10 @@ def test_failing_source_is_retried_with_backoff_while_others_sync(tmp_path, sess
         status = {r.source: r for r in s.scalars(select(SourceStatus))}
     assert status["good"].last_error is None and status["good"].last_success_at is not None
     assert status["dead"].consecutive_failures >= 1
-    assert status["dead"].last_error == "source dead: cannot connect to 127.0.0.1:1: Connection refused"
+    assert (
+        status["dead"].last_error
+        == "source dead: cannot connect to 127.0.0.1:1: Connection refused"
+    )
     # After a failure the dead source waits at least MIN_RETRY instead of hammering every second.
     assert daemon.failures["dead"] == 1
     assert any("next attempt in 30 s" in r.getMessage() for r in caplog.records)
