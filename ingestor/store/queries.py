@@ -61,21 +61,22 @@ def contacts(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def interactions(session: Session) -> Iterator[dict[str, Any]]:
+def _chunks(session: Session, model: Any) -> Iterator[list[Any]]:
+    """All rows of `model` in id order, CHUNK at a time (keyset paging: no OFFSET scans)."""
     last_id = 0
     while True:
         batch = list(
-            session.scalars(
-                select(Interaction)
-                .where(Interaction.id > last_id)
-                .order_by(Interaction.id)
-                .limit(CHUNK)
-            )
+            session.scalars(select(model).where(model.id > last_id).order_by(model.id).limit(CHUNK))
         )
         if not batch:
             return
-        yield from interaction_dicts(session, batch)
+        yield batch
         last_id = batch[-1].id
+
+
+def interactions(session: Session) -> Iterator[dict[str, Any]]:
+    for batch in _chunks(session, Interaction):
+        yield from interaction_dicts(session, batch)
 
 
 def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[str, Any]]:
@@ -130,20 +131,8 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
 
 
 def ledger(session: Session) -> Iterator[LedgerEntry]:
-    last_id = 0
-    while True:
-        batch = list(
-            session.scalars(
-                select(LedgerEntry)
-                .where(LedgerEntry.id > last_id)
-                .order_by(LedgerEntry.id)
-                .limit(CHUNK)
-            )
-        )
-        if not batch:
-            return
+    for batch in _chunks(session, LedgerEntry):
         yield from batch
-        last_id = batch[-1].id
 
 
 def export(session: Session) -> dict[str, Any]:
