@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -99,6 +99,9 @@ class BatchWriter:
         self._source_rows: list[dict[str, Any]] = []
         self._participant_rows: list[dict[str, Any]] = []
         self._unlinked: dict[str, list[dict[str, Any]]] = {}  # address -> rows without contact
+        # Contacts this batch creates get their ids in the batch's one flush; their address and
+        # "new contact" rows follow with the other rows.
+        self._new_contact_rows: list[tuple[Contact, str, str | None]] = []
         self._after_flush: list[
             tuple[MessageFindings, ItemResult, Interaction, Contact | None]
         ] = []
@@ -146,20 +149,52 @@ class BatchWriter:
         return self.counts
 
     def _insert_rows(self) -> None:
-        self.session.flush()  # gives this batch's new interactions their ids, in one INSERT
+        self.session.flush()  # gives this batch's new interactions and contacts their ids
+        self._insert_new_contact_rows()
         for model, rows in (
             (InteractionParticipant, self._participant_rows),
             (InteractionSource, self._source_rows),
             (LedgerEntry, self._ledger_rows),
         ):
             for row in rows:
-                if "interaction" in row:
-                    interaction = row.pop("interaction")
-                    row["interaction_id"] = interaction.id if interaction is not None else None
+                for key in ("interaction", "contact"):
+                    if key in row:
+                        obj = row.pop(key)
+                        row[f"{key}_id"] = obj.id if obj is not None else None
             if rows:
                 self.session.execute(insert(model), rows)
                 rows.clear()
+        self.profiles.insert_observations()
         self._unlinked.clear()
+
+    def _insert_new_contact_rows(self) -> None:
+        if not self._new_contact_rows:
+            return
+        emails, suggestions = [], []
+        for contact, address, name in self._new_contact_rows:
+            emails.append(dict(contact_id=contact.id, address=address))
+            suggestions.append(
+                dict(
+                    contact_id=contact.id,
+                    kind="new_contact",
+                    payload={"email": address, "name": name},
+                    evidence=[],
+                    created_at=self.now,
+                )
+            )
+        self.session.execute(insert(ContactEmail), emails)
+        self.session.execute(insert(Suggestion), suggestions)
+        # Mail stored before these people qualified (sent_only) now links to them too.
+        self.session.execute(
+            update(InteractionParticipant.__table__)
+            .where(
+                InteractionParticipant.address == bindparam("b_address"),
+                InteractionParticipant.contact_id.is_(None),
+            )
+            .values(contact_id=bindparam("b_contact")),
+            [{"b_address": row["address"], "b_contact": row["contact_id"]} for row in emails],
+        )
+        self._new_contact_rows.clear()
 
     def _drop_already_seen(self, results: list[ItemResult]) -> list[ItemResult]:
         """Items already in the ledger (a replayed batch) are not seen twice."""
@@ -225,7 +260,7 @@ class BatchWriter:
         # No flush here: the batch's interactions are inserted together, and rows that need
         # their ids (participants, sources, ledger, observations) wait for it.
         self.session.add(interaction)
-        linked: set[int] = set()
+        linked: set[int] = set()  # contacts, by object identity: new ones have no id yet
         sender_contact: Contact | None = None
         for participant in p.participants:
             contact = self.contact_for(participant, f.direction)
@@ -233,7 +268,7 @@ class BatchWriter:
                 sender_contact = contact
             row = dict(
                 interaction=interaction,
-                contact_id=contact.id if contact else None,
+                contact=contact,
                 address=participant.email,
                 name=participant.name,
                 role=participant.role,
@@ -242,8 +277,8 @@ class BatchWriter:
             self._participant_rows.append(row)
             if contact is None:
                 self._unlinked.setdefault(participant.email, []).append(row)
-            if contact is not None and contact.id not in linked:
-                linked.add(contact.id)
+            if contact is not None and id(contact) not in linked:
+                linked.add(id(contact))
                 if (
                     contact.last_interaction_at is None
                     or contact.last_interaction_at < f.occurred_at
@@ -259,6 +294,9 @@ class BatchWriter:
         if not self._after_flush:
             return
         self.session.flush()
+        self.profiles.prefetch(
+            {c.id for f, _, _, c in self._after_flush if f.profile is not None and c is not None}
+        )
         for f, result, interaction, sender_contact in self._after_flush:
             if f.profile is not None and sender_contact is not None and f.direction == "inbound":
                 # The sender's own signature is evidence about them; the owner's is not.
@@ -323,30 +361,13 @@ class BatchWriter:
         contact = Contact(
             name=name, origin="auto", locked_fields=[], created_at=self.now, updated_at=self.now
         )
+        # No flush: the batch's new contacts are inserted together (see _insert_rows).
         self.session.add(contact)
-        self.session.flush()
-        self.session.add(ContactEmail(contact_id=contact.id, address=p.email))
-        self.session.add(
-            Suggestion(
-                contact_id=contact.id,
-                kind="new_contact",
-                payload={"email": p.email, "name": name},
-                evidence=[],
-                created_at=self.now,
-            )
-        )
-        # Mail seen before this person qualified (sent_only) now links to them too: rows
-        # already stored, and rows of this batch still waiting to be inserted.
-        self.session.execute(
-            update(InteractionParticipant)
-            .where(
-                InteractionParticipant.address == p.email,
-                InteractionParticipant.contact_id.is_(None),
-            )
-            .values(contact_id=contact.id)
-        )
+        self._new_contact_rows.append((contact, p.email, name))
+        # This batch's rows for the address, written before the person qualified (sent_only),
+        # link to them too; stored rows are updated in _insert_new_contact_rows.
         for row in self._unlinked.pop(p.email, []):
-            row["contact_id"] = contact.id
+            row["contact"] = contact
         self._contacts_by_address[p.email] = contact
         self.counts.contacts_created += 1
         return contact

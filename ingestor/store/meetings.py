@@ -189,6 +189,8 @@ class MeetingWriter:
                 continue
             seen.add((a.email, a.role))
             contact = self.w.contact_for(Participant(a.email, a.name, a.role), direction)
+            if contact is not None and contact.id is None:
+                self.session.flush()  # a contact this batch created: it needs its id now
             self.session.add(
                 InteractionParticipant(
                     interaction_id=interaction.id,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from ingestor.extractors.phones import Phone
@@ -43,11 +43,53 @@ def completeness(contact: Contact, phones: int, emails: int) -> dict[str, Any]:
 
 
 class ProfileUpdater:
+    """Applies a batch's profile findings. Call `prefetch` with the batch's contacts first and
+    `insert_observations` at its end.
+
+    What the decisions need (phones, newest observation per field, pending suggestions) is
+    read once per batch and then kept up to date in memory, and observations are inserted
+    together: a query or a flush per observation was a quarter of the write time.
+    """
+
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         self.now = now
-        # Phone numbers per contact, read once per batch: most messages bring the same ones.
         self._phones: dict[int, list[str]] = {}
+        self._newest: dict[tuple[int, str], datetime] = {}  # (contact, field) -> seen_at
+        self._pending: dict[tuple[int, str, str | None, str | None], Suggestion] = {}
+        self._observations: list[dict[str, Any]] = []
+
+    def prefetch(self, contact_ids: set[int]) -> None:
+        ids = contact_ids - set(self._phones)
+        if not ids:
+            return
+        for cid in ids:
+            self._phones[cid] = []
+        for cid, number in self.session.execute(
+            select(ContactPhone.contact_id, ContactPhone.number).where(
+                ContactPhone.contact_id.in_(ids)
+            )
+        ):
+            self._phones[cid].append(number)
+        for cid, field, newest in self.session.execute(
+            select(Observation.contact_id, Observation.field, func.max(Observation.seen_at))
+            .where(Observation.contact_id.in_(ids))
+            .group_by(Observation.contact_id, Observation.field)
+        ):
+            self._remember(cid, field, newest)
+        for suggestion in self.session.scalars(
+            select(Suggestion).where(
+                Suggestion.contact_id.in_(ids),
+                Suggestion.status == "pending",
+                Suggestion.kind != "new_contact",
+            )
+        ):
+            self._pending[_suggestion_key(suggestion)] = suggestion
+
+    def insert_observations(self) -> None:
+        if self._observations:
+            self.session.execute(insert(Observation), self._observations)
+            self._observations.clear()
 
     def apply(self, contact: Contact, profile: ProfileFindings, interaction: Interaction) -> None:
         sig = profile.signature
@@ -105,14 +147,20 @@ class ProfileUpdater:
             return
         if contact.name is None or not different_spelling(contact.name, name):
             return
-        sightings = self.session.scalar(
+        stored = self.session.scalar(
             select(func.count()).where(
                 Observation.contact_id == contact.id,
                 Observation.field == "name",
                 Observation.value == name,
             )
         )
-        if (sightings or 0) >= NAME_FIX_MIN_SIGHTINGS:
+        waiting = sum(
+            1
+            for o in self._observations
+            if o["contact_id"] == contact.id and o["field"] == "name" and o["value"] == name
+        )
+        sightings = (stored or 0) + waiting
+        if sightings >= NAME_FIX_MIN_SIGHTINGS:
             self._suggest(
                 contact,
                 "name_fix",
@@ -124,9 +172,7 @@ class ProfileUpdater:
             )
 
     def _numbers(self, contact: Contact) -> list[str]:
-        if contact.id not in self._phones:
-            query = select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
-            self._phones[contact.id] = list(self.session.scalars(query))
+        self.prefetch({contact.id})
         return self._phones[contact.id]
 
     def _phone(self, contact: Contact, phone: Phone, interaction: Interaction, fill: bool) -> None:
@@ -175,8 +221,8 @@ class ProfileUpdater:
         extractor: str,
         confidence: float,
     ) -> None:
-        self.session.add(
-            Observation(
+        self._observations.append(
+            dict(
                 contact_id=contact.id,
                 field=field,
                 value=value[:500],
@@ -186,14 +232,17 @@ class ProfileUpdater:
                 seen_at=interaction.occurred_at,
             )
         )
+        self._remember(contact.id, field, interaction.occurred_at)
+
+    def _remember(self, contact_id: int, field: str, seen_at: datetime) -> None:
+        key = (contact_id, field)
+        if key not in self._newest or self._newest[key] < seen_at:
+            self._newest[key] = seen_at
 
     def _stale(self, contact: Contact, field: str, interaction: Interaction) -> bool:
         """Old mail read after newer mail must not propose going back to an old value."""
-        newest = self.session.scalar(
-            select(func.max(Observation.seen_at)).where(
-                Observation.contact_id == contact.id, Observation.field == field
-            )
-        )
+        self.prefetch({contact.id})
+        newest = self._newest.get((contact.id, field))
         return newest is not None and newest > interaction.occurred_at
 
     def _suggest(
@@ -213,31 +262,29 @@ class ProfileUpdater:
             "occurred_at": interaction.occurred_at.isoformat(),
             "message_id": interaction.message_id,
         }
-        pending = self.session.scalar(
-            select(Suggestion).where(
-                Suggestion.contact_id == contact.id,
-                Suggestion.kind == kind,
-                Suggestion.field == field,
-                Suggestion.new_value == new,
-                Suggestion.status == "pending",
-            )
-        )
+        self.prefetch({contact.id})
+        pending = self._pending.get((contact.id, kind, field, new))
         if pending is not None:
             if all(e.get("interaction_id") != interaction.id for e in pending.evidence):
                 pending.evidence = [*pending.evidence, evidence]
             return
-        self.session.add(
-            Suggestion(
-                contact_id=contact.id,
-                kind=kind,
-                field=field,
-                old_value=old,
-                new_value=new,
-                payload=payload,
-                evidence=[evidence],
-                created_at=self.now,
-            )
+        suggestion = Suggestion(
+            contact_id=contact.id,
+            kind=kind,
+            field=field,
+            old_value=old,
+            new_value=new,
+            payload=payload,
+            evidence=[evidence],
+            created_at=self.now,
         )
+        self.session.add(suggestion)
+        self._pending[_suggestion_key(suggestion)] = suggestion
+
+
+def _suggestion_key(s: Suggestion) -> tuple[int, str, str | None, str | None]:
+    assert s.contact_id is not None
+    return (s.contact_id, s.kind, s.field, s.new_value)
 
 
 def _same(a: str, b: str) -> bool:
