@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -186,7 +186,7 @@ class BatchWriter:
         self.session.execute(insert(Suggestion), suggestions)
         # Mail stored before these people qualified (sent_only) now links to them too.
         self.session.execute(
-            update(InteractionParticipant.__table__)
+            update(cast(Table, InteractionParticipant.__table__))
             .where(
                 InteractionParticipant.address == bindparam("b_address"),
                 InteractionParticipant.contact_id.is_(None),
