@@ -27,11 +27,15 @@ def extract_message(
     region: str = "US",
     window: tuple[datetime, datetime] | None = None,
 ) -> MessageFindings:
-    """All findings for one message. Machine mail gets no profile: nobody signs a newsletter."""
+    """All findings for one message.
+
+    Only mail from someone else gets a profile: nobody signs a newsletter, and the mailbox
+    owner's own signature says nothing about the people they write to.
+    """
     reason = automated_reason(parsed)
     way = direction(parsed, owner_addresses, folder)
     profile = None
-    if reason is None:
+    if reason is None and way != "outbound":
         sender = parsed.sender
         profile = extract_profile(
             parsed.text_plain,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
@@ -191,8 +192,15 @@ def find_phones(
     return phones
 
 
-def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, str, PhoneType]]:
-    """phonenumbers' matcher on one line, minus the digit runs that are identifiers."""
+@lru_cache(maxsize=4096)
+def _match_line(
+    line: str, region: str
+) -> tuple[tuple[phonenumbers.PhoneNumber, str, PhoneType], ...]:
+    """phonenumbers' matcher on one line, minus the digit runs that are identifiers.
+
+    Cached: a person's signature lines come back with every message they send, and the matcher
+    is the expensive part of extraction. The numbers returned are shared: never modify them.
+    """
     out: list[tuple[phonenumbers.PhoneNumber, str, PhoneType]] = []
     prev_end = 0
     for m in PhoneNumberMatcher(line, region, leniency=Leniency.VALID):
@@ -205,7 +213,11 @@ def _match_line(line: str, region: str) -> list[tuple[phonenumbers.PhoneNumber, 
             number.extension = ext.group(1)
         out.append((number, m.raw_string, _label_kind(before, after)))
         prev_end = m.end
-    return out
+    return tuple(out)
+
+
+def clear_phone_cache() -> None:
+    _match_line.cache_clear()
 
 
 def _rejected(line: str, raw: str, start: int) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
-from ingestor.extractors.phones import Phone, find_phones
+from ingestor.extractors.phones import Phone, clear_phone_cache, find_phones
 from ingestor.extractors.sendername import SenderName
 from ingestor.extractors.sigwords import (
     BANNER,
@@ -200,6 +200,7 @@ def clear_caches() -> None:
     _is_prose.cache_clear()
     _looks_like_name.cache_clear()
     find_place.cache_clear()
+    clear_phone_cache()
 
 
 def _content_end(lines: list[str]) -> int:
