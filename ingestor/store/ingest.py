@@ -23,6 +23,7 @@ from ingestor.resolve.policy import CreationPolicy
 from ingestor.store.meetings import MeetingWriter
 from ingestor.store.profile import ProfileUpdater
 from ingestor.store.schema import (
+    Base,
     Contact,
     ContactEmail,
     Interaction,
@@ -36,6 +37,30 @@ from ingestor.store.schema import (
 
 log = logging.getLogger(__name__)
 MAX_QUARANTINE_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(eq=False)
+class NewInteraction:
+    """An email interaction this batch inserts; `id` is set once the batch's rows are in."""
+
+    values: dict[str, Any]
+    id: int | None = None
+
+    @property
+    def occurred_at(self) -> datetime:
+        return cast(datetime, self.values["occurred_at"])
+
+    @property
+    def subject(self) -> str | None:
+        return cast("str | None", self.values["subject"])
+
+    @property
+    def snippet(self) -> str | None:
+        return cast("str | None", self.values["snippet"])
+
+    @property
+    def message_id(self) -> str | None:
+        return cast("str | None", self.values["message_id"])
 
 
 @dataclass
@@ -102,8 +127,9 @@ class BatchWriter:
         # Contacts this batch creates get their ids in the batch's one flush; their address and
         # "new contact" rows follow with the other rows.
         self._new_contact_rows: list[tuple[Contact, str, str | None]] = []
+        self._new_interactions: list[NewInteraction] = []
         self._after_flush: list[
-            tuple[MessageFindings, ItemResult, Interaction, Contact | None]
+            tuple[MessageFindings, ItemResult, NewInteraction, Contact | None]
         ] = []
         self.profiles = ProfileUpdater(session, self.now)
         self.meetings = MeetingWriter(self)
@@ -128,7 +154,7 @@ class BatchWriter:
             interaction = existing.get(key)
             if interaction is not None:
                 if interaction.id is None:
-                    self.session.flush()  # the same message twice in one batch: rare
+                    self._insert_interactions()  # the same message twice in one batch: rare
                 self._add_source(interaction, result)
                 self._ledger(
                     result,
@@ -148,8 +174,24 @@ class BatchWriter:
             save_cursor(self.session, self.source, cursor)
         return self.counts
 
+    def _insert_interactions(self) -> None:
+        """Insert the batch's new interactions with one executemany, then read their ids back
+        by their unique key: an ORM flush (or RETURNING on SQLite) takes one INSERT each."""
+        pending, self._new_interactions = self._new_interactions, []
+        if not pending:
+            return
+        _insert(self.session, Interaction, [i.values for i in pending])
+        keys = [i.values["dedup_key"] for i in pending]
+        rows = self.session.execute(
+            select(Interaction.dedup_key, Interaction.id).where(Interaction.dedup_key.in_(keys))
+        )
+        ids = {key: id_ for key, id_ in rows}
+        for i in pending:
+            i.id = ids[i.values["dedup_key"]]
+
     def _insert_rows(self) -> None:
-        self.session.flush()  # gives this batch's new interactions and contacts their ids
+        self._insert_interactions()
+        self.session.flush()  # gives this batch's new contacts their ids
         self._insert_new_contact_rows()
         for model, rows in (
             (InteractionParticipant, self._participant_rows),
@@ -161,9 +203,8 @@ class BatchWriter:
                     if key in row:
                         obj = row.pop(key)
                         row[f"{key}_id"] = obj.id if obj is not None else None
-            if rows:
-                self.session.execute(insert(model), rows)
-                rows.clear()
+            _insert(self.session, model, rows)
+            rows.clear()
         self.profiles.insert_observations()
         self._unlinked.clear()
 
@@ -182,8 +223,8 @@ class BatchWriter:
                     created_at=self.now,
                 )
             )
-        self.session.execute(insert(ContactEmail), emails)
-        self.session.execute(insert(Suggestion), suggestions)
+        _insert(self.session, ContactEmail, emails)
+        _insert(self.session, Suggestion, suggestions)
         # Mail stored before these people qualified (sent_only) now links to them too.
         self.session.execute(
             update(cast(Table, InteractionParticipant.__table__))
@@ -216,7 +257,9 @@ class BatchWriter:
                 batch_refs.add(r.item.ref)
         return out
 
-    def _existing_interactions(self, results: list[ItemResult]) -> dict[str, Interaction]:
+    def _existing_interactions(
+        self, results: list[ItemResult]
+    ) -> dict[str, Interaction | NewInteraction]:
         keys = [dedup_key(r.findings.parsed.message_id) for r in results if r.findings]
         if not keys:
             return {}
@@ -242,24 +285,28 @@ class BatchWriter:
         for address in addresses:
             self._contacts_by_address.setdefault(address, None)
 
-    def _create_interaction(self, result: ItemResult, f: MessageFindings) -> Interaction:
+    def _create_interaction(self, result: ItemResult, f: MessageFindings) -> NewInteraction:
         p = f.parsed
         thread = p.references[0] if p.references else (p.in_reply_to or p.message_id)
-        interaction = Interaction(
-            dedup_key=dedup_key(p.message_id),
-            kind="email",
-            occurred_at=f.occurred_at,
-            subject=p.subject,
-            snippet=f.snippet,
-            message_id=p.message_id,
-            in_reply_to=p.in_reply_to,
-            thread_id=thread,
-            status="received" if f.direction == "inbound" else "sent",
-            direction=f.direction,
+        interaction = NewInteraction(
+            dict(
+                dedup_key=dedup_key(p.message_id),
+                kind="email",
+                occurred_at=f.occurred_at,
+                subject=p.subject,
+                snippet=f.snippet,
+                message_id=p.message_id,
+                in_reply_to=p.in_reply_to,
+                thread_id=thread,
+                status="received" if f.direction == "inbound" else "sent",
+                direction=f.direction,
+                created_at=self.now,
+                updated_at=self.now,
+            )
         )
-        # No flush here: the batch's interactions are inserted together, and rows that need
-        # their ids (participants, sources, ledger, observations) wait for it.
-        self.session.add(interaction)
+        # The batch's interactions are inserted together, and rows that need their ids
+        # (participants, sources, ledger, observations) wait for it.
+        self._new_interactions.append(interaction)
         linked: set[int] = set()  # contacts, by object identity: new ones have no id yet
         sender_contact: Contact | None = None
         for participant in p.participants:
@@ -293,6 +340,7 @@ class BatchWriter:
         """Second pass, in message order, once the batch's interactions have ids."""
         if not self._after_flush:
             return
+        self._insert_interactions()
         self.session.flush()
         self.profiles.prefetch(
             {c.id for f, _, _, c in self._after_flush if f.profile is not None and c is not None}
@@ -381,7 +429,7 @@ class BatchWriter:
             contact.name = candidate
             contact.updated_at = self.now
 
-    def _add_source(self, interaction: Interaction, result: ItemResult) -> None:
+    def _add_source(self, interaction: Interaction | NewInteraction, result: ItemResult) -> None:
         self._source_rows.append(
             dict(interaction=interaction, source=self.source, ref=result.item.ref)
         )
@@ -391,7 +439,7 @@ class BatchWriter:
         result: ItemResult,
         outcome: str,
         reason: str | None,
-        interaction: Interaction | None = None,
+        interaction: Interaction | NewInteraction | None = None,
         facts: dict[str, Any] | None = None,
     ) -> None:
         self._ledger_rows.append(self._ledger_values(result, outcome, reason, interaction, facts))
@@ -401,7 +449,7 @@ class BatchWriter:
         result: ItemResult,
         outcome: str,
         reason: str | None,
-        interaction: Interaction | None = None,
+        interaction: Interaction | NewInteraction | None = None,
         facts: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         item = result.item
@@ -430,6 +478,13 @@ class BatchWriter:
             QuarantinedItem(ledger_id=entry.id, raw=result.item.data[:MAX_QUARANTINE_BYTES])
         )
         self.counts.quarantined += 1
+
+
+def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """One executemany on the table. Not `insert(model)`: the ORM's bulk path splits the rows
+    wherever their None values differ and sent most of them one INSERT each."""
+    if rows:
+        session.execute(insert(cast(Table, model.__table__)), rows)
 
 
 def dedup_key(message_id: str) -> str:

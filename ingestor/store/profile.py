@@ -8,15 +8,15 @@ with its evidence; nothing a person set is ever overwritten; old phones stay.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from ingestor.extractors.phones import Phone
 from ingestor.extractors.profile import ProfileFindings
 from ingestor.resolve.names import different_spelling, normalise_name
-from ingestor.store.schema import Contact, ContactPhone, Interaction, Observation, Suggestion
+from ingestor.store.schema import Contact, ContactPhone, Observation, Suggestion
 
 EXTRACTOR = "signature"
 BODY_PHONE_EXTRACTOR = "body-phone"
@@ -40,6 +40,21 @@ def completeness(contact: Contact, phones: int, emails: int) -> dict[str, Any]:
         "score": round(sum(filled.values()) / len(filled), 2),
         "missing": [f for f in PROFILE_FIELDS if not filled[f]],
     }
+
+
+class InteractionFacts(Protocol):
+    """What evidence needs of an interaction: a stored one, or one the batch is inserting."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def subject(self) -> str | None: ...
+    @property
+    def snippet(self) -> str | None: ...
+    @property
+    def message_id(self) -> str | None: ...
 
 
 class ProfileUpdater:
@@ -88,10 +103,12 @@ class ProfileUpdater:
 
     def insert_observations(self) -> None:
         if self._observations:
-            self.session.execute(insert(Observation), self._observations)
+            self.session.execute(insert(cast(Table, Observation.__table__)), self._observations)
             self._observations.clear()
 
-    def apply(self, contact: Contact, profile: ProfileFindings, interaction: Interaction) -> None:
+    def apply(
+        self, contact: Contact, profile: ProfileFindings, interaction: InteractionFacts
+    ) -> None:
         sig = profile.signature
         if sig is not None:
             f = sig.fields
@@ -121,7 +138,12 @@ class ProfileUpdater:
     # -- fields ------------------------------------------------------------------------------
 
     def _field(
-        self, contact: Contact, field: str, value: str, interaction: Interaction, confidence: float
+        self,
+        contact: Contact,
+        field: str,
+        value: str,
+        interaction: InteractionFacts,
+        confidence: float,
     ) -> None:
         self._observe(contact, field, value, interaction, EXTRACTOR, confidence)
         current = getattr(contact, field)
@@ -138,7 +160,7 @@ class ProfileUpdater:
             self._suggest(contact, "field_update", field, current, value, interaction, payload)
 
     def _name(
-        self, contact: Contact, name: str, interaction: Interaction, confidence: float
+        self, contact: Contact, name: str, interaction: InteractionFacts, confidence: float
     ) -> None:
         self._observe(contact, "name", name, interaction, EXTRACTOR, confidence)
         if contact.name is None and "name" not in (contact.locked_fields or []):
@@ -175,7 +197,9 @@ class ProfileUpdater:
         self.prefetch({contact.id})
         return self._phones[contact.id]
 
-    def _phone(self, contact: Contact, phone: Phone, interaction: Interaction, fill: bool) -> None:
+    def _phone(
+        self, contact: Contact, phone: Phone, interaction: InteractionFacts, fill: bool
+    ) -> None:
         extractor = (
             EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
         )
@@ -217,7 +241,7 @@ class ProfileUpdater:
         contact: Contact,
         field: str,
         value: str,
-        interaction: Interaction,
+        interaction: InteractionFacts,
         extractor: str,
         confidence: float,
     ) -> None:
@@ -239,7 +263,7 @@ class ProfileUpdater:
         if key not in self._newest or self._newest[key] < seen_at:
             self._newest[key] = seen_at
 
-    def _stale(self, contact: Contact, field: str, interaction: Interaction) -> bool:
+    def _stale(self, contact: Contact, field: str, interaction: InteractionFacts) -> bool:
         """Old mail read after newer mail must not propose going back to an old value."""
         self.prefetch({contact.id})
         newest = self._newest.get((contact.id, field))
@@ -252,7 +276,7 @@ class ProfileUpdater:
         field: str,
         old: str | None,
         new: str,
-        interaction: Interaction,
+        interaction: InteractionFacts,
         payload: dict[str, Any],
     ) -> None:
         evidence = {
