@@ -48,7 +48,8 @@ def extract_message(
         parsed=parsed,
         occurred_at=parsed.date or received_at,
         direction=way,
-        snippet=_shorten(profile.new_text) if profile else snippet(parsed),
+        # Machine mail becomes a ledger row, not an interaction: its snippet would go nowhere.
+        snippet=_shorten(profile.new_text) if profile else "" if reason else snippet(parsed),
         automated_reason=reason,
         profile=profile,
         invites=invites(parsed, owner_addresses, window) if window else [],
