@@ -133,12 +133,26 @@ def parse_signature(
     sender_email: str | None,
     default_region: str,
 ) -> SignatureFields:
-    """Read name, title, company, location, phones, emails and URLs from a signature block."""
+    """Read name, title, company, location, phones, emails and URLs from a signature block.
+
+    Cached: a person signs every message the same way, and this is the most expensive step of
+    extraction. The result is shared between calls: never modify it.
+    """
+    return _parse_signature(tuple(block.lines), sender_name, sender_email, default_region)
+
+
+@lru_cache(maxsize=4096)
+def _parse_signature(
+    block_lines: tuple[str, ...],
+    sender_name: str | None,
+    sender_email: str | None,
+    default_region: str,
+) -> SignatureFields:
     # Image placeholders ("[cid:image001.png@01D…]") look like addresses but are not.
-    text = "\n".join(line for line in block.lines if not BANNER.match(line))
+    text = "\n".join(line for line in block_lines if not BANNER.match(line))
     domain = sender_email.rsplit("@", 1)[-1] if sender_email and "@" in sender_email else None
     # The signature's own country helps read its national numbers ("Москва" → RU).
-    place = next((p for p in map(find_place, block.lines) if p and p.country), None)
+    place = next((p for p in map(find_place, block_lines) if p and p.country), None)
     hints = [COUNTRY_REGION[place.country]] if place and place.country in COUNTRY_REGION else []
     phones = find_phones(
         text,
@@ -151,7 +165,7 @@ def parse_signature(
     urls = list(dict.fromkeys(u.rstrip(".") for u in _URL.findall(_EMAIL.sub(" ", text))))
     linkedin = next((u for u in urls if "linkedin.com" in u.lower()), None)
 
-    segments = [s for s in _segments(block.lines) if not _is_contact(s[1])]
+    segments = [s for s in _segments(list(block_lines)) if not _is_contact(s[1])]
     # The signature's own addresses are evidence too: a team mailbox (jobs@…) says nothing.
     sender = SenderName(sender_name, sender_email, emails)
     name, name_index, matched = _pick_name(segments, sender)
@@ -201,6 +215,7 @@ def clear_caches() -> None:
     _looks_like_name.cache_clear()
     find_place.cache_clear()
     clear_phone_cache()
+    _parse_signature.cache_clear()
 
 
 def _content_end(lines: list[str]) -> int:
