@@ -62,6 +62,7 @@ ELIDE_MIN_BYTES = 64 * 1024
 _BASE64_RUN_START = re.compile(rb"^(?:[A-Za-z0-9+/]{40,76}\r?\n){16}", re.MULTILINE)
 _BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/]{40,76}\r?\n)*")
 _MSGID = re.compile(r"<([^<>\s]{1,900})>")
+_SURROGATE = re.compile("[\udc80-\udcff]")  # undeclared 8-bit bytes, as compat32 keeps them
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,200}@[^@\s<>()\[\],;:\"]{1,250}$")
 
 
@@ -120,7 +121,7 @@ def _raw_header(value: object) -> str:
     """
     if not isinstance(value, str):
         value = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
+    if _SURROGATE.search(value):
         data = value.encode("ascii", "surrogateescape")
         try:
             value = data.decode("utf-8")
