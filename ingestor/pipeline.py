@@ -102,9 +102,9 @@ TASK_MAX_ITEMS = 64
 def pool_workers() -> int:
     """How many parser processes: INGESTOR_PARSE_WORKERS, else none.
 
-    In-process is the default because on the 2-core reference machine a parser process saved
-    no wall time (writing the batch is the bottleneck, see benchmarks/README.md) and cost
-    60-80 MB. Worth trying with more cores and memory to spare.
+    In-process is the default because each parser process costs 40-50 MB (PSS), and one
+    process stays under the 150 MB memory target; with two workers the first sync of a large
+    mailbox is ~1.6x faster on the 2-core reference machine (benchmarks/README.md).
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
     return min(int(override), 16) if override.isdigit() else 0
@@ -125,9 +125,10 @@ class ParsePool:
         self.work = work
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
-        # Batches to hold back while the workers parse; without workers, holding one back
-        # would only keep it in memory longer.
-        self.lookahead = 1 if pool_workers() > 0 else 0
+        # Batches to hold back while the workers parse, one per worker so that none waits
+        # while this process writes; without workers, holding one back would only keep it in
+        # memory longer.
+        self.lookahead = pool_workers()
 
     def start(self) -> None:
         """Fork the workers now, while this process is small: they share its pages."""

@@ -32,7 +32,9 @@ def _multipart(*parts: bytes, boundary: bytes = b"b0undary") -> bytes:
     return head + body + b"--" + boundary + b"--\r\n"
 
 
-TEXT = "Hallo Bob,\r\nanbei der Lebenslauf.\r\n\r\nGrüße\r\nAna Lima\r\nTel. +49 30 1234567\r\n" * 40
+TEXT = (
+    "Hallo Bob,\r\nanbei der Lebenslauf.\r\n\r\nGrüße\r\nAna Lima\r\nTel. +49 30 1234567\r\n" * 40
+)
 CASES = {
     "attachment and base64 text part": _multipart(
         b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
@@ -81,7 +83,9 @@ CASES = {
         + _b64(
             b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nUID:u1\r\n"
             b"DTSTART:20260102T100000Z\r\nSUMMARY:Interview\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-            + b"X-PAD:" + b"p" * 5000 + b"\r\n"
+            + b"X-PAD:"
+            + b"p" * 5000
+            + b"\r\n"
         ),
         b"Content-Type: image/png\r\n\r\n" + _b64(_noise(150_000)),
     ),
