@@ -17,7 +17,7 @@ combines them into byte-bounded batches, each with the cursor that holds once it
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ingestor.config import SourceConfig
@@ -37,7 +37,7 @@ class ItemRef:
 @dataclass(frozen=True)
 class FolderChanges:
     folder: str
-    refs: list[ItemRef]
+    refs: Sequence[ItemRef]
     cursor: FolderCursor  # holds once every ref is stored (or at once, when there are none)
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 import socket
 import ssl
-from collections.abc import Iterator
+from array import array
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, overload
 
 from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
@@ -35,6 +36,36 @@ FETCH_CHUNK_BYTES = 2 * 1024 * 1024
 COMMON_SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "INBOX.Sent", "[Gmail]/Sent Mail")
 
 _NETWORK_ERRORS = (OSError, IMAPClientError, socket.timeout)
+
+
+class UidRefs(Sequence[ItemRef]):
+    """A folder's new messages as two arrays of UIDs and sizes, 16 bytes per message; each
+    ItemRef (with its own cursor, ~0.5 KB) is made when it is read. A first sync lists the
+    whole folder before fetching: as objects, 64,000 refs held ~35 MB for the whole sync."""
+
+    def __init__(self, folder: str, uidvalidity: int, uids: array[int], sizes: array[int]):
+        self.folder, self.uidvalidity, self.uids, self.sizes = folder, uidvalidity, uids, sizes
+
+    def __len__(self) -> int:
+        return len(self.uids)
+
+    @overload
+    def __getitem__(self, index: int) -> ItemRef: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[ItemRef]: ...
+    def __getitem__(self, index: int | slice) -> ItemRef | list[ItemRef]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        uid = self.uids[index]
+        return ItemRef(
+            ref=f"{self.folder}:{self.uidvalidity}:{uid}",
+            uid=uid,
+            size=self.sizes[index],
+            cursor=FolderCursor(self.folder, self.uidvalidity, uid, None),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
 
 
 @register
@@ -178,24 +209,20 @@ class ImapSource(Source):
             client = self._client()
             # "n:*" also matches the highest UID when nothing is newer, hence the filter.
             uids = [u for u in client.search(["UID", f"{last + 1}:*"]) if u > last]
-            sizes: dict[int, dict[bytes, Any]] = {}
+            sizes: dict[int, int] = {}
             for start in range(0, len(uids), SIZE_FETCH_CHUNK):
-                sizes.update(client.fetch(uids[start : start + SIZE_FETCH_CHUNK], ["RFC822.SIZE"]))
+                part = client.fetch(uids[start : start + SIZE_FETCH_CHUNK], ["RFC822.SIZE"])
+                sizes.update((uid, int(d.get(b"RFC822.SIZE", 0))) for uid, d in part.items())
         except _NETWORK_ERRORS as e:
             raise SourceError(
                 self.name, f"listing new messages failed: {_reason(e)}", ref=folder
             ) from None
-        refs = [
-            ItemRef(
-                ref=f"{folder}:{uidvalidity}:{uid}",
-                uid=uid,
-                size=int(sizes[uid].get(b"RFC822.SIZE", 0)),
-                cursor=FolderCursor(folder, uidvalidity, uid, None),
-            )
-            for uid in sorted(sizes)
-        ]
-        if refs and refs[-1].uid is not None and refs[-1].uid > done.last_uid:
-            done = FolderCursor(folder, uidvalidity, refs[-1].uid, modseq)
+        ordered = sorted(sizes)
+        refs = UidRefs(
+            folder, uidvalidity, array("q", ordered), array("q", (sizes[u] for u in ordered))
+        )
+        if ordered and ordered[-1] > done.last_uid:
+            done = FolderCursor(folder, uidvalidity, ordered[-1], modseq)
         return FolderChanges(folder, refs, done)
 
     def fetch(self, folder: str, refs: list[ItemRef]) -> Iterator[RawItem]:
