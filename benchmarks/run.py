@@ -333,20 +333,26 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def workers(setting: str | None) -> str:
+    """INGESTOR_PARSE_WORKERS as the table shows it: 0 (in-process) unless set."""
+    return setting if setting and setting.isdigit() else "0"
+
+
 def markdown(results: list[dict[str, Any]]) -> str:
     """The figures of one or more runs as a Markdown table (for the README)."""
     lines = [
-        "| size | backend | ingest/mbsync | ingest s | mbsync s | ms/msg | peak RSS MB "
-        "(largest process) | PSS MB | no-op B/folder | mbsync re-sync B/folder | no-op s "
-        "| mbsync re-sync s |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| size | backend | parser processes | ingest/mbsync | ingest s | mbsync s | ms/msg "
+        "| peak RSS MB (largest process) | PSS MB | no-op B/folder | mbsync re-sync B/folder "
+        "| no-op s | mbsync re-sync s |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for res in results:
         mb = res["mbsync"]
         for backend, r in res["ratios"].items():
             first = res["ingestor"][backend]["first"]
             lines.append(
-                f"| {res['n']:,} | {backend} | **{r['first_ingest_vs_mbsync']:.2f}** "
+                f"| {res['n']:,} | {backend} | {workers(res.get('workers'))} "
+                f"| **{r['first_ingest_vs_mbsync']:.2f}** "
                 f"| {first['wall_s']:.1f} | {mb['first']['wall_s']:.1f} "
                 f"| {r['ms_per_message']:.2f} | {r['peak_rss_mb']:.0f} ({first['maxrss_mb']:.0f}) "
                 f"| {r.get('peak_pss_mb', float('nan')):.0f} "
@@ -386,8 +392,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
     if args.markdown:
-        runs = [json.loads(Path(f).read_text())["results"] for f in args.markdown]
-        print(markdown([res for run in runs for res in run]))
+        reports = [json.loads(Path(f).read_text()) for f in args.markdown]
+        print(
+            markdown(
+                [{**res, "workers": r["parse_workers"]} for r in reports for res in r["results"]]
+            )
+        )
         return 0
     if args.parse_workers is not None:
         os.environ["INGESTOR_PARSE_WORKERS"] = args.parse_workers
