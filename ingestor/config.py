@@ -24,6 +24,9 @@ SOURCE_TYPES = ("imap", "maildir", "mbox", "caldav", "ics")
 PASSWORD_KEYS = ("password_env", "password_file", "password_command", "password_credential")
 
 
+MAX_PARSE_WORKERS = 16
+
+
 @dataclass(frozen=True)
 class Defaults:
     phone_region: str = "US"
@@ -37,6 +40,7 @@ class Defaults:
     timeout: float = 30.0
     calendar_past_days: int = 365
     calendar_future_days: int = 180
+    parse_workers: int = 0  # parser processes for a sync; 0 parses in the syncing process
 
 
 @dataclass(frozen=True)
@@ -225,6 +229,10 @@ def _read_defaults(r: _Reader) -> Defaults:
     if not re.fullmatch(r"[A-Za-z]{2}", region):
         r.problem("phone_region", f"must be a two-letter country code, got {region!r}")
         region = d.phone_region
+    workers = r.get("parse_workers", int, d.parse_workers)
+    if not 0 <= workers <= MAX_PARSE_WORKERS:
+        r.problem("parse_workers", f"must be 0 to {MAX_PARSE_WORKERS}, got {workers}")
+        workers = d.parse_workers
     return Defaults(
         phone_region=region.upper(),
         internal_domains=tuple(x.lower() for x in r.strings("internal_domains")),
@@ -237,6 +245,7 @@ def _read_defaults(r: _Reader) -> Defaults:
         timeout=r.converted("timeout", parse_duration, d.timeout),
         calendar_past_days=r.get("calendar_past_days", int, d.calendar_past_days),
         calendar_future_days=r.get("calendar_future_days", int, d.calendar_future_days),
+        parse_workers=workers,
     )
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingestor.config import Defaults, SourceConfig
+from ingestor.config import MAX_PARSE_WORKERS, Defaults, SourceConfig
 from ingestor.errors import IngestorError
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
@@ -99,15 +99,15 @@ TASK_MAX_BYTES = 2 * 1024 * 1024
 TASK_MAX_ITEMS = 64
 
 
-def pool_workers() -> int:
-    """How many parser processes: INGESTOR_PARSE_WORKERS, else none.
+def pool_workers(configured: int = 0) -> int:
+    """How many parser processes: INGESTOR_PARSE_WORKERS, else `defaults.parse_workers`.
 
     In-process is the default because each parser process costs 40-50 MB (PSS), and one
     process stays under the 150 MB memory target; with two workers the first sync of a large
-    mailbox is ~1.6x faster on the 2-core reference machine (benchmarks/README.md).
+    mailbox is ~1.25x faster on the 2-core reference machine (benchmarks/README.md).
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
-    return min(int(override), 16) if override.isdigit() else 0
+    return min(int(override), MAX_PARSE_WORKERS) if override.isdigit() else configured
 
 
 Work = Callable[..., ItemResult]
@@ -121,14 +121,15 @@ class ParsePool:
     in-process and the pool is not used again.
     """
 
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, workers: int = 0) -> None:
         self.work = work
+        self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
         # Batches to hold back while the workers parse, one per worker so that none waits
         # while this process writes; without workers, holding one back would only keep it in
         # memory longer.
-        self.lookahead = pool_workers()
+        self.lookahead = workers
 
     def start(self) -> None:
         """Fork the workers now, while this process is small: they share its pages."""
@@ -193,13 +194,13 @@ class ParsePool:
 
     def _pool(self) -> ProcessPoolExecutor | None:
         if self._executor is None and not self._broken:
-            if pool_workers() == 0 or "fork" not in multiprocessing.get_all_start_methods():
+            if self.workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
                 self._broken = True
                 return None
             try:
                 # fork: workers start in milliseconds with every module already imported.
                 self._executor = ProcessPoolExecutor(
-                    pool_workers(),
+                    self.workers,
                     mp_context=multiprocessing.get_context("fork"),
                     initializer=_worker_init,
                 )
@@ -313,7 +314,8 @@ def _sync(
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
     pool = ParsePool(
-        partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days)
+        partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days),
+        pool_workers(defaults.parse_workers),
     )
     if pool.lookahead:
         pool.start()

@@ -227,3 +227,57 @@ def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     assert (summary.ingested, summary.contacts_created) == (1, 0)
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Contact)) == 0
+
+
+def test_parser_processes_store_exactly_what_in_process_parsing_stores(
+    tmp_path: Path, sessions, monkeypatch
+):
+    """parse_workers = 2 forks a real pool; the store must end up the same, item for item."""
+    from ingestor import pipeline
+
+    monkeypatch.delenv("INGESTOR_PARSE_WORKERS", raising=False)
+    people = [(f"Person {i}", f"p{i}@firm{i % 7}.example") for i in range(40)]
+    inbox = [
+        make_message(
+            sender=f"{name} <{addr}>",
+            subject=f"CV {i}",
+            message_id=f"<pool{i}@test>",
+            body=f"Hi Anna,\n\nsee my CV.\n\nBest,\n{name}\nSenior Engineer\nFirm {i % 7}\n"
+            f"Mobile: +49 170 {1000000 + i}\n",
+        )
+        for i, (name, addr) in enumerate(people)
+    ]
+    root = write_maildir(tmp_path / "mail", {"INBOX": [*inbox, NEWSLETTER, b""], "Sent": [REPLY]})
+    used_pool = []
+    close = pipeline.ParsePool.close
+
+    def spy_close(self):
+        used_pool.append(self._executor is not None)
+        close(self)
+
+    monkeypatch.setattr(pipeline.ParsePool, "close", spy_close)
+    pooled = sync(source_config(name="pooled", path=str(root)), sessions, parse_workers=2)
+    alone = sync(source_config(name="alone", path=str(root)), sessions)
+    assert used_pool == [True, False]
+    assert pooled.ok and alone.ok, (pooled.error, alone.error)
+    assert (pooled.seen, pooled.ingested, pooled.skipped, pooled.quarantined) == (43, 41, 1, 1)
+    assert (alone.seen, alone.duplicate, alone.skipped, alone.quarantined) == (43, 41, 1, 1)
+
+    with sessions() as s:
+        ledger = {
+            (e.source, e.ref): (e.outcome, e.message_id, e.interaction_id, e.reason)
+            for e in s.scalars(select(LedgerEntry))
+        }
+        phones = queries.export(s)["contacts"]
+    by_ref: dict[str, dict[str, tuple]] = {}
+    for (source, ref), row in ledger.items():
+        by_ref.setdefault(ref, {})[source] = row
+    for ref, rows in by_ref.items():
+        (p_out, p_mid, p_iid, _), (a_out, a_mid, a_iid, _) = rows["pooled"], rows["alone"]
+        assert p_mid == a_mid, ref
+        # The second pass finds every message already stored: the same interaction, once.
+        if p_out == "ingested":
+            assert (a_out, a_iid) == ("duplicate", p_iid), ref
+        else:
+            assert a_out == p_out, ref
+    assert sum(1 for c in phones if c["phones"]) == 40  # signatures were read in the workers

@@ -51,6 +51,20 @@ def test_valid_config_is_read_with_defaults_applied(tmp_path, monkeypatch):
     assert imap.owner_addresses == ("recruiter@agency.example",)
     assert imap.password is not None and imap.password.env == "TEST_IMAP_PASSWORD"
     assert archive.type == "maildir" and archive.path == str(tmp_path)
+    assert s.defaults.parse_workers == 0
+
+
+def test_parse_workers_is_bounded(tmp_path):
+    base = f'[[sources]]\nname="a"\ntype="maildir"\npath="{tmp_path}"\n'
+    assert (
+        load_settings(
+            write(tmp_path, "[defaults]\nparse_workers = 2\n" + base)
+        ).defaults.parse_workers
+        == 2
+    )
+    with pytest.raises(ConfigError) as e:
+        load_settings(write(tmp_path, "[defaults]\nparse_workers = 99\n" + base))
+    assert "defaults.parse_workers: must be 0 to 16, got 99" in e.value.problems
 
 
 def test_every_problem_is_reported_at_once(tmp_path, monkeypatch):
