@@ -58,7 +58,7 @@ CALENDAR_TYPES = ("text/calendar", "application/ics")
 
 # Messages below this size are parsed as they are: eliding runs only pays off for attachments.
 ELIDE_MIN_BYTES = 64 * 1024
-# 16 or more lines of 40-76 base64 characters: the body of an encoded attachment.
+# 16 lines of 40-76 base64 characters start a run: the body of an encoded attachment.
 _BASE64_RUN_START = re.compile(rb"^(?:[A-Za-z0-9+/]{40,76}\r?\n){16}", re.MULTILINE)
 _BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/]{40,76}\r?\n)*")
 _MSGID = re.compile(r"<([^<>\s]{1,900})>")
@@ -243,9 +243,9 @@ def _elide_base64_runs(raw: bytes) -> tuple[bytes, _Runs | None]:
     Python-level line reads and several copies of itself in memory, only to be skipped. A run
     starts with 16 lines of base64, which end any header block, and stops before the next
     line with a "-"; the placeholder is one line without "-", so the parser builds exactly
-    the same tree (tests/unit/test_elide.py checks this). Only the payloads that held runs differ, and
-    `_Runs.restore` puts back the original text of the few payloads that are decoded (text and
-    calendar parts). Attachments are never decoded.
+    the same tree (tests/unit/test_elide.py checks this). Only the payloads that held runs
+    differ, and `_Runs.restore` puts back the original text of the few payloads that are
+    decoded (text and calendar parts). Attachments are never decoded.
     """
     if len(raw) < ELIDE_MIN_BYTES:
         return raw, None
