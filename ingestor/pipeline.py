@@ -104,7 +104,7 @@ def pool_workers(configured: int = 0) -> int:
 
     In-process is the default because each parser process costs 40-50 MB (PSS), and one
     process stays under the 150 MB memory target; with two workers the first sync of a large
-    mailbox is ~1.25x faster on the 2-core reference machine (benchmarks/README.md).
+    mailbox is 1.3-1.5x faster on the 2-core reference machine (benchmarks/README.md).
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
     return min(int(override), MAX_PARSE_WORKERS) if override.isdigit() else configured
