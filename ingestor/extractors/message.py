@@ -35,6 +35,7 @@ MAX_PARTS = 500
 MAX_DEPTH = 40
 MAX_ADDRESSES = 500
 MAX_REFERENCES = 100
+MAX_CACHED_CHARS = 2000  # longer inputs are parsed each time rather than kept in a cache
 
 ADDRESS_HEADERS: tuple[tuple[str, Role], ...] = (
     ("from", "from"),
@@ -197,7 +198,9 @@ def _participants(raw_headers: dict[str, list[str]]) -> list[Participant]:
         values = tuple(_raw_header(v)[: MAX_HEADER_CHARS * 10] for v in raw_headers.get(header, []))
         if not values:
             continue
-        for addr, name in _addresses(values):
+        # Only short header lines are cached: hostile ones can be 40,000 characters each.
+        parse = _addresses if sum(map(len, values)) <= MAX_CACHED_CHARS else _addresses.__wrapped__
+        for addr, name in parse(values):
             if (addr, role) in seen or len(found) >= MAX_ADDRESSES:
                 continue
             seen.add((addr, role))

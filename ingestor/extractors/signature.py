@@ -138,7 +138,10 @@ def parse_signature(
     Cached: a person signs every message the same way, and this is the most expensive step of
     extraction. The result is shared between calls: never modify it.
     """
-    return _parse_signature(tuple(block.lines), sender_name, sender_email, default_region)
+    lines = tuple(block.lines)
+    # Only ordinary blocks are cached: 15 lines can still be megabytes of hostile text.
+    parse = _parse_signature if sum(map(len, lines)) <= 2000 else _parse_signature.__wrapped__
+    return parse(lines, sender_name, sender_email, default_region)
 
 
 @lru_cache(maxsize=4096)

@@ -165,3 +165,14 @@ def test_person_is_not_automated():
         msg("From: Maria <maria.lopez@gmail.com>\nMessage-ID: <1@x>\nAuto-Submitted: no")
     )
     assert automated_reason(p) is None
+
+
+def test_long_address_headers_are_parsed_but_not_cached():
+    from ingestor.extractors import message
+
+    message._addresses.cache_clear()
+    many = ", ".join(f"Person {i} <p{i}@example.org>" for i in range(300))
+    raw = f"From: a@example.org\r\nTo: {many}\r\nSubject: x\r\n\r\nbody\r\n".encode()
+    parsed = message.parse_message(raw)
+    assert len([p for p in parsed.participants if p.role == "to"]) == 300
+    assert message._addresses.cache_info().currsize == 1  # From only: the To line is too long
