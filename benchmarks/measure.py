@@ -63,20 +63,11 @@ def _rss_pages(pid: int) -> int:
         return 0
 
 
-def _hwm_kb(pid: int) -> int:
+def _proc_kb(path: str, key: str) -> int:
+    """One "Key:   N kB" line of a /proc file, in kB; 0 if the process is gone."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except (OSError, IndexError, ValueError):
-        pass
-    return 0
-
-
-def _pss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(key):
                 return int(line.split()[1])
     except (OSError, IndexError, ValueError):
         pass
@@ -89,8 +80,8 @@ def tree_memory_mb(root: int) -> tuple[float, float, float]:
     while todo:
         pid = todo.pop()
         rss += _rss_pages(pid)
-        pss += _pss_kb(pid)
-        hwm = max(hwm, _hwm_kb(pid))
+        pss += _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:")
+        hwm = max(hwm, _proc_kb(f"/proc/{pid}/status", "VmHWM:"))
         todo.extend(_children(pid))
     return rss * PAGE / 2**20, pss / 1024, hwm / 1024
 

@@ -89,7 +89,7 @@ def process_calendar_item(
     return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
 
 
-# Parsing is CPU-bound and pure, so it can run in worker processes (INGESTOR_PARSE_WORKERS)
+# Parsing is CPU-bound and pure, so it can run in worker processes (defaults.parse_workers)
 # while this one fetches and writes. Small batches (a routine poll) are always parsed here.
 POOL_MIN_ITEMS = 32
 # Items bigger than this are parsed here rather than shipped: copying them to a worker would

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
-from functools import lru_cache
 
 from mailparser.utils import decode_header_part
 
+from ingestor.extractors.memo import cached_when_small
 from ingestor.model import ParsedMessage, Participant, Role
 
 # mail-parser logs undecodable headers verbatim at ERROR; mail content must not reach the logs.
@@ -35,7 +35,6 @@ MAX_PARTS = 500
 MAX_DEPTH = 40
 MAX_ADDRESSES = 500
 MAX_REFERENCES = 100
-MAX_CACHED_CHARS = 2000  # longer inputs are parsed each time rather than kept in a cache
 
 ADDRESS_HEADERS: tuple[tuple[str, Role], ...] = (
     ("from", "from"),
@@ -198,9 +197,7 @@ def _participants(raw_headers: dict[str, list[str]]) -> list[Participant]:
         values = tuple(_raw_header(v)[: MAX_HEADER_CHARS * 10] for v in raw_headers.get(header, []))
         if not values:
             continue
-        # Only short header lines are cached: hostile ones can be 40,000 characters each.
-        parse = _addresses if sum(map(len, values)) <= MAX_CACHED_CHARS else _addresses.__wrapped__
-        for addr, name in parse(values):
+        for addr, name in _addresses(values):
             if (addr, role) in seen or len(found) >= MAX_ADDRESSES:
                 continue
             seen.add((addr, role))
@@ -208,7 +205,8 @@ def _participants(raw_headers: dict[str, list[str]]) -> list[Participant]:
     return found
 
 
-@lru_cache(maxsize=8192)
+# Only short header lines are cached: hostile ones can be 40,000 characters each.
+@cached_when_small(maxsize=8192, limit=2000, size=lambda values: sum(map(len, values)))
 def _addresses(values: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     """(address, display name) pairs; repairs unquoted "Doe, John <j@x>" that splits at the comma.
 

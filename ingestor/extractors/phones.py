@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher, PhoneNumberType
+
+from ingestor.extractors.memo import cached_when_small
 
 PhoneType = Literal["mobile", "work", "fax", "other"]
 
@@ -156,7 +157,7 @@ def find_phones(
         "ZZ" if scan_first else _region_order(sender_domain, default_region, [], hint_regions)[0]
     )
     for i in candidates:
-        matches = _matches(lines[i], first) if first != "ZZ" or "+" in lines[i] else []
+        matches = _match_line(lines[i], first) if first != "ZZ" or "+" in lines[i] else []
         found.extend(matches)
         if _uncovered(lines[i], (m[1] for m in matches)):
             pending.append(i)
@@ -170,7 +171,7 @@ def find_phones(
         for region in regions + extra:
             if region == first:
                 continue
-            matches = [m for m in _matches(lines[i], region) if m[1] not in seen_raw]
+            matches = [m for m in _match_line(lines[i], region) if m[1] not in seen_raw]
             if matches:
                 found.extend(matches)
                 if not _uncovered(lines[i], [*seen_raw, *(m[1] for m in matches)]):
@@ -192,12 +193,8 @@ def find_phones(
     return phones
 
 
-def _matches(line: str, region: str) -> tuple[tuple[phonenumbers.PhoneNumber, str, PhoneType], ...]:
-    # Contact lines are short; only those are cached, so the cache stays under ~1 MB.
-    return _match_line(line, region) if len(line) <= 200 else _match_line.__wrapped__(line, region)
-
-
-@lru_cache(maxsize=4096)
+# Contact lines are short; only those are cached, so the cache stays under ~1 MB.
+@cached_when_small(maxsize=4096, limit=200, size=len)
 def _match_line(
     line: str, region: str
 ) -> tuple[tuple[phonenumbers.PhoneNumber, str, PhoneType], ...]:

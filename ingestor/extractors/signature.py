@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
+from ingestor.extractors.memo import cached_when_small
 from ingestor.extractors.phones import Phone, clear_phone_cache, find_phones
 from ingestor.extractors.sendername import SenderName
 from ingestor.extractors.sigwords import (
@@ -138,13 +139,11 @@ def parse_signature(
     Cached: a person signs every message the same way, and this is the most expensive step of
     extraction. The result is shared between calls: never modify it.
     """
-    lines = tuple(block.lines)
-    # Only ordinary blocks are cached: 15 lines can still be megabytes of hostile text.
-    parse = _parse_signature if sum(map(len, lines)) <= 2000 else _parse_signature.__wrapped__
-    return parse(lines, sender_name, sender_email, default_region)
+    return _parse_signature(tuple(block.lines), sender_name, sender_email, default_region)
 
 
-@lru_cache(maxsize=4096)
+# Only ordinary blocks are cached: 15 lines can still be megabytes of hostile text.
+@cached_when_small(maxsize=4096, limit=2000, size=lambda lines: sum(map(len, lines)))
 def _parse_signature(
     block_lines: tuple[str, ...],
     sender_name: str | None,
