@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
 from ingestor.extractors.memo import cached_when_small
 from ingestor.extractors.phones import Phone, clear_phone_cache, find_phones
 from ingestor.extractors.sendername import SenderName
+from ingestor.extractors.siglines import (
+    EMAIL,
+    SEGMENT_SPLIT,
+    URL,
+    is_contact,
+    is_prose,
+    looks_like_name,
+)
+from ingestor.extractors.siglines import clear_caches as clear_line_caches
 from ingestor.extractors.sigwords import (
     BANNER,
     COMPANY_SUFFIX,
@@ -32,29 +40,15 @@ from ingestor.extractors.sigwords import (
     TITLE_WORDS,
 )
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>()|,;\"'\]]+"
-    r"|(?<![@\w.-])(?:[a-z0-9-]+\.)+(?:com|de|ru|fr|es|io|uk|org|net|eu|at|ch|ai|co|рф)"
-    r"(?:/[^\s<>()|,;\"'\]]*)?(?![\w@.-])",
-    re.IGNORECASE,
-)
-_PHONE_DIGITS = re.compile(r"\d(?:[\s\-().\/]{0,3}\d){6,}")  # 7+ digits: not a postcode
-_SEGMENT_SPLIT = re.compile(r"\s+[|•·¦/]\s+|\s+[–—-]\s+|\s{3,}|\t")
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
 # Around a name but not part of it: pronouns, degrees in brackets, German "i. A." / "i. V.".
 _NAME_EXTRAS = re.compile(r"\s*\([^)]{1,20}\)\s*$|^\s*i\.\s?[AV]\.\s+")
 # A Russian company's legal form opens its name: "HR-менеджер ООО «Вектор»".
 _LEGAL_FORM = re.compile(r"\b(?:ООО|АО|ПАО|ЗАО|ОАО|ГК)\s*[«\"]")
 _DIGIT = re.compile(r"\d")
-_LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
-_NAME_PARTICLES = frozenset(
-    ["von", "van", "der", "den", "de", "la", "le", "du", "di", "da", "del", "dos", "y"]
-)
 _NOT_LABELS = REGION_WORDS | LINK_WORDS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
-_PROSE_WORDS = 9
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,7 @@ def find_signature(
     stop, seen = start, 0
     while stop < end:
         text = lines[stop].strip()
-        if text and (_is_prose(text) or MOBILE_SIGN_OFF.match(text)):
+        if text and (is_prose(text) or MOBILE_SIGN_OFF.match(text)):
             break
         seen += bool(text)
         if seen > _MAX_BLOCK:
@@ -163,11 +157,11 @@ def _parse_signature(
         in_signature=True,
         hint_regions=hints,
     )
-    emails = list(dict.fromkeys(m.lower() for m in _EMAIL.findall(text)))
-    urls = list(dict.fromkeys(u.rstrip(".") for u in _URL.findall(_EMAIL.sub(" ", text))))
+    emails = list(dict.fromkeys(m.lower() for m in EMAIL.findall(text)))
+    urls = list(dict.fromkeys(u.rstrip(".") for u in URL.findall(EMAIL.sub(" ", text))))
     linkedin = next((u for u in urls if "linkedin.com" in u.lower()), None)
 
-    segments = [s for s in _segments(list(block_lines)) if not _is_contact(s[1])]
+    segments = [s for s in _segments(list(block_lines)) if not is_contact(s[1])]
     # The signature's own addresses are evidence too: a team mailbox (jobs@…) says nothing.
     sender = SenderName(sender_name, sender_email, emails)
     name, name_index, matched = _pick_name(segments, sender)
@@ -213,8 +207,7 @@ def _parse_signature(
 
 def clear_caches() -> None:
     """Empty the per-line memo caches (for benchmarks that replay the same messages)."""
-    _is_prose.cache_clear()
-    _looks_like_name.cache_clear()
+    clear_line_caches()
     find_place.cache_clear()
     clear_phone_cache()
     _parse_signature.cache_clear()
@@ -245,7 +238,7 @@ def _disclaimer_start(lines: list[str], para: int, end: int) -> int | None:
     first = next((i for i in range(para, end) if DISCLAIMER.search(lines[i])), None)
     if first is None or sum(len(line.split()) for line in lines[first:end]) < 8:
         return None
-    while first > para and _is_prose(lines[first - 1].strip()):
+    while first > para and is_prose(lines[first - 1].strip()):
         first -= 1
     return first
 
@@ -260,13 +253,13 @@ def _delimited_start(lines: list[str], end: int) -> int | None:
 def _sign_off_start(lines: list[str], end: int) -> int | None:
     for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
         text = lines[i].strip()
-        if _is_prose(text):
+        if is_prose(text):
             return None  # a sign-off closes the letter: it cannot sit above a paragraph
         match = SIGN_OFF.match(text)
         if not match:
             continue
         name = (match.group("name") or "").strip(" ,.!")
-        if name and not _looks_like_name(name):
+        if name and not looks_like_name(name):
             continue
         if name:
             return i
@@ -279,10 +272,10 @@ def _name_start(lines: list[str], end: int, sender: SenderName) -> int | None:
     best: int | None = None
     for i in range(end - 1, max(-1, end - 1 - _SEARCH_WINDOW), -1):
         text = lines[i].strip()
-        if _is_prose(text):
+        if is_prose(text):
             break
-        first = _SEGMENT_SPLIT.split(text)[0].split(", ")[0].strip(" ,")
-        if _looks_like_name(first) and sender.score(first) >= 0.5:
+        first = SEGMENT_SPLIT.split(text)[0].split(", ")[0].strip(" ,")
+        if looks_like_name(first) and sender.score(first) >= 0.5:
             best = i
     return best
 
@@ -302,10 +295,10 @@ def _contact_block_start(lines: list[str], end: int) -> int | None:
             bottom -= 1
     for top in tops:
         chunk = [line.strip() for line in lines[top:end] if line.strip()]
-        if len(chunk) > 12 or any(_is_prose(c) for c in chunk):
+        if len(chunk) > 12 or any(is_prose(c) for c in chunk):
             return None
-        details = any(_is_contact(c) or TITLE_WORDS.search(c) for c in chunk)
-        if details and _looks_like_name(chunk[0]) and len(chunk[0].split()) >= 2:
+        details = any(is_contact(c) or TITLE_WORDS.search(c) for c in chunk)
+        if details and looks_like_name(chunk[0]) and len(chunk[0].split()) >= 2:
             return top
     return None
 
@@ -323,9 +316,9 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
             text = (match.group("name") or "").strip(" ,.!")
             if not text:
                 continue
-        parts = _SEGMENT_SPLIT.split(text)
+        parts = SEGMENT_SPLIT.split(text)
         head, sep, tail = parts[0].partition(", ")
-        if not out and sep and _looks_like_name(head) and TITLE_WORDS.search(tail):
+        if not out and sep and looks_like_name(head) and TITLE_WORDS.search(tail):
             parts[:1] = [head, tail]
         for seg in parts:
             seg = seg.strip(" ,;")
@@ -339,7 +332,7 @@ def _pick_name(segments: list[tuple[int, str]], sender: SenderName) -> tuple[str
     best: tuple[float, int, str] | None = None
     for index, (_, seg) in enumerate(segments[:6]):
         name = _NAME_EXTRAS.sub("", seg).strip()
-        if not _looks_like_name(name):
+        if not looks_like_name(name):
             continue
         # Two-word names beat one-word matches ("TalentBridge" from a team's display name).
         score = sender.score(name) + (0.1 if len(name.split()) > 1 else 0.0)
@@ -349,7 +342,7 @@ def _pick_name(segments: list[tuple[int, str]], sender: SenderName) -> tuple[str
         return best[2], best[1], True
     if segments:
         name = _NAME_EXTRAS.sub("", segments[0][1]).strip()
-        if _looks_like_name(name):
+        if looks_like_name(name):
             return name, 0, False
     return None, -1, False
 
@@ -390,32 +383,3 @@ def _plain_label(seg: str) -> bool:
     if seg.endswith(":"):  # a phone or address label whose value sat in another cell
         return False
     return not (seg[-1] in '.!?"»“”' and not COMPANY_SUFFIX.search(seg))
-
-
-@lru_cache(maxsize=4096)
-def _looks_like_name(text: str) -> bool:
-    text = text.strip(" ,.")
-    if not 2 <= len(text) <= 40 or any(c.isdigit() for c in text) or "@" in text:
-        return False
-    words = text.split()
-    if not 1 <= len(words) <= 4 or TITLE_WORDS.search(text) or COMPANY_SUFFIX.search(text):
-        return False
-    if _URL.search(text) or find_place(text) is not None:
-        return False
-    return all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES)
-
-
-def _is_contact(text: str) -> bool:
-    return bool(_EMAIL.search(text) or _URL.search(text) or _PHONE_DIGITS.search(text))
-
-
-@lru_cache(maxsize=4096)  # the same lines are asked about by several passes
-def _is_prose(text: str) -> bool:
-    """A sentence rather than a signature line: many words in one segment, or very long.
-
-    Only words with letters count, so "T: +49 89 123 456 78" is not prose, and segments are
-    counted apart, so "Name · Title · Company · M: …" is not either.
-    """
-    if len(text) > 150:
-        return True
-    return any(len(_LETTER_RUN.findall(seg)) >= _PROSE_WORDS for seg in _SEGMENT_SPLIT.split(text))
