@@ -8,16 +8,18 @@ clock, no database: text and the sender's identity in, findings out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ingestor.extractors.htmltext import html_to_text
 from ingestor.extractors.phones import Phone, find_phones
 from ingestor.extractors.quotes import QuotedPart, split_new_text
+from ingestor.extractors.sigmodel import LineModel
 from ingestor.extractors.signature import (
     SignatureBlock,
     SignatureFields,
     clear_caches,
     find_signature,
+    is_senders,
     parse_signature,
 )
 
@@ -54,11 +56,13 @@ def extract_profile(
     sender_name: str | None,
     sender_email: str | None,
     default_region: str,
+    line_model: LineModel | None | Literal["shipped"] = "shipped",
 ) -> ProfileFindings:
     """Extract new text, signature and phones from a message's text parts.
 
     The plain part is preferred; the HTML part is rendered only when there is no usable plain
     part. `default_region` (ISO 3166 alpha-2) is the last resort for national phone formats.
+    `line_model` picks the signature's lines (None: the hand-written rules alone).
     """
     if text_plain and text_plain.strip():
         text = text_plain
@@ -70,11 +74,12 @@ def extract_profile(
     split = split_new_text(text)
     new_text = split.new_text
 
-    block = find_signature(new_text, sender_name, sender_email)
+    block = find_signature(new_text, sender_name, sender_email, line_model)
     found = None
     if block is not None:
         fields = parse_signature(block, sender_name, sender_email, default_region)
-        found = FoundSignature(block, fields)
+        if is_senders(block, fields, new_text, sender_name, sender_email):
+            found = FoundSignature(block, fields)
 
     domain = sender_email.rsplit("@", 1)[-1] if sender_email and "@" in sender_email else None
     lines = new_text.split("\n")

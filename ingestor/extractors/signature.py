@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
 from ingestor.extractors.memo import cached_when_small
@@ -27,10 +28,12 @@ from ingestor.extractors.siglines import (
     looks_like_name,
 )
 from ingestor.extractors.siglines import clear_caches as clear_line_caches
+from ingestor.extractors.sigmodel import LineModel, shipped_model
 from ingestor.extractors.sigwords import (
     BANNER,
     COMPANY_SUFFIX,
     DELIMITER,
+    DEPARTMENT_WORDS,
     DISCLAIMER,
     LINK_WORDS,
     MOBILE_SIGN_OFF,
@@ -46,6 +49,14 @@ _NAME_EXTRAS = re.compile(r"\s*\([^)]{1,20}\)\s*$|^\s*i\.\s?[AV]\.\s+")
 # A Russian company's legal form opens its name: "HR-менеджер ООО «Вектор»".
 _LEGAL_FORM = re.compile(r"\b(?:ООО|АО|ПАО|ЗАО|ОАО|ГК)\s*[«\"]")
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]+|&")
+# A line of a message header: what sits above a quoted person's signature, never the sender's.
+_HEADER_LINE = re.compile(
+    r"^\s*(?:to|cc|bcc|subject|from|sent|date|an|von|betreff|de|à|objet|кому|от|тема)\s*:"
+    r"|@\S*\s+\d{1,2}/\d{1,2}/\d{2,4}|^\s*\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}",
+    re.IGNORECASE,
+)
+_HEADER_GUARD = 8  # lines above a block searched for such a header
 _NOT_LABELS = REGION_WORDS | LINK_WORDS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
@@ -57,6 +68,7 @@ class SignatureBlock:
 
     lines: list[str]
     start_line: int
+    confidence: float = 1.0  # the line model's mean probability over the block's lines
 
     @property
     def text(self) -> str:
@@ -88,10 +100,41 @@ class SignatureFields:
 
 
 def find_signature(
-    new_text: str, sender_name: str | None, sender_email: str | None
+    new_text: str,
+    sender_name: str | None,
+    sender_email: str | None,
+    model: LineModel | None | Literal["shipped"] = "shipped",
 ) -> SignatureBlock | None:
-    """The sender's signature block at the end of `new_text`, or None when there is none."""
+    """The sender's signature block at the end of `new_text`, or None when there is none.
+
+    The line model decides which lines are the signature, with the hand-written rules' block
+    as one of its features; without a model (`model=None`) the rules decide alone.
+    """
     lines = new_text.split("\n")
+    sender = SenderName(sender_name, sender_email)
+    rule = rule_signature(lines, sender)
+    if model == "shipped":
+        model = shipped_model()
+    if model is None:
+        return rule
+    rule_lines = range(rule.start_line, rule.start_line + len(rule.lines)) if rule else range(0)
+    probabilities = model.signature_probabilities(lines, sender, rule_lines)
+    run: list[tuple[int, float]] = []
+    for index, p in reversed(probabilities):
+        if p >= 0.5:
+            run.append((index, p))
+        elif run:
+            break
+    if not run:
+        return None
+    stop, start = run[0][0] + 1, run[-1][0]
+    confidence = sum(p for _, p in run) / len(run)
+    return SignatureBlock(lines[start:stop], start, round(confidence, 3))
+
+
+def rule_signature(lines: list[str], sender: SenderName) -> SignatureBlock | None:
+    """The block the hand-written rules find: after "-- ", a sign-off, the sender's name, or a
+    trailing paragraph of contact details."""
     end = _content_end(lines)
     if end == 0:
         return None
@@ -99,7 +142,7 @@ def find_signature(
     if start is None:
         start = _sign_off_start(lines, end)
     if start is None:
-        start = _name_start(lines, end, SenderName(sender_name, sender_email))
+        start = _name_start(lines, end, sender)
     if start is None:
         start = _contact_block_start(lines, end)
     if start is None:
@@ -120,6 +163,24 @@ def find_signature(
     while start < stop and BANNER.match(lines[start]):
         start += 1
     return SignatureBlock(lines[start:stop], start) if stop > start else None
+
+
+def is_senders(
+    block: SignatureBlock,
+    fields: SignatureFields,
+    new_text: str,
+    sender_name: str | None,
+    sender_email: str | None,
+) -> bool:
+    """Whether the block is the sender's own: it names nobody else, and no header of a quoted
+    or forwarded message sits above it (one the quote splitter did not recognise)."""
+    lines = new_text.split("\n")
+    above = lines[max(0, block.start_line - _HEADER_GUARD) : block.start_line]
+    if any(_HEADER_LINE.match(line) for line in above):
+        return False
+    if fields.name and not fields.name_matches_sender and len(fields.name.split()) > 1:
+        return not SenderName(sender_name, sender_email).tokens
+    return True
 
 
 def parse_signature(
@@ -316,7 +377,7 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
             text = (match.group("name") or "").strip(" ,.!")
             if not text:
                 continue
-        parts = SEGMENT_SPLIT.split(text)
+        parts = _join_departments(SEGMENT_SPLIT.split(text))
         head, sep, tail = parts[0].partition(", ")
         if not out and sep and looks_like_name(head) and TITLE_WORDS.search(tail):
             parts[:1] = [head, tail]
@@ -325,6 +386,22 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
             if seg:
                 out.append((index, seg))
     return out
+
+
+def _join_departments(parts: list[str]) -> list[str]:
+    """ "Manager - Human Capital Advisory Services" is one title, not a title and a company."""
+    out: list[str] = []
+    for part in parts:
+        if out and TITLE_WORDS.search(out[-1]) and _is_department(part):
+            out[-1] = f"{out[-1]} - {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def _is_department(text: str) -> bool:
+    words = _WORD.findall(text.lower())
+    return bool(words) and all(w in DEPARTMENT_WORDS for w in words) and not is_contact(text)
 
 
 def _pick_name(segments: list[tuple[int, str]], sender: SenderName) -> tuple[str | None, int, bool]:
@@ -361,7 +438,7 @@ def _split_title_company(text: str) -> tuple[str, str] | None:
     if legal and legal.start() > 0 and TITLE_WORDS.search(text[: legal.start()]):
         return text[: legal.start()].strip(" ,"), text[legal.start() :].strip()
     head, sep, tail = text.partition(", ")
-    if not sep or not TITLE_WORDS.search(head) or _DIGIT.search(tail):
+    if not sep or not TITLE_WORDS.search(head) or _DIGIT.search(tail) or _is_department(tail):
         return None
     tail = tail.strip()
     first_word = tail.split()[0] if tail.split() else ""

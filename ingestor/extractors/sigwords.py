@@ -80,7 +80,13 @@ class _TitleWords:
         acquisition эйчар vorstand assistenz teamlead responsable chargé chargée directeur
         directrice consultante chef gérant gérante stagiaire rh director directora gerente
         técnico técnica consultor consultora jefe jefa ingeniero ingeniera especialista
-        selección rrhh"""
+        selección rrhh scientist economist trader counsel attorney lawyer accountant
+        controller treasurer secretary administrator representative rep supervisor chairman
+        chairwoman chair head senior sr jr junior clerk scheduler planner strategist designer
+        editor professor lecturer broker originator marketer auditor geologist geoscientist
+        paralegal receptionist counselor superintendent technician programmer admin evp svp avp
+        md gm cio ciso cmo chief deputy commissioner chemist physicist inspector evangelist
+        ingénieur ingénieure développeur développeuse"""
         )
     )
     _PREFIXES = tuple(
@@ -111,6 +117,11 @@ class _TitleWords:
         return first is not None and self._is_title_word(first.group(0))
 
     def _is_title_word(self, word: str) -> bool:
+        if word.endswith("s") and len(word) > 5 and self._is_singular_title_word(word[:-1]):
+            return False  # "MBM Consultants", "Engineers Ltd": a firm, not a job
+        return self._is_singular_title_word(word)
+
+    def _is_singular_title_word(self, word: str) -> bool:
         return (
             word in self._EXACT
             or word.startswith(self._PREFIXES)
@@ -123,9 +134,28 @@ TITLE_WORDS = _TitleWords()
 COMPANY_SUFFIX = re.compile(
     r"(?:\b(?:gmbh|ag|kg|se|mbh|ug|e\.\s?v\.|ltd\.?|limited|inc\.?|llc|llp|plc|corp\.?"
     r"|corporation|co\.|s\.a\.?|sa|sas|sarl|s\.l\.?|sl|srl|s\.r\.l\.|bv|b\.v\.|nv|oy"
-    r"|group|gruppe|holding|technologies|solutions|labs|consulting|partners)(?=$|[\s,.)])"
+    r"|group|gruppe|holding|technologies|solutions|labs|consulting|partners|bank|energy"
+    r"|capital|associates|university|institute|college|commission|association|foundation"
+    r"|utilities|securities|insurance|holdings|international|brothers|consultants|engineers"
+    r"|advisors|advisers|architects|brokers|attorneys|lawyers|accountants|recruiters|l\.l\.p\.|l\.l\.c\.)"
+    r"(?=$|[\s,.)])|\w \& \w"
     r"|\b(?:ооо|ао|пао|зао|оао|ип|группа компаний|гк)\b|\w\s*[«\"].+[»\"])",
     re.IGNORECASE,
+)
+# Words a department is made of: "Manager, Load Forecasting" and "Director, Client Relations"
+# are one title each, while "Recruiter, Northwind Recruiting" names a firm.
+DEPARTMENT_WORDS = frozenset(
+    _words(
+        """forecasting operations affairs development relations marketing sales finance trading
+        research engineering analytics accounting legal compliance risk strategy planning
+        resources acquisition support technology products origination structuring regulatory
+        government corporate business client customer advisory markets desk department dept
+        division team it hr recruiting recruitment talent people services human capital load
+        general public international global product information technical systems security
+        management and of the for & gas power energy north america europe asia emea us east
+        west south central financial commercial investor investment portfolio credit audit
+        tax treasury communications media digital data science infrastructure facilities"""
+    )
 )
 # Words that label a link rather than name a company ("LinkedIn" as a link's text).
 LINK_WORDS = frozenset(
