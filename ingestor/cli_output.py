@@ -74,6 +74,7 @@ def suggestions_table(session: Session, limit: int = 15) -> list[str]:
         lines.append(
             f"  {suggestion.kind:<12} {(name or '-')[:20]:<20} {suggestion.field or '':<8} "
             f"{(suggestion.old_value or '-')[:28]} -> {(suggestion.new_value or '')[:28]}"
+            + ("  (likely job change)" if (suggestion.payload or {}).get("job_change") else "")
         )
     if len(rows) > limit:
         lines.append(f"  … and {len(rows) - limit} more")

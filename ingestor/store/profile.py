@@ -150,6 +150,10 @@ class ProfileUpdater:
         if current is None and field not in (contact.locked_fields or []):
             setattr(contact, field, value)
             contact.updated_at = self.now
+            if field == "company" and self._other_company_seen(contact, value):
+                # Filling a blank company after another one was seen is a job change too.
+                payload = {"job_change": True, "filled": True}
+                self._suggest(contact, "field_update", field, None, value, interaction, payload)
             return
         if (
             current is not None
@@ -158,6 +162,19 @@ class ProfileUpdater:
         ):
             payload = {"job_change": True} if field == "company" else {}
             self._suggest(contact, "field_update", field, current, value, interaction, payload)
+
+    def _other_company_seen(self, contact: Contact, company: str) -> bool:
+        seen = self.session.scalars(
+            select(Observation.value).where(
+                Observation.contact_id == contact.id, Observation.field == "company"
+            )
+        ).all()
+        waiting = [
+            o["value"]
+            for o in self._observations
+            if o["contact_id"] == contact.id and o["field"] == "company"
+        ]
+        return any(not _same(v, company) for v in [*seen, *waiting] if v)
 
     def _name(
         self, contact: Contact, name: str, interaction: InteractionFacts, confidence: float
