@@ -66,6 +66,7 @@ class ReviewItem:
     other: Card | None
     evidence: list[Evidence]
     created_at: datetime
+    job_change: bool = False
 
 
 def refresh_duplicates(session: Session, now: datetime) -> int:
@@ -151,6 +152,7 @@ def build_items(session: Session, rows: list[Suggestion]) -> list[ReviewItem]:
                 other=cards.get(other_id) if other_id is not None else None,
                 evidence=evidence.get(s.id, []),
                 created_at=s.created_at,
+                job_change=bool((s.payload or {}).get("job_change")),
             )
         )
     return items
