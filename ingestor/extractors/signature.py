@@ -97,6 +97,7 @@ class SignatureFields:
     urls: list[str] = field(default_factory=list)
     linkedin: str | None = None
     name_matches_sender: bool = False  # the name agrees with the From display name or address
+    guessed: frozenset[str] = frozenset()  # fields known only by their place in the block
 
 
 def find_signature(
@@ -256,14 +257,18 @@ def _parse_signature(
             leftovers.append((index, seg))
     # Unmarked lines right under the name are, by convention, the title and then the company;
     # a department line ("Talent Acquisition · EMEA") may sit between them.
+    guessed: set[str] = set()  # fields read from their position alone
     if title is None and leftovers and not COMPANY_SUFFIX.search(leftovers[0][1]):
         title_at, title = leftovers.pop(0)
+        guessed.add("title")
     if company is None:
         after = [seg for index, seg in leftovers[:3] if index > title_at]
         named = [seg for seg in after if not TITLE_WORDS.search(seg)]
         company = next(iter(named or after), None)
+        if company is not None and not COMPANY_SUFFIX.search(company):
+            guessed.add("company")
     return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
-                           matched)  # fmt: skip
+                           matched, frozenset(guessed))  # fmt: skip
 
 
 def clear_caches() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from ingestor.extractors.phones import Phone
-from ingestor.extractors.profile import ProfileFindings
+from ingestor.extractors.profile import FIELD_THRESHOLD, ProfileFindings
 from ingestor.resolve.names import different_spelling, normalise_name
 from ingestor.store.schema import Contact, ContactPhone, Observation, Suggestion
 
@@ -123,10 +123,15 @@ class ProfileUpdater:
                 ("company", f.company),
                 ("location", location),
             ):
-                if value:
-                    self._field(contact, field, value, interaction, confidence)
-            if f.name:
-                self._name(contact, normalise_name(f.name), interaction, confidence)
+                if not value:
+                    continue
+                field_confidence = sig.confidence(field)
+                if field_confidence >= FIELD_THRESHOLD:
+                    self._field(contact, field, value, interaction, field_confidence)
+                else:  # too unsure to fill or suggest: kept as evidence only
+                    self._observe(contact, field, value, interaction, EXTRACTOR, field_confidence)
+            if f.name and sig.confidence("name") >= FIELD_THRESHOLD:
+                self._name(contact, normalise_name(f.name), interaction, sig.confidence("name"))
             if f.linkedin:
                 self._observe(contact, "linkedin", f.linkedin, interaction, EXTRACTOR, confidence)
             for email in f.emails:
