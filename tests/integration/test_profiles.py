@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ingestor.extractors.profile import FIELD_THRESHOLD
 from ingestor.pipeline import sync_source
 from ingestor.store import queries
 from ingestor.store.schema import Contact, ContactPhone, Observation, Suggestion
@@ -137,3 +138,44 @@ def test_owner_signature_is_not_applied_to_recipients_and_body_phones_are_low_co
         exported = queries.contacts(s)[0]
     assert exported["completeness"]["missing"] == ["title", "company", "location", "phone"]
     assert exported["completeness"]["score"] == 0.33
+
+
+def test_comma_title_and_company_then_a_job_change(tmp_path: Path, sessions):
+    old = "David Chen\nData Scientist, Quantia\nSan Francisco, CA\nCell: 415-555-0199"
+    new = "David Chen\nLead Data Scientist, Orbital AI\nSan Francisco, CA\nCell: 415-555-0199"
+    root = write_maildir(tmp_path / "m", {"INBOX": [mail("<c1@t>", 1, old)]})
+    sync(root, sessions)
+    write_maildir(root, {"INBOX": [mail("<c2@t>", 20, new)]})
+    sync(root, sessions)
+    with sessions() as s:
+        c = s.scalars(select(Contact)).one()
+        assert (c.title, c.company) == ("Data Scientist", "Quantia")
+        company = s.scalars(select(Suggestion).where(Suggestion.field == "company")).one()
+        assert (company.new_value, company.payload) == ("Orbital AI", {"job_change": True})
+
+
+def test_filling_a_blank_company_after_another_was_seen_is_a_job_change(tmp_path: Path, sessions):
+    root = write_maildir(tmp_path / "m", {"INBOX": [mail("<f1@t>", 1, OLD_SIG)]})
+    sync(root, sessions)
+    with sessions.begin() as s:
+        s.scalars(select(Contact)).one().company = None  # a recruiter cleared it
+    write_maildir(root, {"INBOX": [mail("<f2@t>", 20, NEW_SIG)]})
+    sync(root, sessions)
+    with sessions() as s:
+        assert s.scalars(select(Contact)).one().company == "Orbital AI"
+        flagged = s.scalars(select(Suggestion).where(Suggestion.field == "company")).one()
+        assert flagged.payload == {"job_change": True, "filled": True}
+        assert flagged.old_value is None and flagged.new_value == "Orbital AI"
+
+
+def test_a_field_below_the_threshold_is_evidence_only(tmp_path: Path, sessions):
+    # The block's name is not quite the sender's, and the line under it has no title word or
+    # company suffix: it is read as a title from its position alone.
+    root = write_maildir(tmp_path / "m", {"INBOX": [mail("<t1@t>", 1, "Dave\nGolden Gate")]})
+    sync(root, sessions)
+    with sessions() as s:
+        c = s.scalars(select(Contact)).one()
+        observed = {o.field: (o.value, o.confidence) for o in s.scalars(select(Observation))}
+        assert observed["title"][0] == "Golden Gate" and observed["title"][1] < FIELD_THRESHOLD
+        assert c.title is None
+        assert not list(s.scalars(select(Suggestion).where(Suggestion.field == "title")))
