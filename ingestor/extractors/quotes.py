@@ -1,63 +1,177 @@
 """Separate what the sender wrote now from the quoted history and forwarded mail under it.
 
-A message's text is read line by line. Quoted material is recognised by its markers: "> "
-prefixes, attribution lines ("On … wrote:", "Am … schrieb …:", "… написал(а):", "Le … a écrit :",
-"El … escribió:"), Outlook separators and header blocks ("-----Original Message-----",
-"From:/Sent:/To:/Subject:" and their de/ru/fr/es forms), and forward markers. Whatever follows a
-header without "> " prefixes is history to the end (top-posting); "> " runs after an attribution
-are cut out one by one, so text written between them stays new (bottom-posting).
+A message's text is read line by line. History is recognised by the marks the mail clients put
+above it:
+
+- "> " prefixes (every client in plain text; htmltext.py turns HTML quote containers into them);
+- attribution lines: "On … wrote:" (Gmail, Apple Mail, Thunderbird; also wrapped over two or
+  three lines), "Am … schrieb …:", "… hat am … geschrieben:", "Le … a écrit :", "El … escribió:",
+  "… написал(а):", Gmail's bare "2017-03-02 15:57 GMT+02:00 Name <a@b>:", "Name wrote:" (Nabble,
+  old Outlook Express), Horde's "Quoting Name <a@b>:", GroupWise's ">>> Name 2/16/01 10:41 am >>>";
+- Outlook separators and header blocks: "-----Original Message-----", the "____" rule, and the
+  "From:/Sent:/To:/Subject:" block alone (also bold "*From:*" from HTML, and its de/fr/ru/es/it/
+  nl/pt forms: "Von:", "De :", "От:", "Enviado el:", …);
+- Lotus Notes: "----- Forwarded by Name/ORG on 08/04/2000 09:12 AM -----", and the memo header
+  of a reply or forward: "Name" or "Name@ORG" over "08/04/2000 09:12 AM", or "Name <a@b> on
+  08/04/2000 09:12:07 AM", or "From:  Name @ ORG   12/07/2000 10:45 AM" under a letterhead line,
+  each followed by indented "To:/cc:/Subject:" lines; cc:Mail's "____Reply Separator____";
+  Exchange's "--------- Inline attachment follows ---------".
+
+Whatever follows a header without "> " prefixes is history to the end. A header over "> " lines
+under the sender's own text (top-posting) is history to the end as well, with everything below
+it: a client footer or a stray unquoted line down there is not the sender's new text. When the
+message opens with the quote (bottom-posting, or only a greeting above it), the "> " runs are cut
+out one by one and the answers written between them stay new. Lines that an archive wrapped out
+of a long quoted line ("> a long line that was\nwrapped here\n> next") belong to the quote.
+
+Forwarded-attachment lines at the end of the new text (Notes' " - report.xls", Outlook's
+"<<file.pdf>>", Notes' "(See attached file: x.doc)") are neither body nor signature: they are
+moved from the new text to `QuoteSplit.attachments`.
+
+Detection reads a copy of the lines with quoted-printable residue ("=09", "=20") decoded, so
+archived mail that was never decoded is read the same way; the text returned is the original.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 _QUOTE_LINE = re.compile(r"^\s*>")
+_QUOTE_PREFIX = re.compile(r"^\s*> ?")
+
+# ---------------------------------------------------------------- separators and markers
+# Outlook, Outlook Express, Thunderbird, Apple Mail: "-----Original Message-----" and its forms.
 _SEPARATOR = re.compile(
     r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|original-nachricht"
-    r"|исходное сообщение|message d'origine|mensaje original)\s*-{2,}\s*$",
+    r"|исходное сообщение|message d'origine|mensaje original|messaggio originale"
+    r"|oorspronkelijk bericht|mensagem original)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
+# Gmail, Thunderbird, Apple Mail, Outlook.com forwards.
 _FORWARD = re.compile(
     r"^\s*-{2,}\s*(?:forwarded message|weitergeleitete nachricht|пересылаемое сообщение"
-    r"|переадресованное сообщение|message transféré|mensaje reenviado)\s*-{2,}\s*$"
+    r"|переадресованное сообщение|message transféré|mensaje reenviado"
+    r"|messaggio inoltrato)\s*-{2,}\s*$"
     r"|^\s*(?:begin forwarded message|anfang der weitergeleiteten nachricht"
     r"|début du message réexpédié|inicio del mensaje reenviado"
     r"|начало пересылаемого сообщения)\s*:\s*$",
     re.IGNORECASE,
 )
+# Lotus Notes forwards, often wrapped: "----- Forwarded by Name/HOU/ECT on 08/04/2000 09:12 AM
+# -----"; Exchange/Notes "--------- Inline attachment follows ---------".
+_NOTES_FORWARD = re.compile(
+    r"^\s*-{3,}\s*(?:forwarded by\s|inline attachment follows\b)", re.IGNORECASE
+)
+# cc:Mail (and Notes bridging it): "____________________Reply Separator____________________".
+_REPLY_SEPARATOR = re.compile(r"^\s*_{4,}\s*reply separator\s*_{4,}\s*$", re.IGNORECASE)
 _RULE = re.compile(r"^\s*_{10,}\s*$")  # Outlook's line above its header block
-_FROM_KEY = re.compile(r"^\s*\*?(?:from|von|от|de|da|van)\s*:\*?\s*(.*)$", re.IGNORECASE)
+# Where Gmail's print view and web archives folded the history away.
+_HIDDEN_QUOTE = re.compile(
+    r"^\s*(?:\[quoted text(?: hidden)?\]|- show quoted text -)\s*$", re.IGNORECASE
+)
+
+# ---------------------------------------------------------------- header blocks
+_FROM_KEY = re.compile(r"^\s*\*?(?:from|von|от|de|da|van|od)\s*:\*?\s*(.*)$", re.IGNORECASE)
 _OTHER_KEY = re.compile(
-    r"^\s*\*?(?:sent|date|to|cc|subject|gesendet|datum|an|betreff|kopie|отправлено|дата|кому"
-    r"|копия|тема|envoyé|à|a|objet|enviado(?: el)?|fecha|para|asunto)\s*:",
+    r"^\s*\*?(?:sent(?: by)?|date|to|cc|bcc|subject|reply-to|importance|gesendet|datum|an"
+    r"|betreff|kopie|отправлено|дата|кому|копия|тема|envoyé|à|a|cc|objet|enviado(?: el)?"
+    r"|enviada|fecha|para|asunto|assunto|inviato|oggetto|verzonden|aan|onderwerp|wysłano|do"
+    r"|temat)\s*:",
     re.IGNORECASE,
 )
 _DATE_KEY = re.compile(
-    r"^\s*\*?(?:sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el)?|fecha)\s*:",
+    r"^\s*\*?(?:sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el)?|enviada|fecha"
+    r"|inviato|verzonden|wysłano)\s*:",
     re.IGNORECASE,
 )
+_TO_KEY = re.compile(r"^\s*\*?(?:to|an|кому|à|para|a|aan|do)\s*:", re.IGNORECASE)
+# Lines a Notes memo header holds between its sender and its "To:" line.
+_NOTES_EXTRA = re.compile(r"^\s*(?:sent by:|please respond to\b)", re.IGNORECASE)
+_HEADER_LOOKAHEAD = 4
+_BLOCK_MAX_LINES = 24  # Notes' To and cc lists wrap over many lines
+
+# ---------------------------------------------------------------- Lotus Notes memo headers
+# A Notes date at the end of a line: "07/26/2000 05:20 PM", "27/06/2000 20:03",
+# "04/19/2001 09:01:03 PM", "13/12/2000 13:52 CST", or the bare date when the time wrapped.
+_NOTES_DATE = re.compile(
+    r"(?:^|\s)(\d{1,2}/\d{1,2}/\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?"
+    r"(?:\s+[A-Z]{3})?)?\s*$",
+    re.IGNORECASE,
+)
+_NOTES_TIME_LINE = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?\s*$", re.IGNORECASE)
+# Notes' one-line layout: "Name@ORG 05/30/01 09:20 AM    To: … cc: … Subject: …".
+_NOTES_DATE_TO = re.compile(
+    r"\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*[AP]M\s+To:", re.IGNORECASE
+)
+# Cheap test before the date regex: how a line ending in a Notes date or time can end.
+_NOTES_DATE_ENDINGS = frozenset("0123456789MTm")
+_NOTES_NAME_NOISE = re.compile(r"(?:\s+on)?\s*$|^\s*from:\s*", re.IGNORECASE)
+
+# ---------------------------------------------------------------- attributions
 # "… wrote:", "Am … schrieb Max Muster:", "Max <max@x.de> schrieb am 03.03.2025 um 10:00:",
-# Gmail's Russian "…, Иван Петров <ivan@x.ru>:".
+# "Max <max@x.de> hat am 17. Mai 2017 um 15:10 geschrieben:", Gmail's Russian
+# "…, Иван Петров <ivan@x.ru>:" and its ISO-dated "2017-03-02 15:57 GMT+02:00 Name <a@b>:".
 _ATTRIBUTION = re.compile(
-    r"(?:\bwrote|\bschrieb|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?|\bпишет)"
-    r"(?:\s.{0,80})?\s*:\s*$|@[^\s>]+>\)?\s*:\s*$",
+    r"(?:\bwrote|\bschrieb|\bgeschrieben|a écrit|\bescribió|\bescribio|\bha scritto|\bschreef"
+    r"|\bescreveu|написал\(а\)|\bнаписала?|\bпишет)(?:\s.{0,80})?\s*:\s*$"
+    r"|@[^\s>]+>\)?\s*:\s*$",
     re.IGNORECASE,
 )
-# How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "В", a date, "пн,".
-_ATTRIBUTION_OPENER = re.compile(r"^\s*(?:On|Am|Le|El|В|\d{1,4}[./ ]|\w{2,4}\.?,)\s", re.UNICODE)
+# How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "Il", "Op", "Em", "В",
+# a date ("03.03.2025", "2017-03-02"), "пн,".
+_ATTRIBUTION_OPENER = re.compile(
+    r"^\s*(?:(?:On|Am|Le|El|Il|Op|Em|В|\d{1,4}[./ ]|\w{2,4}\.?,)\s|\d{4}-\d\d-\d\d\s)",
+    re.UNICODE,
+)
 _KEYWORD = re.compile(
-    r"\bwrote\b|\bschrieb\b|a écrit|\bescribió|\bescribio|написал\(а\)|\bнаписала?\b|\bпишет\b",
+    r"\bwrote\b|\bschrieb\b|\bgeschrieben\b|a écrit|\bescribió|\bescribio|\bha scritto"
+    r"|\bschreef\b|\bescreveu\b|написал\(а\)|\bнаписала?\b|\bпишет\b",
     re.IGNORECASE,
 )
+# Undated attributions, taken only over a quote: "John Smith wrote:", Nabble's "John wrote",
+# Horde's "Quoting John Smith:". The name is capitalised and not a pronoun ("I wrote:").
+_BARE_ATTRIBUTION = re.compile(
+    r"^\s*(?:(?!(?:I|You|He|She|We|They|It|Someone|Somebody|Everyone)\s)"
+    r"[A-Z][\w.'-]*(?:,? [A-Z][\w.'-]*){0,3}\s+wrote:?|Quoting\s+[^:]{1,100}:)\s*$"
+)
+# GroupWise: ">>> Name <a@b> 2/16/01 10:41:43 am >>>"; the history under it is not quoted.
+_GROUPWISE = re.compile(r"^\s*>>>\s.{0,100}\d{1,2}:\d{2}.{0,40}>>>\s*$")
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|uhr|ч\.?))?", re.IGNORECASE)
 _NAME_NOISE = re.compile(
-    r"^(?:schrieb|wrote|um|at|à|a las|в|le|on|am|el)\s+|\s+(?:schrieb|wrote|a|a écrit)$",
+    r"^(?:schrieb|wrote|um|at|à|a las|в|le|on|am|el|quoting)\s+"
+    r"|\s+(?:schrieb|wrote|a|a écrit|hat am|hat)$",
     re.IGNORECASE,
 )
-_HEADER_LOOKAHEAD = 4
+
+# ---------------------------------------------------------------- what is above the history
+# A greeting alone above a quote does not make the message top-posted.
+_GREETING = re.compile(
+    r"^\s*(?:(?:hi|hello|hey|dear|hallo|liebe[rs]?|bonjour|salut|hola|ciao|привет"
+    r"|здравствуйте|добрый день|good (?:morning|afternoon|evening))\b[^.!?]{0,40}[,!:]?"
+    r"|(?-i:[A-Z][\w'-]*(?: [A-Z][\w'-]*)?)\s*[,:])\s*$",
+    re.IGNORECASE,
+)
+# "Answers inline:", "see my comments below" - the sender writes between the quotes.
+_INLINE_NOTE = re.compile(
+    r"\b(?:inline|in-line|interspersed|interleaved)\b"
+    r"|\b(?:answers?|comments?|responses?|replies|notes)\s+(?:are\s+)?below\b",
+    re.IGNORECASE,
+)
+# Archives and clients wrap long quoted lines; the tail is left without "> ".
+_WRAP_MIN = 60
+_WRAP_MAX_LINES = 12
+
+# Forwarded attachments listed at the end of the new text.
+_ATTACHMENT = re.compile(
+    r"^\s*(?:<<[^<>]{1,200}>>\s*)+$"
+    r"|^\s*-\s+\S[^\t]{0,100}\.(?:docx?|xlsx?|xlsm|pptx?|pdf|txt|rtf|csv|zip|vcf|msg|wpd|htm|html"
+    r"|jpe?g|gif|png|bmp|tiff?|dat|xml|mpp|vsd)\s*$"
+    r"|^\s*\(see attached file: [^)]{1,200}\)\s*$",
+    re.IGNORECASE,
+)
+_GAP = -1  # in the list of kept lines: a removed quote
 
 
 @dataclass(frozen=True)
@@ -72,85 +186,174 @@ class QuotedPart:
 
 @dataclass(frozen=True)
 class QuoteSplit:
-    """A message's own new text and the quoted parts found in it, in order."""
+    """A message's own new text and the quoted parts found in it, in order.
+
+    `attachments` holds the forwarded-attachment lines taken off the end of the new text
+    ("- report.xls", "<<file.pdf>>").
+    """
 
     new_text: str
     quoted: list[QuotedPart]
+    attachments: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class _Header:
+    start: int  # first line of the header (a Notes memo header starts above its date line)
     end: int  # first line after the header
     name: str | None
     email: str | None
     forwarded: bool
+    attribution: bool = False  # an "On … wrote:" line: the quote is under it in "> " lines
 
 
 def split_new_text(text: str) -> QuoteSplit:
     """Split `text` into the sender's new text and the quoted or forwarded parts."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    new: list[str] = []
+    probe = _decoded(lines) if "=09" in text or "=20" in text else lines
+    keep: list[int] = []  # line numbers of the new text, _GAP where a quote was cut out
     quoted: list[QuotedPart] = []
     i, n = 0, len(lines)
     while i < n:
-        header = _header_at(lines, i)
+        header = _header_at(probe, i)
         if header is not None:
-            j = _skip_blank(lines, header.end)
-            if not header.forwarded and j < n and _QUOTE_LINE.match(lines[j]):
-                k = _quote_run_end(lines, j)
+            while keep and keep[-1] >= header.start:
+                keep.pop()
+            j = _skip_blank(probe, header.end)
+            if header.attribution and j < n and _QUOTE_LINE.match(probe[j]):
+                if _top_posted(probe, keep):
+                    quoted.append(QuotedPart(_unquote(lines[j:]), header.name, header.email))
+                    break
+                k = _quote_run_end(probe, j)
                 quoted.append(QuotedPart(_unquote(lines[j:k]), header.name, header.email))
-                _mark_gap(new)
+                keep.append(_GAP)
                 i = k
                 continue
             rest = "\n".join(lines[header.end :]).strip("\n")
             quoted.append(QuotedPart(rest, header.name, header.email, header.forwarded))
             break
-        if _QUOTE_LINE.match(lines[i]):
-            k = _quote_run_end(lines, i)
+        if _QUOTE_LINE.match(probe[i]):
+            k = _quote_run_end(probe, i)
+            inner = _quoted_header(probe, i, k)
+            if inner is not None and _top_posted(probe, keep):
+                # "> -----Original Message-----" or ">From: …" under the sender's own text.
+                quoted.append(QuotedPart(_unquote(lines[i:]), inner.name, inner.email))
+                break
             quoted.append(QuotedPart(_unquote(lines[i:k])))
-            _mark_gap(new)
+            keep.append(_GAP)
             i = k
             continue
-        # One blank line stands for a removed quote; blank lines around it are not repeated.
-        if lines[i].strip() or not new or new[-1].strip():
-            new.append(lines[i])
+        keep.append(i)
         i += 1
-    return QuoteSplit("\n".join(new).strip("\n"), quoted)
+    new, attachments = _strip_attachments(_render(lines, keep))
+    return QuoteSplit("\n".join(new).strip("\n"), quoted, attachments)
+
+
+def _decoded(lines: list[str]) -> list[str]:
+    """The lines with quoted-printable tabs and spaces decoded and soft breaks dropped."""
+    out = []
+    for line in lines:
+        line = line.replace("=09", "\t").replace("=20", " ")
+        out.append(line[:-1] if line.endswith("=") else line)
+    return out
+
+
+def _render(lines: list[str], keep: list[int]) -> list[str]:
+    """The kept lines; one blank line stands for a removed quote or a run of blank lines."""
+    new: list[str] = []
+    for k in keep:
+        line = lines[k] if k != _GAP else ""
+        if line.strip() or (new and new[-1].strip()):
+            new.append(line)
+    return new
+
+
+def _strip_attachments(new: list[str]) -> tuple[list[str], list[str]]:
+    """Forwarded-attachment lines at the end of the new text, taken off it."""
+    end = len(new)
+    attachments: list[str] = []
+    while end > 0 and (not new[end - 1].strip() or _ATTACHMENT.match(new[end - 1])):
+        end -= 1
+        if new[end].strip():
+            attachments.append(new[end].strip())
+    if not attachments:
+        return new, []
+    return new[:end], attachments[::-1]
+
+
+# ---------------------------------------------------------------- finding headers
 
 
 def _header_at(lines: list[str], i: int) -> _Header | None:
+    """The history header starting at (or, for a Notes memo, ending its first part at) line i."""
     line = lines[i]
-    # Every header form has a colon, starts a rule line, or opens a wrapped attribution.
+    lead = line.lstrip()[:1]
+    # Every header form has a colon, a slash (a Notes date), starts a rule line or a quote,
+    # ends in "wrote", or opens a wrapped attribution: anything else is rejected at once.
     if (
         ":" not in line
-        and line.lstrip()[:1] not in ("-", "_")
+        and "/" not in line
+        and lead not in ("-", "_", ">", "[")
+        and not line.rstrip().endswith("wrote")
         and not _ATTRIBUTION_OPENER.match(line)
     ):
         return None
-    forwarded = bool(_FORWARD.match(line))
-    if forwarded or _SEPARATOR.match(line) or (_RULE.match(line) and _block_follows(lines, i + 1)):
-        j = _skip_blank(lines, i + 1)
-        block = _header_block(lines, j) if j < len(lines) else None
-        if block is None:
-            return _Header(i + 1, None, None, forwarded)
-        return _Header(block.end, block.name, block.email, forwarded)
-    if _FROM_KEY.match(line):
-        return _header_block(lines, i)
+    if lead in ("-", "_") or line.rstrip().endswith(":"):  # "Begin forwarded message:"
+        marker = _marker_at(lines, i)
+        if marker is not None:
+            return marker
+    if lead in ("[", "-") and _HIDDEN_QUOTE.match(line):
+        return _Header(i, i + 1, None, None, False)
     if len(line) > 300:
         return None
-    if _ATTRIBUTION.search(line) and _looks_dated(line):
-        return _attribution(line, i + 1)
-    if i + 1 < len(lines) and _ATTRIBUTION_OPENER.match(line) and _looks_dated(line):
-        # Attributions wrapped over two lines; the second must not be an attribution of its own.
-        nxt = lines[i + 1].strip()
-        joined = line.rstrip() + " " + nxt
-        if nxt and _ATTRIBUTION.search(joined) and not _ATTRIBUTION_OPENER.match(nxt):
-            return _attribution(joined, i + 2)
-    return None
+    if ":" in line:
+        if _FROM_KEY.match(line):
+            return _header_block(lines, i)
+        if _OTHER_KEY.match(line):
+            block = _header_block(lines, i)
+            if block is not None:
+                return block
+    if ("/" in line and line.rstrip()[-1:] in _NOTES_DATE_ENDINGS) or "To:" in line:
+        memo = _notes_memo(lines, i)
+        if memo is not None:
+            return memo
+    if lead == ":" and line.startswith(": "):
+        return _colon_quoted_block(lines, i)
+    if lead == ">":
+        if _GROUPWISE.match(line):
+            return _Header(i, i + 1, None, _first_email(line), False)
+        if not _ATTRIBUTION.search(line):
+            return None
+    return _attribution_at(lines, i)
 
 
-def _looks_dated(line: str) -> bool:
-    return "@" in line or any(c.isdigit() for c in line)
+def _marker_at(lines: list[str], i: int) -> _Header | None:
+    """A separator, forward marker or Outlook rule at line i, with the header block under it."""
+    line = lines[i]
+    forwarded = bool(_FORWARD.match(line) or _NOTES_FORWARD.match(line))
+    if not (
+        forwarded
+        or _SEPARATOR.match(line)
+        or _REPLY_SEPARATOR.match(line)
+        or (_RULE.match(line) and _block_follows(lines, i + 1))
+    ):
+        return None
+    after = i + 1
+    if _NOTES_FORWARD.match(line) and after < len(lines) and _is_dash_tail(lines[after]):
+        after += 1  # the marker wrapped: "… on 08/04/2000 09:12\nAM ------------"
+    j = _skip_blank(lines, after)
+    block = None
+    if j < len(lines):
+        block = _header_block(lines, j) or _notes_memo_below(lines, j)
+        if block is None and _QUOTE_LINE.match(lines[j]):  # "-----Original message-----\n> From:"
+            block = _quoted_header(lines, j, len(lines))
+    if block is None:
+        return _Header(i, after, None, None, forwarded)
+    return _Header(i, block.end, block.name, block.email, forwarded)
+
+
+def _is_dash_tail(line: str) -> bool:
+    return line.rstrip().endswith("---") and len(line) < 80
 
 
 def _block_follows(lines: list[str], i: int) -> bool:
@@ -159,54 +362,253 @@ def _block_follows(lines: list[str], i: int) -> bool:
 
 
 def _header_block(lines: list[str], i: int) -> _Header | None:
-    """An Outlook-style block of "Key: value" lines starting at `i`, with a From line in it."""
+    """An Outlook-style block of "Key: value" lines starting at `i`, with a From line in it.
+
+    Notes writes "From:  Name @ ORG   12/07/2000 10:45 AM", then blank lines, then the "To:"
+    lines: after such a From line blank lines may separate it from the rest of the block.
+    """
     end = i
     keys = 0
     sender = ""
-    while end < len(lines) and end < i + 12:
+    first_from = _FROM_KEY.match(lines[i])
+    notes = bool(first_from and _NOTES_DATE.search(first_from.group(1)))
+    while end < len(lines) and end < i + _BLOCK_MAX_LINES:
         line = lines[end]
         from_match = _FROM_KEY.match(line)
         if from_match:
-            sender = sender or from_match.group(1)
+            if sender and end > i:
+                break  # the next header's From line
+            sender = from_match.group(1)
             keys += 1
-        elif _OTHER_KEY.match(line):
+        elif _OTHER_KEY.match(line) or (notes and _NOTES_EXTRA.match(line)):
             keys += 1
-        elif not line.strip() or end - i >= _HEADER_LOOKAHEAD and keys < 2:
+        elif not line.strip():
+            if not (notes and keys < 2):
+                break
+            nxt = _skip_blank(lines, end)
+            if nxt - end > 4 or nxt >= len(lines) or not _OTHER_KEY.match(lines[nxt]):
+                break
+            end = nxt
+            continue
+        elif end - i >= _HEADER_LOOKAHEAD and keys < 2:
             break
-        elif "@" not in line and ";" not in line:
+        elif not _wrapped_list_line(line):
             break  # not a wrapped To:/Cc: list: the quoted body has begun
         end += 1
+    if not sender:
+        return None
     # "From: my side, all good" / "To: be confirmed" is prose: a real header block names an
     # address or carries a date.
-    dated = any(_DATE_KEY.match(line) and re.search(r"\d", line) for line in lines[i:end])
-    if keys < 2 or not sender or ("@" not in sender and not dated):
+    dated = notes or any(_DATE_KEY.match(x) and re.search(r"\d", x) for x in lines[i:end])
+    if keys < 2 or ("@" not in sender and not dated):
         return None
+    if not first_from and keys < 3:
+        return None  # a block that opens with To: or Subject: needs more than two keys
     name, email = _parse_sender(sender)
-    return _Header(end, name, email, False)
+    if notes:
+        return _Header(_letterhead_start(lines, i), end, _notes_name(sender), email, False)
+    return _Header(i, end, name, email, False)
 
 
-def _attribution(text: str, end: int) -> _Header:
+def _letterhead_start(lines: list[str], i: int) -> int:
+    """Line i, or the Notes letterhead ("\tEnron North America Corp.") over its From line.
+
+    Notes indents the letterhead, the From line and the whitespace line between them with tabs.
+    """
+    if i >= 2 and not lines[i - 1].strip() and "\t" in lines[i - 1] and lines[i - 2][:1] == "\t":
+        letterhead = lines[i - 2].strip()
+        if len(letterhead.split()) <= 6 and (i < 3 or not lines[i - 3].strip()):
+            return i - 2
+    return i
+
+
+def _colon_quoted_block(lines: list[str], i: int) -> _Header | None:
+    """A header block quoted with ": " instead of "> " (some Pine/Alpine setups)."""
+    end = i
+    while end < len(lines) and end < i + _BLOCK_MAX_LINES and lines[end].startswith(":"):
+        end += 1
+    block = _header_block([line[2:] for line in lines[i:end]], 0)
+    if block is None:
+        return None
+    return _Header(i, i + block.end, block.name, block.email, False)
+
+
+def _wrapped_list_line(line: str) -> bool:
+    """A continuation of a To:/Cc: list: addresses, Notes names ("Bob Hall/NA/Enron@Enron")."""
+    return "@" in line or ";" in line or "/" in line or line.rstrip().endswith(",")
+
+
+def _notes_memo(lines: list[str], i: int) -> _Header | None:
+    """A Lotus Notes memo header whose date line is line i.
+
+    Forms: "Name" (or "Name@ORG", "Name <a@b>") over "08/04/2000 09:12 AM", perhaps with a
+    "Sent by:" line between; "Name   08/04/2000 09:12 AM" on one line; "Name <a@b> on
+    08/04/2000 09:12:07 AM" (its time may wrap to the next line); then, after blank lines, the
+    "To:", "cc:", "Subject:" lines. Or the whole header on one line: "Name 05/30/01 09:20 AM
+    To: … cc: … Subject: …".
+    """
+    line = lines[i]
+    one_line = _NOTES_DATE_TO.search(line)
+    if one_line:
+        head = line[: one_line.start()].strip()
+        if not head or len(head.split()) > 8:
+            return None
+        return _Header(i, i + 1, _notes_name(head), _first_email(head), False)
+    date = _NOTES_DATE.search(line)
+    if date is None:
+        return None
+    head = _NOTES_NAME_NOISE.sub("", line[: date.start()]).strip()
+    j = i + 1
+    if j < len(lines) and _NOTES_TIME_LINE.match(lines[j]):
+        j += 1
+    end = _notes_keys(lines, j)
+    if end is None:
+        return None
+    if head:
+        if len(head.split()) > 10 or head.endswith((".", "?", "!")):
+            return None
+        return _Header(i, end, _notes_name(head), _first_email(head), False)
+    start = _notes_sender_start(lines, i)
+    if start is None:
+        return None
+    sender = lines[start].strip()
+    return _Header(start, end, _notes_name(sender), _first_email(sender), False)
+
+
+def _notes_memo_below(lines: list[str], j: int) -> _Header | None:
+    """The Notes memo header right under a forward marker: its sender line is at j."""
+    for k in range(j, min(j + 4, len(lines))):
+        stripped = lines[k].strip()
+        if "/" in stripped and stripped[-1:] in _NOTES_DATE_ENDINGS:
+            memo = _notes_memo(lines, k)
+            if memo is not None and memo.start >= j:
+                return memo
+    return None
+
+
+def _notes_keys(lines: list[str], j: int) -> int | None:
+    """End of the "To:/cc:/Subject:" lines of a Notes memo header that starts near line j."""
+    skipped = 0
+    while j < len(lines) and (not lines[j].strip() or _NOTES_EXTRA.match(lines[j])):
+        j += 1
+        skipped += 1
+        if skipped > 6:
+            return None
+    if j >= len(lines) or not _TO_KEY.match(lines[j]):
+        return None
+    end = j + 1
+    keys = 1
+    while end < len(lines) and end < j + _BLOCK_MAX_LINES:
+        line = lines[end]
+        if _OTHER_KEY.match(line):
+            keys += 1
+            if re.match(r"^\s*subject\s*:", line, re.IGNORECASE):
+                return end + 1
+        elif not line.strip() or not _wrapped_list_line(line):
+            break
+        end += 1
+    return end if keys >= 2 else None
+
+
+def _notes_sender_start(lines: list[str], i: int) -> int | None:
+    """The sender line above a Notes date line at i: "Name", then maybe "Sent by: …"."""
+    k = i - 1
+    if k >= 0 and _NOTES_EXTRA.match(lines[k]):
+        k -= 1
+    if k >= 0 and not lines[k].strip() and k - 1 >= 0 and (k - 2 < 0 or not lines[k - 2].strip()):
+        k -= 1  # "Name\n\n11/17/99 01:12 PM", the name line standing alone
+    if k < 0 or not _name_like(lines[k]):
+        return None
+    return k
+
+
+def _name_like(line: str) -> bool:
+    """A short line that can be a Notes sender: "Tim Belden@ECT", '"Ann Lee" <a@b.com>'."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 90 or stripped.endswith((".", "?", "!", ":", ",")):
+        return False
+    return len(stripped.split()) <= 8 and any(c.isalpha() for c in stripped)
+
+
+def _notes_name(value: str) -> str | None:
+    """The person in a Notes sender: "Tim Belden@ECT", "Kate Symes @ ECT   04/04/2001 …",
+    "Heather Kroll/ENRON@enronXgate", '"Ann Lee" <ann@x.com> on 04/19/2001'."""
+    date = _NOTES_DATE.search(value)
+    if date:
+        value = value[: date.start()]
+    value = _NOTES_NAME_NOISE.sub("", value).strip()
+    if "<" in value:
+        value = value[: value.index("<")]
+    elif not _EMAIL.search(value):
+        value = re.split(r"\s*[/@]", value, maxsplit=1)[0]
+    name = value.strip().strip("\"' ").strip()
+    return name or None
+
+
+# ---------------------------------------------------------------- attributions
+
+
+def _attribution_at(lines: list[str], i: int) -> _Header | None:
+    line = lines[i]
+    tail = line.rstrip()
+    # Every attribution ends in ":" or, in Nabble's form, "wrote": test that before the regexes.
+    if tail.endswith(":") and _ATTRIBUTION.search(line) and _looks_dated(line):
+        return _attribution(line, i, i + 1)
+    if (
+        tail.endswith((":", "wrote"))
+        and _BARE_ATTRIBUTION.match(line)
+        and _quote_follows(lines, i + 1)
+    ):
+        return _attribution(tail.rstrip(":") + ":", i, i + 1)
+    if i + 1 < len(lines) and _ATTRIBUTION_OPENER.match(line) and _looks_dated(line):
+        # Attributions wrapped over two or three lines; no later line may open one of its own.
+        joined = line.rstrip()
+        for k in (i + 1, i + 2):
+            nxt = lines[k].strip() if k < len(lines) else ""
+            if nxt.startswith(">") and joined.count("<") > joined.count(">"):
+                nxt = nxt[1:].strip()  # "… David <d@x.com\n> wrote:": the bracket wrapped
+            if not nxt or nxt.startswith(">") or _ATTRIBUTION_OPENER.match(nxt):
+                return None
+            joined += ("" if joined.endswith("<") else " ") + nxt
+            if nxt.endswith(":") and _ATTRIBUTION.search(joined):
+                return _attribution(joined, i, k + 1)
+            if len(joined) > 200:
+                return None
+    return None
+
+
+def _looks_dated(line: str) -> bool:
+    return "@" in line or any(c.isdigit() for c in line)
+
+
+def _quote_follows(lines: list[str], i: int) -> bool:
+    j = _skip_blank(lines, i)
+    return j < len(lines) and bool(_QUOTE_LINE.match(lines[j]))
+
+
+def _attribution(text: str, start: int, end: int) -> _Header:
+    text = _QUOTE_PREFIX.sub("", text)
     match = _EMAIL.search(text)
     email = match.group(0).lower() if match else None
     if match:
         head = text[: match.start()]
     else:
         kw = _KEYWORD.search(text)
-        head = text[: kw.start()] if kw else text
+        head = text[: kw.start()] if kw else text.rstrip(" :")
         # "Am 03.03.2025 um 10:00 schrieb Max Mustermann:": the name follows the keyword.
         after = text[kw.end() :].strip(" :") if kw else ""
         if after and not any(c.isdigit() for c in after) and len(after.split()) <= 5:
-            return _Header(end, after, None, False)
+            return _Header(start, end, after, None, False, True)
     quoted_name = re.search(r'"([^"]+)"\s*[<(\[]*\s*$', head)
     if quoted_name:
-        return _Header(end, quoted_name.group(1).strip() or None, email, False)
+        return _Header(start, end, quoted_name.group(1).strip() or None, email, False, True)
     head = head.rstrip(" <([\"'")
     head = re.split(r",|" + _TIME.pattern, head, flags=re.IGNORECASE)[-1]
     name = _NAME_NOISE.sub("", head.strip()).strip(" \"'")
     name = _NAME_NOISE.sub("", name).strip()
     if not name or any(c.isdigit() for c in name) or len(name.split()) > 5:
-        return _Header(end, None, email, False)
-    return _Header(end, name, email, False)
+        return _Header(start, end, None, email, False, True)
+    return _Header(start, end, name, email, False, True)
 
 
 def _parse_sender(value: str) -> tuple[str | None, str | None]:
@@ -214,8 +616,39 @@ def _parse_sender(value: str) -> tuple[str | None, str | None]:
     match = _EMAIL.search(value)
     email = match.group(0).lower() if match else None
     name = value[: match.start()] if match else value
-    name = name.replace("mailto:", "").strip().strip("<[(\"' ").strip()
+    name = name.replace("mailto:", "").strip().strip("<>[(\"' ").strip()
+    if name.startswith("/O="):  # Exchange's X.500 address: "</O=ENRON/OU=NA/CN=RECIPIENTS/…>"
+        name = ""
     return (name or None), email
+
+
+def _first_email(value: str) -> str | None:
+    match = _EMAIL.search(value)
+    return match.group(0).lower() if match else None
+
+
+# ---------------------------------------------------------------- quote runs
+
+
+def _top_posted(lines: list[str], keep: list[int]) -> bool:
+    """Whether the sender wrote above the history: more than a greeting, and no quote cut out
+    above (that makes it a bottom-posted reply), and no "answers inline" note."""
+    if _GAP in keep:
+        return False
+    own = [lines[k] for k in keep if lines[k].strip()]
+    if any(_INLINE_NOTE.search(line) for line in own):
+        return False
+    return any(not _GREETING.match(line) for line in own)
+
+
+def _quoted_header(lines: list[str], i: int, k: int) -> _Header | None:
+    """A header at the top of the "> " run lines[i:k]: "> -----Original Message-----", ">From:"."""
+    inner = [_QUOTE_PREFIX.sub("", line) for line in lines[i : min(k, i + _BLOCK_MAX_LINES)]]
+    j = _skip_blank(inner, 0)
+    header = _header_at(inner, j) if j < len(inner) else None
+    if header is None:
+        return None
+    return replace(header, start=i + header.start, end=i + header.end)
 
 
 def _skip_blank(lines: list[str], i: int) -> int:
@@ -225,25 +658,42 @@ def _skip_blank(lines: list[str], i: int) -> int:
 
 
 def _quote_run_end(lines: list[str], i: int) -> int:
-    """End of a run of "> " lines; blank lines inside the run belong to it."""
+    """End of a run of "> " lines; blank lines inside the run and wrapped tails belong to it."""
     end = i
     while end < len(lines):
-        if _QUOTE_LINE.match(lines[end]):
+        line = lines[end]
+        if _QUOTE_LINE.match(line):
             end += 1
             continue
+        if line.strip():
+            tail = _wrapped_tail_end(lines, end)
+            if tail == end:
+                break
+            end = tail
+            continue
         nxt = _skip_blank(lines, end)
-        if nxt > end and nxt < len(lines) and _QUOTE_LINE.match(lines[nxt]):
+        if nxt < len(lines) and _QUOTE_LINE.match(lines[nxt]):
             end = nxt
             continue
         break
     return end
 
 
+def _wrapped_tail_end(lines: list[str], i: int) -> int:
+    """End of the unquoted lines from i that were wrapped out of the long quoted line above.
+
+    They follow a long "> " line directly, each line before them is long too, and the next
+    quoted line follows them directly: "> … and\nit\n> repros". Otherwise i: they are new text.
+    """
+    k = i
+    while k < len(lines) and lines[k].strip() and not _QUOTE_LINE.match(lines[k]):
+        if len(lines[k - 1].rstrip()) < _WRAP_MIN or k - i >= _WRAP_MAX_LINES:
+            return i
+        k += 1
+    if k < len(lines) and _QUOTE_LINE.match(lines[k]):
+        return k
+    return i
+
+
 def _unquote(lines: list[str]) -> str:
-    return "\n".join(re.sub(r"^\s*> ?", "", line) for line in lines).strip("\n")
-
-
-def _mark_gap(new: list[str]) -> None:
-    # Keeps paragraphs on either side of a removed quote apart, as the reader sees them.
-    if new and new[-1].strip():
-        new.append("")
+    return "\n".join(_QUOTE_PREFIX.sub("", line) for line in lines).strip("\n")

@@ -164,6 +164,323 @@ def test_crlf_line_endings() -> None:
     assert split.new_text == "Ok"
 
 
+# ------------------------------------------------------------------ Lotus Notes
+
+
+def test_notes_forward_line_with_memo_header() -> None:
+    split = split_new_text(
+        "Tim:  What's your reaction?  Mark\n"
+        "----- Forwarded by Vince J Kaminski/HOU/ECT on 08/04/2000 09:12 AM -----\n\n"
+        "\tJohn Arnold\n\t08/03/2000 05:43 PM\n\t\t \n"
+        "\t\t To: Vince J Kaminski/HOU/ECT@ECT\n\t\t cc: \n\t\t Subject: Cal PX\n\n"
+        "Old text\nJohn\n713-853-1234"
+    )
+    assert split.new_text == "Tim:  What's your reaction?  Mark"
+    [part] = split.quoted
+    assert part.forwarded
+    assert part.sender_name == "John Arnold"
+    assert part.text.endswith("Old text\nJohn\n713-853-1234")
+
+
+def test_notes_forward_line_wrapped_with_long_dashes() -> None:
+    split = split_new_text(
+        "Thanks,\nLysa Akin\n503/464-7927\n\n"
+        "---------------------- Forwarded by Sally Beck/HOU/ECT on 01/05/2000 01:16 PM \n"
+        "---------------------------\n\n\nRebecca Ford\n01/05/2000 09:26 AM\n"
+        "To: Sally Beck/HOU/ECT@ECT\ncc:  \nSubject: Question\n\nHi Sally,\nBecky\n"
+    )
+    assert split.new_text == "Thanks,\nLysa Akin\n503/464-7927"
+    assert split.quoted[0].forwarded
+    assert split.quoted[0].sender_name == "Rebecca Ford"
+
+
+def test_notes_reply_header_name_over_date() -> None:
+    split = split_new_text(
+        "Can't remember what the question was!  --Sally \n\n\n\n"
+        "Rebecca Ford\n07/26/2000 05:20 PM\nTo: Sally Beck/HOU/ECT@ECT\ncc:  \n"
+        "Subject: Question\n\nHi Sally,\n\nThank you,\nBecky\n"
+    )
+    assert split.new_text == "Can't remember what the question was!  --Sally "
+    [part] = split.quoted
+    assert not part.forwarded
+    assert part.sender_name == "Rebecca Ford"
+    assert part.text.startswith("Hi Sally,")
+
+
+def test_notes_reply_header_indented_with_sent_by() -> None:
+    split = split_new_text(
+        "Thanks..... what's a BEEP?\n\n\n\n\tJeff Dasovich\n\tSent by: Jeff Dasovich\n"
+        "\t10/02/2000 05:53 PM\n\t\t \n\t\t To: skean@enron.com, Tim Belden/HOU/ECT@ECT\n"
+        "\t\t cc: \n\t\t Subject: Letter to Lynch\n\nOld text"
+    )
+    assert split.new_text == "Thanks..... what's a BEEP?"
+    assert split.quoted[0].sender_name == "Jeff Dasovich"
+
+
+@pytest.mark.parametrize(
+    ("sender", "name", "email"),
+    [
+        ("Shona Wilson @ ENRON                           12/07/2000 10:45 AM", "Shona Wilson",
+         None),
+        ('"David Phillips" <dphillips@x.com> on 08/04/2000 08:48:07 AM', "David Phillips",
+         "dphillips@x.com"),
+        ('"David Phillips" <dphillips@x.com> on 08/04/2000 \n08:48:07 AM', "David Phillips",
+         "dphillips@x.com"),
+        ("Bob Hall/HOU/ECT@ECT on 08/04/2000 08:48 AM", "Bob Hall", None),
+        ("   Carol St Clair                03/20/2001 07:45 AM", "Carol St Clair", None),
+        ("Tim Belden@ECT\n\t10/17/2000 07:40 AM", "Tim Belden", None),
+        ("Steve W Young\n27/06/2000 20:03", "Steve W Young", None),
+    ],
+)  # fmt: skip
+def test_notes_sender_line_forms(sender: str, name: str, email: str | None) -> None:
+    split = split_new_text(
+        f"Fine with me.\n\nKate\n\n\n\n{sender}\n\t\n\n"
+        "To: Bob M Hall/NA/Enron@Enron, Leslie Reeves/HOU/ECT@ECT, Jeffrey C \n"
+        "Gossett/HOU/ECT@ECT, Peggy Hedstrom/CAL/ECT@ECT\ncc: Sally Beck/HOU/ECT@ECT \n"
+        "Subject: timing\n\nOld text\nShona"
+    )
+    assert split.new_text == "Fine with me.\n\nKate"
+    [part] = split.quoted
+    assert (part.sender_name, part.sender_email) == (name, email)
+    assert part.text.endswith("Old text\nShona")
+
+
+def test_notes_from_line_under_letterhead() -> None:
+    split = split_new_text(
+        "Good memo - let me know if you see results.\n\n\n   \n\tEnron North America Corp.\n\t\n"
+        "\tFrom:  Shona Wilson @ ENRON                           12/07/2000 10:45 AM\n\t\n\n"
+        "To: Bob M Hall/NA/Enron@Enron\ncc: Sally Beck/HOU/ECT@ECT\nSubject: timing\n\nOld"
+    )
+    assert split.new_text == "Good memo - let me know if you see results."
+    assert split.quoted[0].sender_name == "Shona Wilson"
+
+
+def test_notes_from_line_with_on_date() -> None:
+    split = split_new_text(
+        "It's Analytica, Inc.\n\nKal\n\n\n\nFrom: Tana Jones on 11/30/2000 03:54 PM\n"
+        "To: Kal Shah/HOU/ECT@ECT\ncc:  \nSubject: Re: name\n\nWhat is the name?"
+    )
+    assert split.new_text == "It's Analytica, Inc.\n\nKal"
+    assert split.quoted[0].sender_name == "Tana Jones"
+
+
+def test_notes_header_on_one_line() -> None:
+    split = split_new_text(
+        "See below.\n\n\tRick Buy/ENRON@enronXgate 05/30/01 09:20 AM \t   To: David Crews/Enron "
+        "Communications@Enron Communications  cc:   Subject: RE: FYI\t\n\nOld text"
+    )
+    assert split.new_text == "See below."
+    assert split.quoted[0].sender_name == "Rick Buy"
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "____________________Reply Separator____________________\nSubject:    Re: Case\n"
+        "Author: Jimmy <jj@aol.com>\nDate:       04/13/2001 12:02 AM",
+        "--------- Inline attachment follows ---------\n\nFrom:  <jim@x.com>\n"
+        "To: Becky <b@x.com>\nDate: Tuesday, January 22, 2002 4:23:32 GMT",
+        ">>> <Gail.Brownfeld@enron.com> 2/16/01 10:41:43 am >>>",
+    ],
+)
+def test_cc_mail_exchange_and_groupwise_markers(marker: str) -> None:
+    split = split_new_text(f"Thanks, see you then.\n\nJohn\n\n{marker}\n\nold text\nJim\n")
+    assert split.new_text == "Thanks, see you then.\n\nJohn"
+    assert split.quoted[0].text.endswith("old text\nJim")
+
+
+def test_quoted_printable_residue_is_read_through() -> None:
+    text = (
+        "Please see below.=20\n\n=09  From:  Christi L Nicolay                           "
+        "04/11/2001 09:11 AM=\n=09\n=09=09\n\nTo:=09Susan M Scott/HOU/ECT@ECT\ncc:=09\n"
+        "Subject:=09Re: filing\n\nOld=20\n"
+    )
+    assert split_new_text(text).new_text == "Please see below.=20"
+
+
+def test_dated_prose_is_not_a_notes_header() -> None:
+    text = (
+        "Hi,\n\nthe call moved to\n12/07/2000 10:45 AM\nTo: be confirmed by Bob.\n\n"
+        "Sent by: courier\nThanks,\nAnna"
+    )
+    assert split_new_text(text).new_text == text
+
+
+# ------------------------------------------------------------------ Outlook blocks alone
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "From: Max Mustermann <max@firma.de>\nSent: Monday, March 3, 2025 10:00 AM\n"
+        "To: Anna\nSubject: Job",
+        "*From:* Max Mustermann <max@firma.de>\n*Sent:* Monday, March 3, 2025 10:00 AM\n"
+        "*To:* Anna\n*Subject:* Job",
+        "Von: Max Mustermann <max@firma.de>\nGesendet: Montag, 3. März 2025 10:00\nAn: Anna\n"
+        "Betreff: Stelle",
+        "De : Max Mustermann <max@firma.de>\nEnvoyé : lundi 3 mars 2025 10:00\nÀ : Anna\n"
+        "Objet : Poste",
+        "От: Max Mustermann <max@firma.de>\nОтправлено: 3 марта 2025 г. 10:00\nКому: Анна\n"
+        "Тема: Вакансия",
+        "De: Max Mustermann <max@firma.de>\nEnviado el: lunes, 3 de marzo de 2025 10:00\n"
+        "Para: Anna\nAsunto: Oferta",
+        "To: Anna <anna@y.de>\ncc: (bcc: Bob)\nDate: 03/03/2025 10:00 AM\n"
+        "From: Max Mustermann <max@firma.de>\nSubject: RE: Job",
+    ],
+)
+def test_outlook_header_blocks_without_separator(header: str) -> None:
+    split = split_new_text(f"Neu.\n\nAnna\n\n{header}\n\nalter Text\nMax\n")
+    assert split.new_text == "Neu.\n\nAnna"
+    [part] = split.quoted
+    assert (part.sender_name, part.sender_email) == ("Max Mustermann", "max@firma.de")
+    assert part.text == "alter Text\nMax"
+
+
+@pytest.mark.parametrize(
+    "separator",
+    ["----- Original Message ----", "----Original message-----", " -----Original Message----- "],
+)
+def test_original_message_variants(separator: str) -> None:
+    split = split_new_text(
+        f"Ok.\n{separator}\nFrom: Max <max@x.de>\nTo: anna@y.de\nSent: 3/3/09\n\nold"
+    )
+    assert split.new_text == "Ok."
+    assert split.quoted[0].sender_email == "max@x.de"
+
+
+def test_separator_over_a_quoted_header_block() -> None:
+    split = split_new_text(
+        "Use a token filter.\n\nMarkus\n\n-----Original message-----\n"
+        "> From:Leo Zagk <leo@x.com>\n> Sent: Tuesday 10th January 2017 12:02\n"
+        "> To: solr-user@lucene.apache.org\n> Subject: Stemming\n> \n> Hello\n"
+    )
+    assert split.new_text == "Use a token filter.\n\nMarkus"
+    assert split.quoted[0].sender_email == "leo@x.com"
+
+
+def test_quoted_header_block_under_own_text() -> None:
+    split = split_new_text(
+        'I did not bring my stuff.\n\n\n>From: "Parks, Joe" <Joe.Parks@ENRON.com>\n'
+        '>To: "Erik" <erik@hotmail.com>\n>Subject: RE: running\n'
+        ">Date: Tue, 26 Feb 2002 09:03:42 -0600\n>\n>When?\n\n"
+        "____\nJoin the world's largest e-mail service with MSN Hotmail.\n"
+    )
+    assert split.new_text == "I did not bring my stuff."
+    assert split.quoted[0].sender_email == "joe.parks@enron.com"
+
+
+def test_colon_quoted_header_block() -> None:
+    split = split_new_text(
+        "What are you doing with RTG?\n\n: Date: Thu, 9 Mar 2017 13:27:13 +0200\n"
+        ": From: Sergey <selik@x.com>\n: To: solr-user@lucene.apache.org\n: Subject: Paging\n"
+        ": \n: Hi,\n\n-Hoss\n"
+    )
+    assert split.new_text == "What are you doing with RTG?"
+    assert split.quoted[0].sender_email == "selik@x.com"
+
+
+# ------------------------------------------------------------------ attributions
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "On Tue, Mar 3, 2025 at 10:00 AM John Smith <\njohn@x.com> wrote:",
+        "On Wed, Feb 22, 2017 at 12:32 PM, John Smith <john@x.com>\nwrote:",
+        "On Tue, May 16, 2017 at 9:39 AM, John Smith <\njohn@x.com>\nwrote:",
+        "On Thu, Jun 8, 2017 at 1:43 AM, John Smith <john@x.com\n> wrote:",
+        'On 3/3/09 10:00 AM, "John Smith" <john@x.com> wrote:',
+        "2017-03-02 15:57 GMT+02:00 John Smith <john@x.com>:",
+        "John Smith <john@x.com> hat am 17. Mai 2017 um 15:10 geschrieben:",
+        "Quoting John Smith <john@x.com>:",
+        "> On Sep 1, 2017, at 3:33 PM, John Smith <john@x.com> wrote:",
+    ],
+)
+def test_attribution_forms_over_a_top_posted_reply(attribution: str) -> None:
+    split = split_new_text(
+        f"Yes, that works.\n\nAnna\n\n{attribution}\n> Does it work?\n> \n> John\n"
+    )
+    assert split.new_text == "Yes, that works.\n\nAnna"
+    [part] = split.quoted
+    assert part.sender_email == "john@x.com"
+    assert part.sender_name == "John Smith"
+
+
+@pytest.mark.parametrize("attribution", ["John Smith wrote:", "Erick Erickson wrote"])
+def test_undated_attribution_over_a_quote(attribution: str) -> None:
+    split = split_new_text(f"Try 7.0.\n\n{attribution}\n> What version?\n")
+    assert split.new_text == "Try 7.0."
+    assert split.quoted[0].sender_name == attribution.removesuffix(":").removesuffix(" wrote")
+
+
+def test_undated_wrote_in_prose_is_not_an_attribution() -> None:
+    text = "Hi,\n\nhere is what I wrote:\n> the draft\n\nWhat do you think?\n\nAnna"
+    assert (
+        split_new_text(text).new_text
+        == "Hi,\n\nhere is what I wrote:\n\nWhat do you think?\n\nAnna"
+    )
+
+
+def test_top_posted_reply_drops_everything_under_the_quote() -> None:
+    # An archive wrapped the long quoted lines; the client put its footer under the quote.
+    split = split_new_text(
+        "Since it hits heap, docValues might make sense.\n\n"
+        "On Wed, Mar 22, 2017 at 7:47 AM, Midas A <midas@x.com> wrote:\n\n"
+        "> waiting for reply. Actually heap utilization increases when we sort with the\n"
+        "dynamic fields\n>\n> Thanks\n\n-- \nSent from my Android device with K-9 Mail.\n"
+    )
+    assert split.new_text == "Since it hits heap, docValues might make sense."
+    assert split.quoted[0].text.endswith("K-9 Mail.")
+
+
+def test_bottom_posted_reply_absorbs_wrapped_quote_tails() -> None:
+    split = split_new_text(
+        "On 3/13/2017 3:16 AM, vbindal wrote:\n"
+        "> I am facing the same issue where my query *:* returns inconsistent number (almost 3)\n"
+        "time the actual number in millions.\n>\n> When I try distrib=false it is right.\n\n"
+        "This most likely means duplicate documents.\n\nThanks,\nShawn\n"
+    )
+    assert split.new_text == "This most likely means duplicate documents.\n\nThanks,\nShawn"
+    assert "time the actual number in millions." in split.quoted[0].text
+
+
+@pytest.mark.parametrize("above", ["Hi Bob,", "Bob,", "Hi Bob, answers inline."])
+def test_greeting_or_inline_note_above_the_quote_keeps_interleaved_answers(above: str) -> None:
+    split = split_new_text(
+        f"{above}\n\nOn Mon, Mar 3, 2025 at 10:00 AM Bob <bob@x.com> wrote:\n"
+        "> Is the role remote?\n\nHybrid.\n\n> Salary?\n\n90k.\n\nAnna"
+    )
+    assert split.new_text == f"{above}\n\nHybrid.\n\n90k.\n\nAnna"
+
+
+def test_hidden_quote_marker() -> None:
+    split = split_new_text("See you.\n\nAnna\n[Quoted text hidden]\nold")
+    assert split.new_text == "See you.\n\nAnna"
+
+
+# ------------------------------------------------------------------ forwarded attachments
+
+
+def test_attachment_lines_at_the_end_are_taken_off_the_new_text() -> None:
+    split = split_new_text(
+        "Please review.\n\nThanks,\nBen\n\n - Turbine Payment Schedule.xls\n"
+        " - Q3 forecast.doc\n<<file.pdf>>  <<notes.txt>>\n(See attached file: opinion.doc)\n\n"
+        "-----Original Message-----\nFrom: Chris <c@x.com>\nSent: 3/3/2000\n\nold\n - old.xls"
+    )
+    assert split.new_text == "Please review.\n\nThanks,\nBen"
+    assert split.attachments == [
+        "- Turbine Payment Schedule.xls", "- Q3 forecast.doc", "<<file.pdf>>  <<notes.txt>>",
+        "(See attached file: opinion.doc)",
+    ]  # fmt: skip
+
+
+def test_attachment_names_in_prose_stay() -> None:
+    text = "Please read report.pdf\n- budget for 2025\n\nAnna"
+    split = split_new_text(text)
+    assert split.new_text == text
+    assert split.attachments == []
+
+
 # ------------------------------------------------------------------ HTML rendering
 
 
