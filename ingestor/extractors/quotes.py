@@ -101,6 +101,9 @@ _NOTES_DATE = re.compile(
     re.IGNORECASE,
 )
 _NOTES_TIME_LINE = re.compile(r"^\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?\s*$", re.IGNORECASE)
+# Notes' column layout: '        "Patti Young"   To:   <t@x.com>', then "cc:" and "Subject:".
+_NOTES_COLUMNS = re.compile(r"^(\s{8,})\S.{0,40}?\s{3,}To:\s")
+_NOTES_COLUMN_KEY = re.compile(r"\s{3,}(?:cc|bcc|Subject):", re.IGNORECASE)
 # Notes' one-line layout: "Name@ORG 05/30/01 09:20 AM    To: … cc: … Subject: …".
 _NOTES_DATE_TO = re.compile(
     r"\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*[AP]M\s+To:", re.IGNORECASE
@@ -162,6 +165,7 @@ _INLINE_NOTE = re.compile(
 # Archives and clients wrap long quoted lines; the tail is left without "> ".
 _WRAP_MIN = 60
 _WRAP_MAX_LINES = 12
+_WRAP_END_LINES = 2
 
 # Forwarded attachments listed at the end of the new text.
 _ATTACHMENT = re.compile(
@@ -304,25 +308,22 @@ def _header_at(lines: list[str], i: int) -> _Header | None:
             return marker
     if lead in ("[", "-") and _HIDDEN_QUOTE.match(line):
         return _Header(i, i + 1, None, None, False)
-    if len(line) > 300:
-        return None
-    if ":" in line:
-        if _FROM_KEY.match(line):
-            return _header_block(lines, i)
-        if _OTHER_KEY.match(line):
-            block = _header_block(lines, i)
-            if block is not None:
-                return block
+    if ":" in line and (_FROM_KEY.match(line) or _OTHER_KEY.match(line)):
+        block = _header_block(lines, i)
+        if block is not None:
+            return block
     if ("/" in line and line.rstrip()[-1:] in _NOTES_DATE_ENDINGS) or "To:" in line:
         memo = _notes_memo(lines, i)
         if memo is not None:
             return memo
     if lead == ":" and line.startswith(": "):
         return _colon_quoted_block(lines, i)
-    if lead == ">":
+    if len(line) > 300:
+        return None  # no attribution is that long; the regexes below would only cost time
+    if lead == ">":  # a quote that opens with its own attribution (Apple Mail on iOS)
         if _GROUPWISE.match(line):
             return _Header(i, i + 1, None, _first_email(line), False)
-        if not _ATTRIBUTION.search(line):
+        if not line.rstrip().endswith(":"):
             return None
     return _attribution_at(lines, i)
 
@@ -448,6 +449,10 @@ def _notes_memo(lines: list[str], i: int) -> _Header | None:
     To: … cc: … Subject: …".
     """
     line = lines[i]
+    if "To:" in line and line[:1] in (" ", "\t"):
+        columns = _notes_columns(lines, i)
+        if columns is not None:
+            return columns
     one_line = _NOTES_DATE_TO.search(line)
     if one_line:
         head = line[: one_line.start()].strip()
@@ -475,11 +480,56 @@ def _notes_memo(lines: list[str], i: int) -> _Header | None:
     return _Header(start, end, _notes_name(sender), _first_email(sender), False)
 
 
+def _notes_columns(lines: list[str], i: int) -> _Header | None:
+    """Notes' column layout for Internet mail: the sender, wrapped, in a column on the left of
+    the "To:", "cc:" and "Subject:" lines, with the date under it::
+
+                            "Patti Young"
+                            <pyoung@cliverun        To:     <Tana.Jones@enron.com>
+                            nells.com>              cc:
+                                                    Subject:     RE: Thursday
+                            05/17/2001 05:53
+    """
+    match = _NOTES_COLUMNS.match(lines[i])
+    if match is None or not any(_NOTES_COLUMN_KEY.search(x) for x in lines[i + 1 : i + 7]):
+        return None
+    indent = match.group(1)
+    start = i
+    while start > 0 and i - start < 2 and _left_column(lines[start - 1], indent) is not None:
+        if "To:" in lines[start - 1]:
+            break
+        start -= 1
+    sender = ""
+    end = start
+    while end < len(lines) and end < i + 4:
+        part = _left_column(lines[end], indent)
+        if part is None and end > i:
+            break
+        if part and not _NOTES_DATE.search(part):
+            sender += ("" if _address_open(sender) else " ") + part
+        end += 1
+    name, email = _parse_sender(sender.strip())
+    return _Header(start, end, name, email, False)
+
+
+def _address_open(text: str) -> bool:
+    """Whether `text` ends inside an address the column wrapped: "<pyoung@cliverun", "x@aol."."""
+    last = text.rsplit(" ", 1)[-1]
+    return text.count("<") > text.count(">") or ("@" in last and last.endswith((".", "@", "-")))
+
+
+def _left_column(line: str, indent: str) -> str | None:
+    """The text in the left column of a Notes column layout: "" if the column is empty there."""
+    if not line.startswith(indent) or not line.strip():
+        return None
+    return re.split(r"\s{3,}", line[len(indent) :], maxsplit=1)[0].strip()
+
+
 def _notes_memo_below(lines: list[str], j: int) -> _Header | None:
     """The Notes memo header right under a forward marker: its sender line is at j."""
     for k in range(j, min(j + 4, len(lines))):
         stripped = lines[k].strip()
-        if "/" in stripped and stripped[-1:] in _NOTES_DATE_ENDINGS:
+        if ("/" in stripped and stripped[-1:] in _NOTES_DATE_ENDINGS) or "To:" in stripped:
             memo = _notes_memo(lines, k)
             if memo is not None and memo.start >= j:
                 return memo
@@ -682,15 +732,21 @@ def _quote_run_end(lines: list[str], i: int) -> int:
 def _wrapped_tail_end(lines: list[str], i: int) -> int:
     """End of the unquoted lines from i that were wrapped out of the long quoted line above.
 
-    They follow a long "> " line directly, each line before them is long too, and the next
-    quoted line follows them directly: "> … and\nit\n> repros". Otherwise i: they are new text.
+    They follow a long "> " line that stops mid-sentence, each line before them is long too,
+    and the next quoted line follows them directly: "> … and\nit\n> repros". Otherwise i: they
+    are new text, such as an answer written right under a quoted question.
     """
+    if lines[i - 1].rstrip().endswith((".", "?", "!", ":")):
+        return i
     k = i
     while k < len(lines) and lines[k].strip() and not _QUOTE_LINE.match(lines[k]):
         if len(lines[k - 1].rstrip()) < _WRAP_MIN or k - i >= _WRAP_MAX_LINES:
             return i
         k += 1
     if k < len(lines) and _QUOTE_LINE.match(lines[k]):
+        return k
+    # At the end of the run: only a short tail that carries on the sentence in lower case.
+    if k - i <= _WRAP_END_LINES and lines[i].lstrip()[:1].islower():
         return k
     return i
 

@@ -444,6 +444,25 @@ def test_bottom_posted_reply_absorbs_wrapped_quote_tails() -> None:
     assert "time the actual number in millions." in split.quoted[0].text
 
 
+def test_wrapped_tail_at_the_end_of_a_quote_run() -> None:
+    split = split_new_text(
+        "On 7/20/2017 12:29 AM, rajat wrote:\n"
+        "> I shared The code base, config , schema with you . Were they of any help , or can You\n"
+        "point what I am doing wrong in them .\n\nI did not see any schema.\n\nShawn"
+    )
+    assert split.new_text == "I did not see any schema.\n\nShawn"
+
+
+def test_answers_right_under_quoted_questions_stay() -> None:
+    split = split_new_text(
+        "On Mon, Mar 3, 2025 at 10:00 AM Bob <bob@x.com> wrote:\n"
+        "> Could you tell me the salary range for this position, and is it remote?\n"
+        "Yes, 90k and hybrid.\n> And when would the new hire be expected to start working with us\n"
+        "In March.\n\nAnna"
+    )
+    assert split.new_text == "Yes, 90k and hybrid.\n\nIn March.\n\nAnna"
+
+
 @pytest.mark.parametrize("above", ["Hi Bob,", "Bob,", "Hi Bob, answers inline."])
 def test_greeting_or_inline_note_above_the_quote_keeps_interleaved_answers(above: str) -> None:
     split = split_new_text(
