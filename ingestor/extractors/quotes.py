@@ -46,7 +46,8 @@ _QUOTE_PREFIX = re.compile(r"^\s*> ?")
 _SEPARATOR = re.compile(
     r"^\s*-{2,}\s*(?:original message|ursprüngliche nachricht|original-nachricht"
     r"|исходное сообщение|message d'origine|mensaje original|messaggio originale"
-    r"|oorspronkelijk bericht|mensagem original)\s*-{2,}\s*$",
+    r"|oorspronkelijk bericht|mensagem original|wiadomość oryginalna|ursprungligt meddelande"
+    r"|oprindelig meddelelse|opprinnelig melding|původní zpráva|alkuperäinen viesti)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
 # Gmail, Thunderbird, Apple Mail, Outlook.com forwards.
@@ -73,20 +74,34 @@ _HIDDEN_QUOTE = re.compile(
 )
 
 # ---------------------------------------------------------------- header blocks
-_FROM_KEY = re.compile(r"^\s*\*?(?:from|von|от|de|da|van|od)\s*:\*?\s*(.*)$", re.IGNORECASE)
-_OTHER_KEY = re.compile(
-    r"^\s*\*?(?:sent(?: by)?|date|to|cc|bcc|subject|reply-to|importance|gesendet|datum|an"
-    r"|betreff|kopie|отправлено|дата|кому|копия|тема|envoyé|à|a|cc|objet|enviado(?: el)?"
-    r"|enviada|fecha|para|asunto|assunto|inviato|oggetto|verzonden|aan|onderwerp|wysłano|do"
-    r"|temat)\s*:",
-    re.IGNORECASE,
+# The keys of Outlook's header block (and of Thunderbird's, Apple Mail's and Gmail's forward
+# headers) in en, de, ru, fr, es, pt, it, nl, pl, sv/da/no, cs, tr, ja, zh.
+_FROM_WORDS = "from|von|от|de|da|van|od|från|fra|kimden|差出人|发件人|寄件者"
+_DATE_WORDS = (
+    "sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el| em)?|enviada(?: em)?|fecha"
+    "|data|inviato|verzonden|wysłano|skickat|sendt|odesláno|gönderildi|tarih|送信日時|发送时间|日期"
 )
-_DATE_KEY = re.compile(
-    r"^\s*\*?(?:sent|date|gesendet|datum|отправлено|дата|envoyé|enviado(?: el)?|enviada|fecha"
-    r"|inviato|verzonden|wysłano)\s*:",
-    re.IGNORECASE,
+_TO_WORDS = "to|an|кому|à|a|para|aan|do|till|til|komu|kime|宛先|收件人"
+_OTHER_WORDS = (
+    f"{_DATE_WORDS}|{_TO_WORDS}|sent by|cc|bcc|subject|reply-to|importance|betreff|kopie|копия"
+    "|тема|objet|asunto|assunto|oggetto|onderwerp|temat|ämne|emne|kopia|předmět|konu|bilgi|件名"
+    "|主题|抄送"
 )
-_TO_KEY = re.compile(r"^\s*\*?(?:to|an|кому|à|para|a|aan|do)\s*:", re.IGNORECASE)
+
+
+def _key(words: str, value: str = "") -> re.Pattern[str]:
+    """A header line "Key: value" for one of `words`, also bold from HTML ("*From:*")."""
+    return re.compile(rf"^\s*\*?(?:{words})\s*[:：]\*?{value}", re.IGNORECASE)
+
+
+_FROM_KEY = _key(_FROM_WORDS, r"\s*(.*)$")
+_OTHER_KEY = _key(_OTHER_WORDS)
+_DATE_KEY = _key(_DATE_WORDS)
+_TO_KEY = _key(_TO_WORDS)
+_SUBJECT_KEY = _key(
+    "subject|betreff|тема|objet|asunto|assunto|oggetto|onderwerp|temat|ämne|emne|předmět|konu"
+    "|件名|主题"
+)
 # Lines a Notes memo header holds between its sender and its "To:" line.
 _NOTES_EXTRA = re.compile(r"^\s*(?:sent by:|please respond to\b)", re.IGNORECASE)
 _HEADER_LOOKAHEAD = 4
@@ -118,19 +133,22 @@ _NOTES_NAME_NOISE = re.compile(r"(?:\s+on)?\s*$|^\s*from:\s*", re.IGNORECASE)
 # "…, Иван Петров <ivan@x.ru>:" and its ISO-dated "2017-03-02 15:57 GMT+02:00 Name <a@b>:".
 _ATTRIBUTION = re.compile(
     r"(?:\bwrote|\bschrieb|\bgeschrieben|a écrit|\bescribió|\bescribio|\bha scritto|\bschreef"
-    r"|\bescreveu|написал\(а\)|\bнаписала?|\bпишет)(?:\s.{0,80})?\s*:\s*$"
+    r"|\bescreveu|\bskrev|\bpisze|napsal\(a\)|\bnapsala?|написал\(а\)|\bнаписала?|\bпишет)"
+    r"(?:\s.{0,80})?\s*:\s*$"
     r"|@[^\s>]+>\)?\s*:\s*$",
     re.IGNORECASE,
 )
-# How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "Il", "Op", "Em", "В",
-# a date ("03.03.2025", "2017-03-02"), "пн,".
+# How a wrapped attribution's first line begins: "On", "Am", "Le", "El", "Il", "Op", "Em",
+# "Den", "W dniu", "В", a date ("03.03.2025", "2017-03-02"), "пн,".
 _ATTRIBUTION_OPENER = re.compile(
-    r"^\s*(?:(?:On|Am|Le|El|Il|Op|Em|В|\d{1,4}[./ ]|\w{2,4}\.?,)\s|\d{4}-\d\d-\d\d\s)",
+    r"^\s*(?:(?:On|Am|Le|El|Il|Op|Em|Den|W dniu|В|\d{1,4}[./ ]|\w{2,4}\.?,)\s"
+    r"|\d{4}-\d\d-\d\d\s)",
     re.UNICODE,
 )
 _KEYWORD = re.compile(
     r"\bwrote\b|\bschrieb\b|\bgeschrieben\b|a écrit|\bescribió|\bescribio|\bha scritto"
-    r"|\bschreef\b|\bescreveu\b|написал\(а\)|\bнаписала?\b|\bпишет\b",
+    r"|\bschreef\b|\bescreveu\b|\bskrev\b|\bpisze\b|napsal\(a\)|\bnapsala?\b|написал\(а\)"
+    r"|\bнаписала?\b|\bпишет\b",
     re.IGNORECASE,
 )
 # Undated attributions, taken only over a quote: "John Smith wrote:", Nabble's "John wrote",
@@ -143,7 +161,7 @@ _BARE_ATTRIBUTION = re.compile(
 _GROUPWISE = re.compile(r"^\s*>>>\s.{0,100}\d{1,2}:\d{2}.{0,40}>>>\s*$")
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|uhr|ч\.?))?", re.IGNORECASE)
 _NAME_NOISE = re.compile(
-    r"^(?:schrieb|wrote|um|at|à|a las|в|le|on|am|el|quoting)\s+"
+    r"^(?:schrieb|schreef|skrev|wrote|um|om|kl|at|à|às|a las|alle ore|в|от|le|on|am|el|quoting)\s+"
     r"|\s+(?:schrieb|wrote|a|a écrit|hat am|hat)$",
     re.IGNORECASE,
 )
@@ -294,8 +312,9 @@ def _header_at(lines: list[str], i: int) -> _Header | None:
     lead = line.lstrip()[:1]
     # Every header form has a colon, a slash (a Notes date), starts a rule line or a quote,
     # ends in "wrote", or opens a wrapped attribution: anything else is rejected at once.
+    colon = ":" in line or "：" in line
     if (
-        ":" not in line
+        not colon
         and "/" not in line
         and lead not in ("-", "_", ">", "[")
         and not line.rstrip().endswith("wrote")
@@ -308,7 +327,7 @@ def _header_at(lines: list[str], i: int) -> _Header | None:
             return marker
     if lead in ("[", "-") and _HIDDEN_QUOTE.match(line):
         return _Header(i, i + 1, None, None, False)
-    if ":" in line and (_FROM_KEY.match(line) or _OTHER_KEY.match(line)):
+    if colon and (_FROM_KEY.match(line) or _OTHER_KEY.match(line)):
         block = _header_block(lines, i)
         if block is not None:
             return block
@@ -336,7 +355,7 @@ def _marker_at(lines: list[str], i: int) -> _Header | None:
         forwarded
         or _SEPARATOR.match(line)
         or _REPLY_SEPARATOR.match(line)
-        or (_RULE.match(line) and _block_follows(lines, i + 1))
+        or (_RULE.match(line) and _block_follows(lines, i + 1) is not None)
     ):
         return None
     after = i + 1
@@ -357,9 +376,12 @@ def _is_dash_tail(line: str) -> bool:
     return line.rstrip().endswith("---") and len(line) < 80
 
 
-def _block_follows(lines: list[str], i: int) -> bool:
+def _block_follows(lines: list[str], i: int) -> _Header | None:
+    """The header block after the blank lines from i, if one is there."""
     j = _skip_blank(lines, i)
-    return j < len(lines) and bool(_FROM_KEY.match(lines[j]) or _OTHER_KEY.match(lines[j]))
+    if j < len(lines) and (_FROM_KEY.match(lines[j]) or _OTHER_KEY.match(lines[j])):
+        return _header_block(lines, j)
+    return None
 
 
 def _header_block(lines: list[str], i: int) -> _Header | None:
@@ -398,10 +420,18 @@ def _header_block(lines: list[str], i: int) -> _Header | None:
         end += 1
     if not sender:
         return None
-    # "From: my side, all good" / "To: be confirmed" is prose: a real header block names an
-    # address or carries a date.
-    dated = notes or any(_DATE_KEY.match(x) and re.search(r"\d", x) for x in lines[i:end])
-    if keys < 2 or ("@" not in sender and not dated):
+    # "From: my side, all good" / "To: be confirmed" is prose, and "Date: 3 March / From: 9:00 /
+    # To: 17:00" a schedule: a real header block names an address, or is dated and has a
+    # Subject line (Outlook writes one even when it is empty).
+    if keys < 2:
+        return None
+    if "@" not in sender and not (
+        notes
+        or (
+            any(_DATE_KEY.match(x) and re.search(r"\d", x) for x in lines[i:end])
+            and any(_SUBJECT_KEY.match(x) for x in lines[i : end + 3])
+        )
+    ):
         return None
     if not first_from and keys < 3:
         return None  # a block that opens with To: or Subject: needs more than two keys
@@ -537,7 +567,11 @@ def _notes_memo_below(lines: list[str], j: int) -> _Header | None:
 
 
 def _notes_keys(lines: list[str], j: int) -> int | None:
-    """End of the "To:/cc:/Subject:" lines of a Notes memo header that starts near line j."""
+    """End of the "To:/cc:/Subject:" lines of a Notes memo header that starts near line j.
+
+    The lines must reach a Subject line (one blank line may come before it), or name Notes or
+    Internet addresses: "To: be confirmed / cc: nobody" under a date is prose.
+    """
     skipped = 0
     while j < len(lines) and (not lines[j].strip() or _NOTES_EXTRA.match(lines[j])):
         j += 1
@@ -548,16 +582,24 @@ def _notes_keys(lines: list[str], j: int) -> int | None:
         return None
     end = j + 1
     keys = 1
+    addressed = _wrapped_list_line(lines[j])
     while end < len(lines) and end < j + _BLOCK_MAX_LINES:
         line = lines[end]
+        if _SUBJECT_KEY.match(line):
+            return end + 1
         if _OTHER_KEY.match(line):
             keys += 1
-            if re.match(r"^\s*subject\s*:", line, re.IGNORECASE):
-                return end + 1
-        elif not line.strip() or not _wrapped_list_line(line):
+            addressed = addressed or _wrapped_list_line(line)
+        elif not line.strip():
+            if end + 1 < len(lines) and _SUBJECT_KEY.match(lines[end + 1]):
+                return end + 2
             break
+        elif not _wrapped_list_line(line):
+            break
+        else:
+            addressed = True
         end += 1
-    return end if keys >= 2 else None
+    return end if keys >= 2 and addressed else None
 
 
 def _notes_sender_start(lines: list[str], i: int) -> int | None:

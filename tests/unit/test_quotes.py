@@ -106,6 +106,24 @@ def test_prose_lines_with_header_words_are_not_a_header() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Interview:\nDate: 3 March 2025, 10:00\nFrom: 9:00\nTo: 17:00\nVenue: Berlin\n\nAnna",
+        "Hi,\n\nFrom: Monday\nTo: Friday\nDate: 03/03/2025\n\nAnna",
+        "Thanks!\n\n__________________________\nTo: all staff, see the wiki\nAnna",
+        "Hi Bob,\n\nOn Monday we meet at 10:00, as Anna\nsaid in her note:\nbring the slides.",
+        "Schedule\n12/07/2000 10:45 AM\nTo: be confirmed\ncc: nobody yet",
+        "Best,\nAnna\n\n[image: logo]\n- Q3 plan discussed",
+        "I wrote: nothing yet.\n\nAnna",
+    ],
+)
+def test_sender_text_with_header_words_is_kept(text: str) -> None:
+    split = split_new_text(text)
+    assert split.new_text == text
+    assert split.quoted == []
+
+
+@pytest.mark.parametrize(
     "marker",
     [
         "---------- Forwarded message ---------",
@@ -334,6 +352,53 @@ def test_outlook_header_blocks_without_separator(header: str) -> None:
     [part] = split.quoted
     assert (part.sender_name, part.sender_email) == ("Max Mustermann", "max@firma.de")
     assert part.text == "alter Text\nMax"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "De: Max Mustermann <max@firma.de>\nEnviada em: segunda-feira, 3 de março de 2025 10:00\n"
+        "Para: Anna\nAssunto: Vaga",
+        "Da: Max Mustermann <max@firma.de>\nInviato: lunedì 3 marzo 2025 10:00\nA: Anna\n"
+        "Oggetto: Offerta",
+        "Van: Max Mustermann <max@firma.de>\nVerzonden: maandag 3 maart 2025 10:00\nAan: Anna\n"
+        "Onderwerp: Vacature",
+        "Od: Max Mustermann <max@firma.de>\nWysłano: poniedziałek, 3 marca 2025 10:00\nDo: Anna\n"
+        "Temat: Oferta",
+        "Från: Max Mustermann <max@firma.de>\nSkickat: den 3 mars 2025 10:00\nTill: Anna\n"
+        "Ämne: Jobb",
+        "差出人: Max Mustermann <max@firma.de>\n送信日時: 2025年3月3日 10:00\n宛先: Anna\n件名: 求人",
+        "-------- Original Message --------\nSubject: Job\nDate: Mon, 3 Mar 2025 10:00:00 +0100\n"
+        "From: Max Mustermann <max@firma.de>\nTo: Anna <anna@y.de>",
+    ],
+)
+def test_header_blocks_in_more_languages(header: str) -> None:
+    split = split_new_text(f"Neu.\n\n{header}\n\nalter Text\n")
+    assert split.new_text == "Neu."
+    [part] = split.quoted
+    assert (part.sender_name, part.sender_email) == ("Max Mustermann", "max@firma.de")
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Am 03.03.2025 um 10:00 schrieb Max Mustermann\n<max@x.de>:",
+        "Le lun. 3 mars 2025 à 10:00, Max Mustermann <max@x.de> a\nécrit :",
+        "пн, 3 мар. 2025 г. в 10:12, Max Mustermann <\nmax@x.de>:",
+        "On Tuesday, March 3, 2025, 10:00:00 AM GMT+1, Max Mustermann <max@x.de> wrote:",
+        "Op 3 mrt. 2025 om 10:00 schreef Max Mustermann <max@x.de>:",
+        "Il giorno lun 3 mar 2025 alle ore 10:00 Max Mustermann <max@x.de> ha scritto:",
+        "Em seg., 3 de mar. de 2025 às 10:00, Max Mustermann <max@x.de> escreveu:",
+        "Den mån 3 mars 2025 kl 10:00 skrev Max Mustermann <max@x.de>:",
+        "Понедельник, 3 марта 2025, 10:00 +03:00 от Max Mustermann <max@x.de>:",
+    ],
+)
+def test_attributions_in_more_languages(attribution: str) -> None:
+    split = split_new_text(f"Neu.\n\nAnna\n\n{attribution}\n> alt\n> Max\n")
+    assert split.new_text == "Neu.\n\nAnna"
+    [part] = split.quoted
+    assert (part.sender_name, part.sender_email) == ("Max Mustermann", "max@x.de")
+    assert part.text == "alt\nMax"
 
 
 @pytest.mark.parametrize(
