@@ -657,33 +657,27 @@ def score(
 # Systems
 
 
-def predict_project(e: RealEmail) -> Prediction:
+def predict_project(e: RealEmail, line_model: Any = "shipped") -> Prediction:
     """The project's extractor, read as the daemon stores it (default region US): the
     signature's lines, its title/company/name when their confidence reaches the profile's
-    FIELD_THRESHOLD (where the extractor has one), its phones and any other phone at
-    PHONE_MIN_CONFIDENCE or more. Attributes the extractor may not have yet are optional."""
+    FIELD_THRESHOLD, its phones and any other phone at PHONE_MIN_CONFIDENCE or more."""
     from ingestor.extractors import profile
 
-    findings = profile.extract_profile(e.text_plain, None, e.sender_name, e.sender_address, REGION)
-    signature = getattr(findings, "signature", None)
-    block = getattr(signature, "block", None)
-    fields = getattr(signature, "fields", None)
-    phones = {p.number for p in getattr(fields, "phones", None) or []}
-    phones |= {
-        p.number
-        for p in getattr(findings, "phones", None) or []
-        if getattr(p, "confidence", 0.0) >= PHONE_MIN_CONFIDENCE
-    }
-    confidence = getattr(signature, "confidence", None)
-    threshold = getattr(profile, "FIELD_THRESHOLD", 0.0)
+    findings = profile.extract_profile(
+        e.text_plain, None, e.sender_name, e.sender_address, REGION, line_model
+    )
+    sig = findings.signature
+    phones = {p.number for p in findings.phones if p.confidence >= PHONE_MIN_CONFIDENCE}
+    if sig is None:
+        return Prediction(phones=phones)
+    phones |= {p.number for p in sig.fields.phones}
 
     def value(key: str) -> str | None:
-        if callable(confidence) and confidence(key) < threshold:
-            return None
-        return _field_value(fields, key)
+        text = getattr(sig.fields, key)
+        return text if text and sig.confidence(key) >= profile.FIELD_THRESHOLD else None
 
     return Prediction(
-        signature_lines=list(getattr(block, "lines", None) or []),
+        signature_lines=list(sig.block.lines),
         phones=phones,
         title=value("title"),
         company=value("company"),
@@ -691,12 +685,36 @@ def predict_project(e: RealEmail) -> Prediction:
     )
 
 
-def _field_value(fields: object, key: str) -> str | None:
-    """A field as text, whether it is a string or, later, an object with a value."""
-    value = getattr(fields, key, None)
-    if value is not None and not isinstance(value, str):
-        value = getattr(value, "value", None) or getattr(value, "text", None)
-    return value if isinstance(value, str) and value.strip() else None
+def calibration(emails: Iterable[RealEmail], fields: Sequence[str] = ("title", "company")) -> str:
+    """Precision and recall of `fields` at each confidence threshold on the dev emails with
+    field labels, and the lowest threshold whose precision reaches 0.95."""
+    from ingestor.extractors.profile import extract_profile
+
+    scored: list[tuple[float, bool]] = []
+    gold_count = 0
+    for e in emails:
+        if is_held_out(e) or not e.gold.fields_labelled:
+            continue
+        found = extract_profile(e.text_plain, None, e.sender_name, e.sender_address, REGION)
+        for key in fields:
+            gold = {"title": e.gold.titles, "company": e.gold.companies, "name": e.gold.names}[key]
+            gold_count += bool(gold)
+            value = getattr(found.signature.fields, key) if found.signature else None
+            if value:
+                scored.append((found.signature.confidence(key), _matches(value, gold)))  # type: ignore[union-attr]
+    lines = [f"{'threshold':>9}  {'kept':>4}  precision  recall   ({', '.join(fields)}, dev)"]
+    chosen = None
+    for step in range(0, 20):
+        t = step / 20
+        kept = [ok for c, ok in scored if c >= t]
+        if not kept:
+            break
+        precision, recall = sum(kept) / len(kept), sum(kept) / max(gold_count, 1)
+        if chosen is None and precision >= 0.95:
+            chosen = t
+        lines.append(f"{t:9.2f}  {len(kept):4d}  {precision:9.3f}  {recall:6.3f}")
+    lines.append(f"lowest threshold with precision >= 0.95: {chosen}")
+    return "\n".join(lines)
 
 
 def talon_python() -> Path:
@@ -855,6 +873,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--markdown", action="store_true", help="print a Markdown table")
     add("--json", metavar="PATH", help="write all figures as JSON ('-': stdout)")
     add("--cv-forge", metavar="MODULE:FUNC", help="cross-validate forge with this function")
+    add("--calibrate", action="store_true", help="precision by field-confidence threshold")
     return parser
 
 
@@ -867,6 +886,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if not corpora_dir(args.corpora).is_dir():
         parser.error(f"no corpora folder at {corpora_dir(args.corpora)}")
     emails = load_sets(sets, args.corpora)
+    if args.calibrate:
+        print(calibration(emails))
+        return
 
     notes = []
     project: dict[str, Prediction] = {e.id: predict_project(e) for e in emails}

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,7 +59,9 @@ def example(
         labels.append(SIGNATURE if _norm(line) in gold and not bare_sign_off else OTHER)
     rule = rule_signature(lines, SenderName(sender_name, sender_email))
     rule_lines = (
-        frozenset(range(rule.start_line, rule.start_line + len(rule.lines))) if rule else frozenset()
+        frozenset(range(rule.start_line, rule.start_line + len(rule.lines)))
+        if rule
+        else frozenset()
     )
     return Example(lines, labels, sender_name, sender_email, rule_lines)
 
@@ -78,9 +82,7 @@ def forge_examples(root: Path = FORGE) -> list[Example]:
     for body in sorted(root.glob("*/*_body")):
         sender = body.with_name(body.name.replace("_body", "_sender"))
         out.append(
-            forge_example(
-                body.read_text(errors="replace"), sender.read_text(errors="replace")
-            )
+            forge_example(body.read_text(errors="replace"), sender.read_text(errors="replace"))
         )
     return out
 
@@ -93,6 +95,26 @@ def own_examples(root: Path = OWN) -> list[Example]:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         out.append(example(text, row["signature_lines"], name, address))
     return out
+
+
+def train_and_predict(train_emails: Sequence[Any], test_emails: Sequence[Any]) -> dict[str, Any]:
+    """The cross-validation hook of benchmarks/score_real.py (`--cv-forge
+    benchmarks.train_signature:train_and_predict`): a model trained on the own corpus and on
+    `train_emails` only, then the project's predictions for `test_emails` with it."""
+    from benchmarks import score_real
+
+    examples = own_examples() + [
+        example(
+            e.text_plain,
+            [*e.gold.signature_lines, *e.gold.sign_off_lines],
+            e.sender_name,
+            e.sender_address,
+        )
+        for e in train_emails
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        model = train(examples, Path(tmp) / "fold.crfsuite")
+        return {e.id: score_real.predict_project(e, line_model=model) for e in test_emails}
 
 
 def main() -> None:

@@ -28,7 +28,7 @@ __all__ = ["FoundSignature", "ProfileFindings", "clear_caches", "extract_profile
 # Calibrated on the real dev sets (benchmarks/score_real.py --calibrate); see the README.
 FIELD_THRESHOLD = 0.6
 UNMATCHED_NAME_FACTOR = 0.8
-GUESSED_FACTOR = 0.6
+GUESSED_FACTOR = 0.5
 MAX_TEXT_CHARS = 1_000_000  # a person's message is never this long; the rest is not read
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pycrfsuite
 
 from ingestor.extractors.gazetteer import find_place
+from ingestor.extractors.memo import cached_when_small
 from ingestor.extractors.sendername import SenderName
 from ingestor.extractors.siglines import (
     EMAIL,
@@ -46,7 +47,7 @@ from ingestor.extractors.sigwords import (
 )
 
 MODEL_PATH = Path(__file__).with_name("models") / "signature-lines.crfsuite"
-WINDOW = 30  # non-blank lines from the end that the model reads
+WINDOW = 20  # non-blank lines from the end that the model reads
 SIGNATURE, OTHER = "S", "B"
 
 _PHONE_LABEL = re.compile(
@@ -115,13 +116,7 @@ _CONTEXT = frozenset(
 def _line_features(lines: Sequence[str], i: int, sender: SenderName, rule: bool) -> list[str]:
     raw = lines[i]
     text = raw.strip()
-    words = LETTER_RUN.findall(text)
-    digits = sum(c.isdigit() for c in text)
-    out = [
-        f"len={_bucket(len(text), (5, 10, 20, 30, 45, 60, 80))}",
-        f"words={_bucket(len(words), (0, 1, 2, 3, 5, 8, 12))}",
-        f"digits={_bucket(digits, (0, 3, 6, 9))}",
-    ]
+    out = list(_text_features(text))
     if rule:
         out.append("rule")
     if i > 0 and not lines[i - 1].strip():
@@ -130,23 +125,47 @@ def _line_features(lines: Sequence[str], i: int, sender: SenderName, rule: bool)
         out.append("blank_below")
     if raw[:1] in (" ", "\t"):
         out.append("indented")
+    if sender.tokens and "name" in out:
+        if sender.score(_first_segment(text)) >= 0.5:
+            out.append("sender")
+    elif sender.tokens and any(w.lower() in sender.tokens for w in LETTER_RUN.findall(text)[:6]):
+        out.append("sender_word")
+    return out
+
+
+def _first_segment(text: str) -> str:
+    return SEGMENT_SPLIT.split(text)[0].split(", ")[0].strip(" ,")
+
+
+# The same lines come back with every message of a correspondence; long ones are not kept.
+@cached_when_small(maxsize=8192, limit=300, size=len)
+def _text_features(text: str) -> tuple[str, ...]:
+    """What the line's own text shows, whoever sent it and wherever it is."""
+    words = LETTER_RUN.findall(text)
+    digits = sum(c.isdigit() for c in text)
+    out = [
+        f"len={_bucket(len(text), (5, 10, 20, 30, 45, 60, 80))}",
+        f"words={_bucket(len(words), (0, 1, 2, 3, 5, 8, 12))}",
+        f"digits={_bucket(digits, (0, 3, 6, 9))}",
+    ]
     if len(text) <= 25:
         out.append("short")
-    if PHONE_DIGITS.search(text):
+    if digits >= 7 and PHONE_DIGITS.search(text):
         out.append("phone")
         if _PHONE_LABEL.search(text):
             out.append("phone_label")
-    if _EXTENSION.search(text):
+    if digits >= 2 and _EXTENSION.search(text):
         out.append("extension")
-    if EMAIL.search(text):
+    if "@" in text and EMAIL.search(text):
         out.append("email")
-    if URL.search(text):
+    if "." in text and URL.search(text):
         out.append("url")
     if _SEPARATOR.match(text):
         out.append("separator")
-    if is_prose(text):
+    prose = is_prose(text)
+    if prose:
         out.append("prose")
-    match = SIGN_OFF.match(text)
+    match = SIGN_OFF.match(text) if len(text) <= 60 else None
     if match:
         out.append("signoff_name" if match.group("name") else "signoff")
     if MOBILE_SIGN_OFF.match(text):
@@ -157,23 +176,18 @@ def _line_features(lines: Sequence[str], i: int, sender: SenderName, rule: bool)
         out.append("disclaimer")
     if _ADDRESS.search(text):
         out.append("address")
-    first_segment = SEGMENT_SPLIT.split(text)[0].split(", ")[0].strip(" ,")
-    if looks_like_name(first_segment):
-        out.append("name")
-        if len(first_segment.split()) > 1:
-            out.append("full_name")
-    if sender.tokens and words:
-        score = sender.score(first_segment) if len(first_segment) <= 40 else 0.0
-        if score >= 0.5:
-            out.append("sender")
-        elif any(w.lower() in sender.tokens for w in words[:6]):
-            out.append("sender_word")
-    if TITLE_WORDS.search(text):
-        out.append("title")
-    if COMPANY_SUFFIX.search(text):
-        out.append("company")
-    if len(text) <= 60 and find_place(text) is not None:
-        out.append("place")
+    if not prose:
+        first_segment = _first_segment(text)
+        if looks_like_name(first_segment):
+            out.append("name")
+            if len(first_segment.split()) > 1:
+                out.append("full_name")
+        if TITLE_WORDS.search(text):
+            out.append("title")
+        if COMPANY_SUFFIX.search(text):
+            out.append("company")
+        if len(text) <= 60 and find_place(text) is not None:
+            out.append("place")
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
         out.append("caps")
@@ -190,7 +204,11 @@ def _line_features(lines: Sequence[str], i: int, sender: SenderName, rule: bool)
     first = _WORD.match(text.lower())
     if first and len(first.group(0)) <= 12:
         out.append("w0=" + first.group(0))
-    return out
+    return tuple(out)
+
+
+def clear_cache() -> None:
+    _text_features.cache_clear()
 
 
 def _bucket(value: int, edges: tuple[int, ...]) -> str:

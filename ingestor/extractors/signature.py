@@ -29,9 +29,11 @@ from ingestor.extractors.siglines import (
 )
 from ingestor.extractors.siglines import clear_caches as clear_line_caches
 from ingestor.extractors.sigmodel import LineModel, shipped_model
+from ingestor.extractors.sigmodel import clear_cache as clear_model_cache
 from ingestor.extractors.sigwords import (
     BANNER,
     COMPANY_SUFFIX,
+    CONTACT_LABELS,
     DELIMITER,
     DEPARTMENT_WORDS,
     DISCLAIMER,
@@ -41,6 +43,7 @@ from ingestor.extractors.sigwords import (
     REGION_WORDS,
     SIGN_OFF,
     TITLE_WORDS,
+    US_CITY_LINE,
 )
 
 _AT_SPLIT = re.compile(r"^(.+?)\s+(?:at|@|bei|chez|en|в|в компании)\s+(.+)$", re.IGNORECASE)
@@ -57,7 +60,7 @@ _HEADER_LINE = re.compile(
     re.IGNORECASE,
 )
 _HEADER_GUARD = 8  # lines above a block searched for such a header
-_NOT_LABELS = REGION_WORDS | LINK_WORDS
+_NOT_LABELS = REGION_WORDS | LINK_WORDS | CONTACT_LABELS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
 
@@ -253,6 +256,10 @@ def _parse_signature(
         if place is not None:
             location = location or Location(place.city, place.country)
             continue
+        us_city = US_CITY_LINE.match(seg)
+        if us_city:
+            location = location or Location(us_city.group("city").strip(), "United States")
+            continue
         if _plain_label(seg) and index > name_index >= 0:
             leftovers.append((index, seg))
     # Unmarked lines right under the name are, by convention, the title and then the company;
@@ -274,6 +281,7 @@ def _parse_signature(
 def clear_caches() -> None:
     """Empty the per-line memo caches (for benchmarks that replay the same messages)."""
     clear_line_caches()
+    clear_model_cache()
     find_place.cache_clear()
     clear_phone_cache()
     _parse_signature.cache_clear()

@@ -137,6 +137,7 @@ COMPANY_SUFFIX = re.compile(
     r"|group|gruppe|holding|technologies|solutions|labs|consulting|partners|bank|energy"
     r"|capital|associates|university|institute|college|commission|association|foundation"
     r"|utilities|securities|insurance|holdings|international|brothers|consultants|engineers"
+    r"|services|systems|networks|markets|broadband"
     r"|advisors|advisers|architects|brokers|attorneys|lawyers|accountants|recruiters|l\.l\.p\.|l\.l\.c\.)"
     r"(?=$|[\s,.)])|\w \& \w"
     r"|\b(?:ооо|ао|пао|зао|оао|ип|группа компаний|гк)\b|\w\s*[«\"].+[»\"])",
@@ -176,7 +177,30 @@ LINK_WORDS = frozenset(
         "x",
     ]
 )
+# A phone or address label standing alone ("Phone" over its number in another cell).
+CONTACT_LABELS = frozenset(
+    _words(
+        """phone telephone tel fax facsimile mobile cell cellular office direct pager email e-mail
+        mail web website address телефон тел факс мобильный telefon handy téléphone portable
+        teléfono móvil"""
+    )
+)
 # Sales regions that follow a title ("Head of Talent, EMEA") and are no company.
 REGION_WORDS = frozenset(
     ["emea", "dach", "apac", "cis", "снг", "europe", "latam", "nordics", "americas", "global"]
+)
+
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts"
+    "|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey"
+    "|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania"
+    "|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington"
+    "|West Virginia|Wisconsin|Wyoming|D\\.?C\\.?"
+    "|A[LKZR]|C[AOT]|DE|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]"
+    "|UT|V[TA]|W[AVIY]"
+)
+# "Houston, Texas 77002", "San Francisco, CA  94104": a US city line of an address.
+US_CITY_LINE = re.compile(
+    rf"^(?P<city>[A-Z][A-Za-z.' -]{{1,30}}),\s*(?:{_US_STATES})\.?(?:\s+\d{{5}}(?:-\d{{4}})?)?$"
 )
