@@ -157,6 +157,14 @@ _BARE_ATTRIBUTION = re.compile(
     r"^\s*(?:(?!(?:I|You|He|She|We|They|It|Someone|Somebody|Everyone)\s)"
     r"[A-Z][\w.'-]*(?:,? [A-Z][\w.'-]*){0,3}\s+wrote:?|Quoting\s+[^:]{1,100}:)\s*$"
 )
+# The keyword or address an attribution ends with is in its last characters: only they are
+# searched, so that a long line costs no more than a short one.
+_ATTRIBUTION_TAIL = 160
+# Substrings one of which every attribution holds: tested before the regex, which is slow.
+_ATTRIBUTION_STEMS = (
+    "@", "wrote", "schrieb", "geschrieben", "écrit", "escribi", "scritto", "schreef", "escreveu",
+    "skrev", "pisze", "napsal", "написал", "пишет",
+)  # fmt: skip
 # GroupWise: ">>> Name <a@b> 2/16/01 10:41:43 am >>>"; the history under it is not quoted.
 _GROUPWISE = re.compile(r"^\s*>>>\s.{0,100}\d{1,2}:\d{2}.{0,40}>>>\s*$")
 _TIME = re.compile(r"\d{1,2}[:.h]\d{2}(?:\s*(?:[ap]\.?\s?m\.?|uhr|ч\.?))?", re.IGNORECASE)
@@ -327,11 +335,13 @@ def _header_at(lines: list[str], i: int) -> _Header | None:
             return marker
     if lead in ("[", "-") and _HIDDEN_QUOTE.match(line):
         return _Header(i, i + 1, None, None, False)
-    if colon and (_FROM_KEY.match(line) or _OTHER_KEY.match(line)):
+    if colon and (_FROM_KEY.match(line) or (_OTHER_KEY.match(line) and _opens_block(lines, i))):
         block = _header_block(lines, i)
         if block is not None:
             return block
-    if ("/" in line and line.rstrip()[-1:] in _NOTES_DATE_ENDINGS) or "To:" in line:
+    if ("/" in line and line.rstrip()[-1:] in _NOTES_DATE_ENDINGS) or (
+        "To:" in line and ("/" in line or line[:1] in (" ", "\t"))
+    ):
         memo = _notes_memo(lines, i)
         if memo is not None:
             return memo
@@ -374,6 +384,13 @@ def _marker_at(lines: list[str], i: int) -> _Header | None:
 
 def _is_dash_tail(line: str) -> bool:
     return line.rstrip().endswith("---") and len(line) < 80
+
+
+def _opens_block(lines: list[str], i: int) -> bool:
+    """Whether a block that opens with To:/Subject: can start at i: a block starting on the
+    line above was already tried (and the lines of a long key list are not each tried)."""
+    above = lines[i - 1] if i > 0 else ""
+    return not (above.strip() and (_OTHER_KEY.match(above) or _FROM_KEY.match(above)))
 
 
 def _block_follows(lines: list[str], i: int) -> _Header | None:
@@ -644,7 +661,7 @@ def _attribution_at(lines: list[str], i: int) -> _Header | None:
     line = lines[i]
     tail = line.rstrip()
     # Every attribution ends in ":" or, in Nabble's form, "wrote": test that before the regexes.
-    if tail.endswith(":") and _ATTRIBUTION.search(line) and _looks_dated(line):
+    if tail.endswith(":") and _attribution_ends(tail) and _looks_dated(line):
         return _attribution(line, i, i + 1)
     if (
         tail.endswith((":", "wrote"))
@@ -662,11 +679,18 @@ def _attribution_at(lines: list[str], i: int) -> _Header | None:
             if not nxt or nxt.startswith(">") or _ATTRIBUTION_OPENER.match(nxt):
                 return None
             joined += ("" if joined.endswith("<") else " ") + nxt
-            if nxt.endswith(":") and _ATTRIBUTION.search(joined):
+            if nxt.endswith(":") and _attribution_ends(joined):
                 return _attribution(joined, i, k + 1)
             if len(joined) > 200:
                 return None
     return None
+
+
+def _attribution_ends(text: str) -> bool:
+    """Whether `text` ends like an attribution ("… wrote:", "… <a@b>:")."""
+    tail = text[-_ATTRIBUTION_TAIL:]
+    low = tail.lower()
+    return any(stem in low for stem in _ATTRIBUTION_STEMS) and bool(_ATTRIBUTION.search(tail))
 
 
 def _looks_dated(line: str) -> bool:
