@@ -9,13 +9,16 @@ above it:
   "… написал(а):", Gmail's bare "2017-03-02 15:57 GMT+02:00 Name <a@b>:", "Name wrote:" (Nabble,
   old Outlook Express), Horde's "Quoting Name <a@b>:", GroupWise's ">>> Name 2/16/01 10:41 am >>>";
 - Outlook separators and header blocks: "-----Original Message-----", the "____" rule, and the
-  "From:/Sent:/To:/Subject:" block alone (also bold "*From:*" from HTML, and its de/fr/ru/es/it/
-  nl/pt forms: "Von:", "De :", "От:", "Enviado el:", …);
+  "From:/Sent:/To:/Subject:" block alone (also bold "*From:*" from HTML, and its forms in de, fr,
+  ru, es, pt, it, nl, pl, the Nordic languages, cs, tr, ja and zh: "Von:", "De :", "От:",
+  "Enviado el:", …), or quoted under the sender's text (">From:", "> -----Original Message");
+  Pine's ": "-quoted header block;
 - Lotus Notes: "----- Forwarded by Name/ORG on 08/04/2000 09:12 AM -----", and the memo header
   of a reply or forward: "Name" or "Name@ORG" over "08/04/2000 09:12 AM", or "Name <a@b> on
   08/04/2000 09:12:07 AM", or "From:  Name @ ORG   12/07/2000 10:45 AM" under a letterhead line,
-  each followed by indented "To:/cc:/Subject:" lines; cc:Mail's "____Reply Separator____";
-  Exchange's "--------- Inline attachment follows ---------".
+  each followed by indented "To:/cc:/Subject:" lines, or all of it on one line, or in Notes'
+  column layout; cc:Mail's "____Reply Separator____"; Exchange's "--------- Inline attachment
+  follows ---------"; Gmail's "[Quoted text hidden]".
 
 Whatever follows a header without "> " prefixes is history to the end. A header over "> " lines
 under the sender's own text (top-posting) is history to the end as well, with everything below
@@ -658,6 +661,7 @@ def _notes_name(value: str) -> str | None:
 
 
 def _attribution_at(lines: list[str], i: int) -> _Header | None:
+    """An attribution line at i ("On … wrote:"), or one wrapped over the lines after it."""
     line = lines[i]
     tail = line.rstrip()
     # Every attribution ends in ":" or, in Nabble's form, "wrote": test that before the regexes.
