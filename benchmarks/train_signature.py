@@ -11,6 +11,7 @@ Training is deterministic: the same data gives the same model file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import tempfile
@@ -113,8 +114,14 @@ def train_and_predict(train_emails: Sequence[Any], test_emails: Sequence[Any]) -
         for e in train_emails
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        model = train(examples, Path(tmp) / "fold.crfsuite")
+        model = train(with_rule_dropout(examples), Path(tmp) / "fold.crfsuite")
         return {e.id: score_real.predict_project(e, line_model=model) for e in test_emails}
+
+
+def with_rule_dropout(examples: list[Example]) -> list[Example]:
+    """Each example twice, once without the rules' block: the model must also learn to find
+    a signature where the rules found none (where it is used alone)."""
+    return examples + [dataclasses.replace(e, rule_lines=frozenset()) for e in examples]
 
 
 def main() -> None:
@@ -123,7 +130,7 @@ def main() -> None:
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     examples = forge_examples() + own_examples()
-    train(examples, args.out)
+    train(with_rule_dropout(examples), args.out)
     print(f"trained on {len(examples)} emails -> {args.out} ({args.out.stat().st_size} bytes)")
 
 

@@ -63,6 +63,9 @@ _HEADER_GUARD = 8  # lines above a block searched for such a header
 _NOT_LABELS = REGION_WORDS | LINK_WORDS | CONTACT_LABELS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
+# A block the line model finds without the rules: this many lines at least, this sure.
+MODEL_MIN_LINES = 3
+MODEL_MIN_CONFIDENCE = 0.9
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,12 @@ def find_signature(
 ) -> SignatureBlock | None:
     """The sender's signature block at the end of `new_text`, or None when there is none.
 
-    The line model decides which lines are the signature, with the hand-written rules' block
-    as one of its features; without a model (`model=None`) the rules decide alone.
+    The hand-written rules go first: a block after "-- ", a sign-off, the sender's name or a
+    trailing paragraph of contact details. The line model then gives the block its confidence
+    (the mean probability of its lines). Where the rules find nothing, the model alone may
+    still find a block, but only a sure one of MODEL_MIN_LINES lines or more: on the real dev
+    sets this order beat both the rules alone and the model alone (see the README).
+    Without a model (`model=None`) the rules decide alone.
     """
     lines = new_text.split("\n")
     sender = SenderName(sender_name, sender_email)
@@ -121,18 +128,22 @@ def find_signature(
         model = shipped_model()
     if model is None:
         return rule
-    rule_lines = range(rule.start_line, rule.start_line + len(rule.lines)) if rule else range(0)
-    probabilities = model.signature_probabilities(lines, sender, rule_lines)
+    if rule is not None:
+        block = range(rule.start_line, rule.start_line + len(rule.lines))
+        probabilities = model.signature_probabilities(lines, sender, block)
+        inside = [p for i, p in probabilities if i in block]
+        confidence = sum(inside) / len(inside) if inside else 0.0
+        return SignatureBlock(rule.lines, rule.start_line, round(confidence, 3))
     run: list[tuple[int, float]] = []
-    for index, p in reversed(probabilities):
+    for index, p in reversed(model.signature_probabilities(lines, sender)):
         if p >= 0.5:
             run.append((index, p))
         elif run:
             break
-    if not run:
+    confidence = sum(p for _, p in run) / len(run) if run else 0.0
+    if len(run) < MODEL_MIN_LINES or confidence < MODEL_MIN_CONFIDENCE:
         return None
     stop, start = run[0][0] + 1, run[-1][0]
-    confidence = sum(p for _, p in run) / len(run)
     return SignatureBlock(lines[start:stop], start, round(confidence, 3))
 
 
