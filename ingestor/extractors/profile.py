@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ingestor.extractors.footers import strip_provider_footer
 from ingestor.extractors.htmltext import html_to_text
 from ingestor.extractors.phones import Phone, find_phones
 from ingestor.extractors.quotes import QuotedPart, split_new_text
@@ -91,7 +92,7 @@ def extract_profile(
         text = ""
     text = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
     split = split_new_text(text)
-    new_text = split.new_text
+    new_text = strip_provider_footer(split.new_text)
 
     block = find_signature(new_text, sender_name, sender_email, line_model)
     found = None

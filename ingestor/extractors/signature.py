@@ -75,6 +75,7 @@ class SignatureBlock:
     lines: list[str]
     start_line: int
     confidence: float = 1.0  # the line model's mean probability over the block's lines
+    model_only: bool = False  # found by the line model where the rules found nothing
 
     @property
     def text(self) -> str:
@@ -144,7 +145,7 @@ def find_signature(
     if len(run) < MODEL_MIN_LINES or confidence < MODEL_MIN_CONFIDENCE:
         return None
     stop, start = run[0][0] + 1, run[-1][0]
-    return SignatureBlock(lines[start:stop], start, round(confidence, 3))
+    return SignatureBlock(lines[start:stop], start, round(confidence, 3), model_only=True)
 
 
 def rule_signature(lines: list[str], sender: SenderName) -> SignatureBlock | None:
@@ -193,9 +194,11 @@ def is_senders(
     above = lines[max(0, block.start_line - _HEADER_GUARD) : block.start_line]
     if any(_HEADER_LINE.match(line) for line in above):
         return False
+    known_sender = bool(SenderName(sender_name, sender_email).tokens)
     if fields.name and not fields.name_matches_sender and len(fields.name.split()) > 1:
-        return not SenderName(sender_name, sender_email).tokens
-    return True
+        return not known_sender
+    # What the model found alone must name the sender, when the sender is known.
+    return not (block.model_only and known_sender and not fields.name_matches_sender)
 
 
 def parse_signature(
