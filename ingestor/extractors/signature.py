@@ -416,10 +416,15 @@ def _segments(block_lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _join_departments(parts: list[str]) -> list[str]:
-    """ "Manager - Human Capital Advisory Services" is one title, not a title and a company."""
+    """ "Manager - Human Capital Advisory Services" is one title, not a title and a company;
+    "Enron Corp. - Global Finance" is one company."""
     out: list[str] = []
     for part in parts:
-        if out and TITLE_WORDS.search(out[-1]) and _is_department(part):
+        if (
+            out
+            and (TITLE_WORDS.search(out[-1]) or COMPANY_SUFFIX.search(out[-1]))
+            and _is_department(part)
+        ):
             out[-1] = f"{out[-1]} - {part}"
         else:
             out.append(part)
