@@ -63,6 +63,9 @@ _HEADER_GUARD = 8  # lines above a block searched for such a header
 _NOT_LABELS = REGION_WORDS | LINK_WORDS | CONTACT_LABELS
 _SEARCH_WINDOW = 25  # lines above the end of the text that a signature may start in
 _MAX_BLOCK = 15  # non-blank lines
+_DASH_SIGN_OFF = re.compile(r"^[-–—~]{1,2}\s?([^\W\d_][^\d@:,.]{0,30})$")
+# Pasted configuration or code after a sign-off ends a block: no signature line looks so.
+_CODE = re.compile(r'=\s*"|/>|[{};]\s*$|^\s*</?\w+[ >]')
 # A block the line model finds without the rules: this many lines at least, this sure.
 MODEL_MIN_LINES = 3
 MODEL_MIN_CONFIDENCE = 0.9
@@ -168,7 +171,7 @@ def rule_signature(lines: list[str], sender: SenderName) -> SignatureBlock | Non
     stop, seen = start, 0
     while stop < end:
         text = lines[stop].strip()
-        if text and (is_prose(text) or MOBILE_SIGN_OFF.match(text)):
+        if text and (is_prose(text) or MOBILE_SIGN_OFF.match(text) or _CODE.search(text)):
             break
         seen += bool(text)
         if seen > _MAX_BLOCK:
@@ -343,17 +346,27 @@ def _sign_off_start(lines: list[str], end: int) -> int | None:
         text = lines[i].strip()
         if is_prose(text):
             return None  # a sign-off closes the letter: it cannot sit above a paragraph
+        dash = _DASH_SIGN_OFF.match(text)
+        if dash and looks_like_name(dash.group(1)):
+            return i  # "-Frank", "— Anna"
         match = SIGN_OFF.match(text)
         if not match:
             continue
         name = (match.group("name") or "").strip(" ,.!")
-        if name and not looks_like_name(name):
+        if name and (not looks_like_name(name) or _addresses(text, match)):
             continue
         if name:
             return i
         following = [j for j in range(i + 1, end) if lines[j].strip()]
         return following[0] if following else None
     return None
+
+
+def _addresses(text: str, match: re.Match[str]) -> bool:
+    """ "Thanks Erick," / "Thanks Alessandro!": a thank-you to someone, not a signed sign-off
+    ("Thanks, Erick" is one)."""
+    before = text[: match.start("name")]
+    return "," not in before and text.rstrip()[-1:] in (",", "!")
 
 
 def _name_start(lines: list[str], end: int, sender: SenderName) -> int | None:
