@@ -16,6 +16,8 @@ from anyascii import anyascii
 from nameparser import HumanName
 from rapidfuzz import fuzz
 
+from ingestor.extractors.memo import cached_when_small
+
 # Romanisation variants folded to one spelling: ks/x, kh/h, yu/ju/u, ya/ja/a, iy/yi/ii/y/j/i,
 # and German umlauts written out (ae, oe, ue).
 _FOLDS = (
@@ -68,6 +70,8 @@ def name_parts(candidate: str) -> list[str]:
     return [human.first, human.middle, human.last] if human.first else [candidate]
 
 
+# Names recur with every message of a correspondence; long "words" are hostile and not kept.
+@cached_when_small(maxsize=16384, limit=64, size=len)
 def fold(word: str) -> str:
     """ASCII, lower case, romanisation variants folded: "Юлия" → "ulia", "Julia" → "ulia"."""
     text = anyascii(word).lower().replace("'", "")

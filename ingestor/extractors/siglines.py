@@ -35,11 +35,13 @@ def looks_like_name(text: str) -> bool:
     if not 2 <= len(text) <= 40 or any(c.isdigit() for c in text) or "@" in text:
         return False
     words = text.split()
-    if not 1 <= len(words) <= 4 or TITLE_WORDS.search(text) or COMPANY_SUFFIX.search(text):
+    if not 1 <= len(words) <= 4:
         return False
-    if URL.search(text) or find_place(text) is not None:
+    if not all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES):
         return False
-    return all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES)
+    if TITLE_WORDS.search(text) or COMPANY_SUFFIX.search(text):
+        return False
+    return not (URL.search(text) or find_place(text) is not None)
 
 
 def is_contact(text: str) -> bool:

@@ -44,10 +44,12 @@ from ingestor.extractors.sigwords import (
     MOBILE_SIGN_OFF,
     SIGN_OFF,
     TITLE_WORDS,
+    LowerCasePattern,
 )
 
 MODEL_PATH = Path(__file__).with_name("models") / "signature-lines.crfsuite"
-WINDOW = 20  # non-blank lines from the end that the model reads
+WINDOW = 16  # non-blank lines from the end that the model reads
+CONTEXT_ABOVE = 1  # lines above a block read to judge it
 SIGNATURE, OTHER = "S", "B"
 
 _PHONE_LABEL = re.compile(
@@ -57,10 +59,9 @@ _PHONE_LABEL = re.compile(
 )
 _EXTENSION = re.compile(r"\b(?:x|ext\.?)\s*\d{2,6}\b", re.IGNORECASE)
 _SEPARATOR = re.compile(r"^[\s\-_=*~#.]{3,}$")
-_ADDRESS = re.compile(
+_ADDRESS = LowerCasePattern(
     r"\b(?:suite|street|st\.|avenue|ave\.?|road|rd\.|blvd|floor|p\.?o\.? box|straße|strasse"
-    r"|str\.|улица|ул\.|rue|calle)\b|\b\d{5}(?:-\d{4})?\b|\b[A-Z]{2}\s+\d{5}\b",
-    re.IGNORECASE,
+    r"|str\.|улица|ул\.|rue|calle)\b|\b\d{5}(?:-\d{4})?\b"
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -186,7 +187,7 @@ def _text_features(text: str) -> tuple[str, ...]:
             out.append("title")
         if COMPANY_SUFFIX.search(text):
             out.append("company")
-        if len(text) <= 60 and find_place(text) is not None:
+        if len(text) <= 60 and any(c.isupper() for c in text) and find_place(text) is not None:
             out.append("place")
     letters = [c for c in text if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 1:
@@ -226,10 +227,19 @@ class LineModel:
         self._tagger.open(str(path))
 
     def signature_probabilities(
-        self, lines: Sequence[str], sender: SenderName, rule_lines: Iterable[int] = ()
+        self,
+        lines: Sequence[str],
+        sender: SenderName,
+        rule_lines: Iterable[int] = (),
+        from_line: int = 0,
     ) -> list[tuple[int, float]]:
-        """(line index, P(signature)) for each of the last non-blank lines, top to bottom."""
+        """(line index, P(signature)) for each of the last non-blank lines, top to bottom;
+        with `from_line`, only for lines from there on and the few just above it (all that
+        a block's confidence needs: half the features to compute)."""
         indices = window(lines)
+        if from_line:
+            above = [i for i in indices if i < from_line][-CONTEXT_ABOVE:]
+            indices = above + [i for i in indices if i >= from_line]
         if not indices:
             return []
         tagger = self._tagger

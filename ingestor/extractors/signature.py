@@ -18,7 +18,7 @@ from typing import Literal
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
 from ingestor.extractors.memo import cached_when_small
 from ingestor.extractors.phones import Phone, clear_phone_cache, find_phones
-from ingestor.extractors.sendername import SenderName
+from ingestor.extractors.sendername import SenderName, fold
 from ingestor.extractors.siglines import (
     EMAIL,
     SEGMENT_SPLIT,
@@ -134,10 +134,12 @@ def find_signature(
         return rule
     if rule is not None:
         block = range(rule.start_line, rule.start_line + len(rule.lines))
-        probabilities = model.signature_probabilities(lines, sender, block)
+        probabilities = model.signature_probabilities(lines, sender, block, rule.start_line)
         inside = [p for i, p in probabilities if i in block]
         confidence = sum(inside) / len(inside) if inside else 0.0
         return SignatureBlock(rule.lines, rule.start_line, round(confidence, 3))
+    if not any(is_contact(line) for line in lines[-_SEARCH_WINDOW:]):
+        return None  # a block without an address, link or number is never sure enough
     run: list[tuple[int, float]] = []
     for index, p in reversed(model.signature_probabilities(lines, sender)):
         if p >= 0.5:
@@ -300,6 +302,7 @@ def clear_caches() -> None:
     clear_line_caches()
     clear_model_cache()
     find_place.cache_clear()
+    fold.cache_clear()
     clear_phone_cache()
     _parse_signature.cache_clear()
 
