@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test lint install bench clean
+.PHONY: demo test lint install bench clean model accuracy talon-venv
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -28,6 +28,20 @@ test:
 bench: install
 	$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
 	$(PY) -m benchmarks.run --sizes 2000,20000,100000 --backends sqlite,postgresql
+
+# Retrain the signature-line model from forge and the own corpus (deterministic).
+model: install
+	$(PY) -m benchmarks.train_signature
+
+# Score extraction on the real labelled mail in ../shared/corpora, beside talon 1.4.4.
+accuracy: install
+	$(PY) -m benchmarks.score_real --cv-forge benchmarks.train_signature:train_and_predict
+
+# talon in a venv of its own (old dependencies), for the accuracy anchor row.
+talon-venv:
+	python3 -m venv .venv-talon
+	echo '*' > .venv-talon/.gitignore
+	.venv-talon/bin/pip install -q talon==1.4.4
 
 lint:
 	$(VENV)/bin/ruff check .

@@ -1,9 +1,10 @@
 """Measure extract_profile throughput (messages per second, one core) on the signature corpus.
 
-Usage: python benchmarks/bench_extract.py [--seconds 5] [--profile] [--plain-only]
+Usage: python benchmarks/bench_extract.py [--seconds 5] [--profile] [--plain-only] [--real]
 
 The .eml files are parsed once up front; only extraction is timed. --profile prints the top
-cProfile entries of one pass instead.
+cProfile entries of one pass instead. --real times the real labelled mail of
+../shared/corpora (Enron, ASF, forge bodies; region US) instead of the hand-written corpus.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ from benchmarks.score_signatures import DEFAULT_CORPUS, read_eml  # noqa: E402
 from ingestor.extractors.profile import clear_caches, extract_profile  # noqa: E402
 
 Message = tuple[str | None, str | None, str | None, str | None]
+
+
+def load_real() -> list[Message]:
+    from benchmarks.score_real import load_sets
+
+    return [(e.text_plain, None, e.sender_name, e.sender_address) for e in load_sets()]
 
 
 def load(corpus: Path, plain_only: bool) -> list[Message]:
@@ -51,8 +58,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--plain-only", action="store_true", help="skip HTML-only messages")
+    parser.add_argument("--real", action="store_true", help="the real mail of ../shared/corpora")
     args = parser.parse_args()
-    messages = load(Path(args.corpus), args.plain_only)
+    messages = load_real() if args.real else load(Path(args.corpus), args.plain_only)
     if args.profile:
         run_once(messages)
         profiler = cProfile.Profile()

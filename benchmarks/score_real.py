@@ -2,7 +2,8 @@
 as the anchor.
 
 Usage: python -m benchmarks.score_real [--sets enron,asf,forge] [--corpora DIR] [--no-talon]
-       [--verbose N] [--markdown] [--json PATH] [--cv-forge MODULE:FUNC]
+       [--verbose N] [--markdown] [--json PATH] [--cv-forge MODULE:FUNC] [--rules-only]
+       [--calibrate]
 
 The sets (see ../shared/corpora/README.md): Quagga's Enron train split (zones and signature
 fields), Quagga's ASF train split (zones only) and mailgun's forge (`#sig#` line labels). The
@@ -874,6 +875,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--json", metavar="PATH", help="write all figures as JSON ('-': stdout)")
     add("--cv-forge", metavar="MODULE:FUNC", help="cross-validate forge with this function")
     add("--calibrate", action="store_true", help="precision by field-confidence threshold")
+    add("--rules-only", action="store_true", help="the project without its line model")
     return parser
 
 
@@ -891,7 +893,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
 
     notes = []
-    project: dict[str, Prediction] = {e.id: predict_project(e) for e in emails}
+    line_model = None if args.rules_only else "shipped"
+    project: dict[str, Prediction] = {e.id: predict_project(e, line_model) for e in emails}
+    if args.rules_only:
+        notes.append("project: the hand-written rules alone (no line model)")
     if args.cv_forge and "forge" in sets:
         forge = [e for e in emails if e.set_name == "forge"]
         project.update(cross_validated(forge, import_function(args.cv_forge)))
