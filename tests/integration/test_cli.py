@@ -249,3 +249,50 @@ def test_extract_unreadable_input_is_one_line(tmp_path: Path):
     bad_ics.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:garbage\n")
     done = ingestor("extract", str(bad_ics))
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+
+
+VINCE_DAVID = """Stinson,
+
+Please, set up a meeting with David for next week.
+
+Vince
+
+
+
+
+"David Phillips" <dphillips@risklimited.com> on 08/04/2000 08:48:07 AM
+To: Vince J Kaminski/HOU/ECT@ECT
+cc:
+Subject: Houston visit
+
+
+Vince,
+
+I will be in Houston next week and would like to meet.
+
+David Phillips
+Managing Director
+Risk Limited Corporation
+Tel: (972) 245-8300
+"""
+
+
+def test_extract_gives_the_sender_no_quoted_persons_phone(tmp_path: Path):
+    eml = tmp_path / "vince.eml"
+    eml.write_bytes(
+        make_message(sender="Vince J Kaminski <vince.kaminski@enron.com>", body=VINCE_DAVID)
+    )
+    out = json.loads(ingestor("extract", "--json", str(eml)).stdout)
+    assert out["phones"] == []
+    assert "Phillips" not in (out["signature"] or {}).get("text", "")
+    assert "Houston visit" not in out["new_text"]
+
+
+def test_extract_reads_the_demo_job_change(tmp_path: Path):
+    sample = Path(__file__).resolve().parents[2] / "ingestor" / "sample" / "maildir" / "cur"
+    old, new = (
+        json.loads(ingestor("extract", "--json", str(path)).stdout)["signature"]
+        for path in (sample / "1784044531.M13P1.sample:2,S", sample / "1791512405.M33P1.sample:2,S")
+    )
+    assert (old["title"], old["company"]) == ("Data Scientist", "Quantia")
+    assert (new["title"], new["company"]) == ("Lead Data Scientist", "Orbital AI")
