@@ -55,3 +55,31 @@ def source_config(name: str = "mail", type: str = "maildir", **kw: Any) -> Sourc
 def defaults(**kw: Any) -> Defaults:
     kw.setdefault("internal_domains", ("agency.example",))
     return Defaults(**kw)
+
+
+# A top reply signed "Vince" above a Lotus Notes header the old splitter did not know, with the
+# quoted David's phone below: the shape that once put David's number on Vince's profile.
+VINCE_DAVID = """Stinson,
+
+Please, set up a meeting with David for next week.
+
+Vince
+
+
+
+
+"David Phillips" <dphillips@risklimited.com> on 08/04/2000 08:48:07 AM
+To: Vince J Kaminski/HOU/ECT@ECT
+cc:
+Subject: Houston visit
+
+
+Vince,
+
+I will be in Houston next week and would like to meet.
+
+David Phillips
+Managing Director
+Risk Limited Corporation
+Tel: (972) 245-8300
+"""

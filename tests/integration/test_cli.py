@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import OWNER, make_message, write_maildir
+from tests.factories import OWNER, VINCE_DAVID, make_message, write_maildir
 
 pytestmark = pytest.mark.integration
 
@@ -249,32 +249,6 @@ def test_extract_unreadable_input_is_one_line(tmp_path: Path):
     bad_ics.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:garbage\n")
     done = ingestor("extract", str(bad_ics))
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
-
-
-VINCE_DAVID = """Stinson,
-
-Please, set up a meeting with David for next week.
-
-Vince
-
-
-
-
-"David Phillips" <dphillips@risklimited.com> on 08/04/2000 08:48:07 AM
-To: Vince J Kaminski/HOU/ECT@ECT
-cc:
-Subject: Houston visit
-
-
-Vince,
-
-I will be in Houston next week and would like to meet.
-
-David Phillips
-Managing Director
-Risk Limited Corporation
-Tel: (972) 245-8300
-"""
 
 
 def test_extract_gives_the_sender_no_quoted_persons_phone(tmp_path: Path):

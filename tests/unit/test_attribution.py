@@ -6,31 +6,7 @@ import pytest
 
 from ingestor.extractors.profile import extract_profile
 from ingestor.extractors.signature import SignatureBlock, parse_signature
-
-VINCE_DAVID = """Stinson,
-
-Please, set up a meeting with David for next week.
-
-Vince
-
-
-
-
-"David Phillips" <dphillips@risklimited.com> on 08/04/2000 08:48:07 AM
-To: Vince J Kaminski/HOU/ECT@ECT
-cc:
-Subject: Houston visit
-
-
-Vince,
-
-I will be in Houston next week.
-
-David Phillips
-Managing Director
-Risk Limited Corporation
-Tel: (972) 245-8300
-"""
+from tests.factories import VINCE_DAVID
 
 
 def test_a_quoted_persons_phone_never_reaches_the_sender() -> None:
