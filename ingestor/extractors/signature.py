@@ -1,12 +1,13 @@
 """Find the sender's signature block in a message's new text, and read its fields.
 
-The block is found from the bottom up: trailing disclaimers, mobile sign-offs ("Sent from my
-iPhone") and banners are set aside first; then the block starts after a "-- " delimiter, else
-after the last sign-off ("Best regards", "С уважением", "Mit freundlichen Grüßen", …), else at a
-line naming the sender, else at a trailing paragraph that reads like contact details. Fields
-(name, title, company, location, phones, emails, URLs) are then read segment by segment.
-Input is new text only: quoted history is removed first (quotes.py), so a quoted person's
-signature can never be taken for the sender's.
+The rules find the block from the bottom up: trailing disclaimers, mobile sign-offs ("Sent from
+my iPhone") and banners are set aside first; then the block starts after a "-- " delimiter,
+else after the last sign-off ("Best regards", "-Frank", "С уважением", …), else at a line
+naming the sender, else at a trailing paragraph that reads like contact details. The line model
+(sigmodel.py) gives the block its confidence, and may find one alone where the rules find none.
+Fields (name, title, company, location, phones, emails, URLs) are then read segment by segment.
+Input is new text only (quotes.py removes history first); `is_senders` then refuses a block
+that names somebody else or sits under a header the splitter did not recognise.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ def find_signature(
     trailing paragraph of contact details. The line model then gives the block its confidence
     (the mean probability of its lines). Where the rules find nothing, the model alone may
     still find a block, but only a sure one of MODEL_MIN_LINES lines or more: on the real dev
-    sets this order beat both the rules alone and the model alone (see the README).
+    sets this order did at least as well as the rules alone and better than the model alone
+    (see the README).
     Without a model (`model=None`) the rules decide alone.
     """
     lines = new_text.split("\n")
@@ -291,7 +293,8 @@ def _parse_signature(
         after = [seg for index, seg in leftovers[:3] if index > title_at]
         named = [seg for seg in after if not TITLE_WORDS.search(seg)]
         company = next(iter(named or after), None)
-        if company is not None and not COMPANY_SUFFIX.search(company):
+        # Right after a recognised title ("Data Scientist | Quantia") it is no guess.
+        if company and not COMPANY_SUFFIX.search(company) and (title is None or "title" in guessed):
             guessed.add("company")
     return SignatureFields(name, title, company, location, phones, emails, urls, linkedin,
                            matched, frozenset(guessed))  # fmt: skip

@@ -130,8 +130,12 @@ class ProfileUpdater:
                     self._field(contact, field, value, interaction, field_confidence)
                 else:  # too unsure to fill or suggest: kept as evidence only
                     self._observe(contact, field, value, interaction, EXTRACTOR, field_confidence)
-            if f.name and sig.confidence("name") >= FIELD_THRESHOLD:
-                self._name(contact, normalise_name(f.name), interaction, sig.confidence("name"))
+            if f.name:
+                name, name_confidence = normalise_name(f.name), sig.confidence("name")
+                if name_confidence >= FIELD_THRESHOLD:
+                    self._name(contact, name, interaction, name_confidence)
+                else:
+                    self._observe(contact, "name", name, interaction, EXTRACTOR, name_confidence)
             if f.linkedin:
                 self._observe(contact, "linkedin", f.linkedin, interaction, EXTRACTOR, confidence)
             for email in f.emails:
