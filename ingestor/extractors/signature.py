@@ -195,12 +195,15 @@ def is_senders(
     sender_name: str | None,
     sender_email: str | None,
 ) -> bool:
-    """Whether the block is the sender's own: it names nobody else, and no header of a quoted
-    or forwarded message sits above it (one the quote splitter did not recognise)."""
+    """Whether the block is the sender's own: no header of a quoted or forwarded message sits
+    above it (one the quote splitter did not recognise), and it gives the sender's address or
+    names nobody else."""
     lines = new_text.split("\n")
     above = lines[max(0, block.start_line - _HEADER_GUARD) : block.start_line]
     if any(_HEADER_LINE.match(line) for line in above):
         return False
+    if sender_email and sender_email.lower() in fields.emails:
+        return True  # the block gives the sender's own address
     known_sender = bool(SenderName(sender_name, sender_email).tokens)
     if fields.name and not fields.name_matches_sender and len(fields.name.split()) > 1:
         return not known_sender

@@ -58,3 +58,14 @@ def test_the_senders_own_block_is_kept() -> None:
 def test_title_and_company_split(lines: list[str], title: str | None, company: str) -> None:
     fields = parse_signature(SignatureBlock(lines, 0), None, None, "US")
     assert (fields.title, fields.company) == (title, company)
+
+
+def test_a_block_with_the_senders_own_address_is_the_senders() -> None:
+    # The display name is empty and the address says nothing of "Marcy Brinegar".
+    text = (
+        "Have a terrific holiday!\n\nmb\n\nMarcy Brinegar\nMBM Consultants\n"
+        "(770) 886-6202 (Office)\nbrinconsult@aol.com"
+    )
+    found = extract_profile(text, None, None, "brinconsult@aol.com", "US")
+    assert found.signature is not None and found.signature.fields.company == "MBM Consultants"
+    assert [p.number for p in found.phones] == ["+17708866202"]
