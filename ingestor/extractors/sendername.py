@@ -57,6 +57,7 @@ class SenderName:
         return hits / len(words)
 
 
+@cached_when_small(maxsize=8192, limit=80, size=len)
 def name_parts(candidate: str) -> list[str]:
     """First, middle and last name, without honorifics ("Dr.") or suffixes ("PhD").
 

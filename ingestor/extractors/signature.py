@@ -19,7 +19,7 @@ from typing import Literal
 from ingestor.extractors.gazetteer import COUNTRY_REGION, find_place
 from ingestor.extractors.memo import cached_when_small
 from ingestor.extractors.phones import Phone, clear_phone_cache, find_phones
-from ingestor.extractors.sendername import SenderName, fold
+from ingestor.extractors.sendername import SenderName, fold, name_parts
 from ingestor.extractors.siglines import (
     EMAIL,
     SEGMENT_SPLIT,
@@ -79,7 +79,6 @@ class SignatureBlock:
     lines: list[str]
     start_line: int
     confidence: float = 1.0  # the line model's mean probability over the block's lines
-    model_only: bool = False  # found by the line model where the rules found nothing
 
     @property
     def text(self) -> str:
@@ -121,8 +120,9 @@ def find_signature(
 
     The hand-written rules go first: a block after "-- ", a sign-off, the sender's name or a
     trailing paragraph of contact details. The line model then gives the block its confidence
-    (the mean probability of its lines). Where the rules find nothing, the model alone may
-    still find a block, but only a sure one of MODEL_MIN_LINES lines or more: on the real dev
+    (the mean probability of its lines). Where the rules find nothing and the sender is not
+    known (list archives, bodies without headers), the model alone may still find a block, but
+    only a sure one of MODEL_MIN_LINES lines or more: on the real dev
     sets this order did at least as well as the rules alone and better than the model alone
     (see the README).
     Without a model (`model=None`) the rules decide alone.
@@ -140,6 +140,11 @@ def find_signature(
         inside = [p for i, p in probabilities if i in block]
         confidence = sum(inside) / len(inside) if inside else 0.0
         return SignatureBlock(rule.lines, rule.start_line, round(confidence, 3))
+    if sender.tokens:
+        # With a known sender the rules already start a block at a line naming them; a block
+        # the model found alone, naming nobody, gave a quoted stranger's phone to the sender
+        # in the measurements. So the model searches alone only for mail without a sender.
+        return None
     if not any(is_contact(line) for line in lines[-_SEARCH_WINDOW:]):
         return None  # a block without an address, link or number is never sure enough
     run: list[tuple[int, float]] = []
@@ -152,7 +157,7 @@ def find_signature(
     if len(run) < MODEL_MIN_LINES or confidence < MODEL_MIN_CONFIDENCE:
         return None
     stop, start = run[0][0] + 1, run[-1][0]
-    return SignatureBlock(lines[start:stop], start, round(confidence, 3), model_only=True)
+    return SignatureBlock(lines[start:stop], start, round(confidence, 3))
 
 
 def rule_signature(lines: list[str], sender: SenderName) -> SignatureBlock | None:
@@ -204,11 +209,9 @@ def is_senders(
         return False
     if sender_email and sender_email.lower() in fields.emails:
         return True  # the block gives the sender's own address
-    known_sender = bool(SenderName(sender_name, sender_email).tokens)
     if fields.name and not fields.name_matches_sender and len(fields.name.split()) > 1:
-        return not known_sender
-    # What the model found alone must name the sender, when the sender is known.
-    return not (block.model_only and known_sender and not fields.name_matches_sender)
+        return not SenderName(sender_name, sender_email).tokens
+    return True
 
 
 def parse_signature(
@@ -309,6 +312,7 @@ def clear_caches() -> None:
     clear_model_cache()
     find_place.cache_clear()
     fold.cache_clear()
+    name_parts.cache_clear()
     clear_phone_cache()
     _parse_signature.cache_clear()
 
