@@ -22,6 +22,7 @@ from ingestor.resolve.names import better_name, normalise_name, plausible_name
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.store.meetings import MeetingWriter
 from ingestor.store.profile import ProfileUpdater
+from ingestor.store.rematch import rematch
 from ingestor.store.schema import (
     Base,
     Contact,
@@ -135,7 +136,8 @@ class BatchWriter:
         self.meetings = MeetingWriter(self)
 
     def write(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
-        fresh = self._drop_already_seen(results)
+        fresh = rematch(self.session, self.source, self._drop_already_seen(results),
+                        MAX_QUARANTINE_BYTES)  # fmt: skip
         self._prefetch_contacts(fresh)
         existing = self._existing_interactions(fresh)
         for result in fresh:

@@ -13,7 +13,7 @@ from ingestor.errors import SourceError
 from ingestor.pipeline import check_source, sync_source
 from ingestor.sources.imap import ImapSource
 from ingestor.store import queries
-from ingestor.store.schema import Interaction, LedgerEntry
+from ingestor.store.schema import Interaction, InteractionSource, LedgerEntry, QuarantinedItem
 from tests.factories import OWNER, defaults, make_message, source_config
 from tests.servers.dovecot import DovecotServer
 
@@ -115,17 +115,28 @@ def test_uidvalidity_change_rematches_by_message_id(dovecot, sessions):
     cfg = imap_config(dovecot, folders=("INBOX",))
     for raw in messages(4):
         dovecot.deliver(USER, "INBOX", raw)
-    assert sync_source(cfg, defaults(), sessions).ingested == 4
+    dovecot.deliver(USER, "INBOX", make_message(message_id="<in0@test>"))  # a second copy
+    dovecot.deliver(USER, "INBOX", b"\r\n\r\n")  # quarantined: an empty message
+    first = sync_source(cfg, defaults(), sessions)
+    assert (first.ingested, first.duplicate, first.quarantined) == (4, 1, 1)
     dovecot.reset_uidvalidity(USER, "INBOX")
     dovecot.deliver(USER, "INBOX", messages(1, start=4)[0])
 
     summary = sync_source(cfg, defaults(), sessions)
 
     assert summary.ok, summary.error
-    assert (summary.ingested, summary.duplicate) == (1, 4)
+    # Re-matched quietly: no second ledger row, no second copy of the quarantined bytes.
+    assert (summary.ingested, summary.duplicate, summary.quarantined) == (1, 0, 0)
     assert ingested_ids(sessions) == sorted(f"<in{i}@test>" for i in range(5))
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Interaction)) == 5
+        assert s.scalar(select(func.count()).select_from(QuarantinedItem)) == 1
+        ledger = s.scalars(select(LedgerEntry)).all()
+        assert len(ledger) == 7 and len({e.uidvalidity for e in ledger}) == 1
+        refs = {e.ref for e in ledger}
+        assert len(refs) == 7 and set(s.scalars(select(InteractionSource.ref))) <= refs
+    again = sync_source(cfg, defaults(), sessions)
+    assert (again.seen, again.ingested) == (0, 0)
 
 
 def test_connection_killed_mid_sync_resumes_from_committed_cursor(dovecot, sessions, monkeypatch):
