@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -220,11 +221,23 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
 
 
 class LineModel:
-    """A trained CRF tagger: probabilities that a message's last lines are its signature."""
+    """A trained CRF tagger: probabilities that a message's last lines are its signature.
+
+    A tagger holds the sequence it was last given, and the daemon syncs sources in several
+    threads: each thread opens its own (the model file is read once per thread).
+    """
 
     def __init__(self, path: Path) -> None:
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(path))
+        self._path = str(path)
+        self._local = threading.local()
+        self._tagger_of_thread()  # a missing or corrupt file fails here, not mid-sync
+
+    def _tagger_of_thread(self) -> pycrfsuite.Tagger:
+        tagger = getattr(self._local, "tagger", None)
+        if tagger is None:
+            tagger = self._local.tagger = pycrfsuite.Tagger()
+            tagger.open(self._path)
+        return tagger
 
     def signature_probabilities(
         self,
@@ -242,7 +255,7 @@ class LineModel:
             indices = above + [i for i in indices if i >= from_line]
         if not indices:
             return []
-        tagger = self._tagger
+        tagger = self._tagger_of_thread()
         tagger.set(features(lines, indices, sender, rule_lines))
         tagger.tag()
         return [(i, tagger.marginal(SIGNATURE, k)) for k, i in enumerate(indices)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from benchmarks.train_signature import forge_examples, own_examples, with_rule_dropout
@@ -34,3 +35,30 @@ def test_signature_lines_score_high_and_prose_low() -> None:
     probabilities = dict(model.signature_probabilities(lines, SenderName("Jonas Fischer", None)))
     assert all(probabilities[i] > 0.5 for i in (5, 6, 7, 8))
     assert probabilities[2] < 0.2
+
+
+def test_threads_each_get_their_own_tagger() -> None:
+    # The daemon syncs sources in threads; one shared tagger would mix their sequences.
+    model = shipped_model()
+    assert model is not None
+    short = ["Thanks,", "Anna Keller", "Senior Recruiter | TalentBridge", "+49 30 5550 1234"]
+    long = ["Hi,", "", "see the attached role description and tell me what you think.", *short]
+    want = {
+        tuple(lines): model.signature_probabilities(lines, SenderName("Anna Keller", None))
+        for lines in (short, long)
+    }
+    errors: list[str] = []
+
+    def work(lines: list[str]) -> None:
+        for _ in range(300):
+            got = model.signature_probabilities(lines, SenderName("Anna Keller", None))
+            if got != want[tuple(lines)]:
+                errors.append(f"{lines[0]}: {got}")
+                return
+
+    threads = [threading.Thread(target=work, args=(x,)) for x in (short, long, short, long)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
