@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import Engine, create_engine, event, inspect
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.errors import StoreError
+from ingestor.store.schema import Base
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+# How long a start waits for another process's write lock (a migration, a batch) before it gives up.
+BUSY_TIMEOUT_S = 30.0
 
 
 def open_engine(url: str) -> Engine:
@@ -28,7 +37,7 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S}
     elif parsed.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": 10}
         kwargs["pool_pre_ping"] = True
@@ -50,7 +59,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # drop the last transactions, and then the cursor rolls back together with the rows.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
     cur.close()
 
 
@@ -62,14 +71,130 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest migration (idempotent)."""
+    """Bring the schema to the latest migration (idempotent).
+
+    All pending migrations and the version stamp run in one transaction on every backend, so a
+    crash at any point leaves the old schema or the new one, and a start that finds a migration
+    in progress waits for it (up to BUSY_TIMEOUT_S) and then finds nothing left to do.
+    """
+    cfg = alembic_config(engine)
     try:
-        with engine.begin() as conn:
-            cfg = alembic_config(engine)
+        if engine.dialect.name == "sqlite" and _at_head(engine, cfg):
+            return  # the usual start: no write lock, so it never waits behind a running batch
+        with migration_connection(engine) as conn:
+            if conn.dialect.name == "sqlite":
+                _drop_half_built_schema(conn, engine)
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except OperationalError as e:
+        if "database is locked" in str(e.orig):
+            raise StoreError(
+                f"cannot open the store {_shown(engine)}: it is locked by another process (a "
+                f"schema migration or a long write) for over {BUSY_TIMEOUT_S:g} s; try again "
+                "when that has finished"
+            ) from None
         raise StoreError(f"cannot open the store {_shown(engine)}: {_first_line(e)}") from None
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside the one transaction that the migrations and the version stamp share.
+
+    PostgreSQL has transactional DDL: `engine.begin()` is enough. SQLite has it too, but the
+    sqlite3 driver (in its legacy transaction control, the default before Python 3.16) begins
+    transactions only before INSERT/UPDATE/DELETE, so every CREATE TABLE committed on its own.
+    Here the driver's transaction control is switched off and the transaction is begun with
+    BEGIN IMMEDIATE: the write lock is taken before the version is read, so a second process
+    waits (busy_timeout) instead of migrating a half-built schema alongside, and COMMIT makes
+    the whole schema and its stamp visible at once. Foreign keys are off for the duration,
+    because a batch migration's table copy drops the old table, and with foreign keys on that
+    DROP deletes (ON DELETE CASCADE) or refuses over every referencing row; `PRAGMA
+    foreign_keys` cannot change inside a transaction, so it is set before BEGIN, and
+    `foreign_key_check` runs before COMMIT, as SQLite's own procedure for schema changes does.
+    The connection comes back from the pool with the driver's settings and foreign keys
+    restored, or is discarded.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with engine.connect() as conn:
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        saved_isolation = driver.isolation_level
+        restored = False
+        try:
+            # The driver emits no BEGIN of its own (legacy transaction control, the default of
+            # sqlite3 through Python 3.15; SQLAlchemy's own recipe for transactional DDL).
+            driver.isolation_level = None
+            driver.execute("PRAGMA foreign_keys=OFF")
+            with conn.begin():  # SQLAlchemy's begin is a no-op for sqlite3; COMMIT is real
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    table, rowid, parent, _ = broken[0]
+                    raise StoreError(
+                        f"migrating the store {_shown(engine)} would leave {len(broken)} rows "
+                        f"whose foreign keys point nowhere (first: {table} rowid {rowid} -> "
+                        f"{parent}); nothing was changed"
+                    )
+            driver.execute("PRAGMA foreign_keys=ON")
+            driver.isolation_level = saved_isolation
+            restored = True
+        finally:
+            if not restored:
+                conn.invalidate()
+
+
+def _at_head(engine: Engine, cfg: AlembicConfig) -> bool:
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"transactional_ddl": True})
+        return set(context.get_current_heads()) == heads
+
+
+def _drop_half_built_schema(conn: Connection, engine: Engine) -> None:
+    """Drop what a kill during a first start left before migrations were atomic on SQLite.
+
+    Such a store has some of ingestor's tables and an empty (or no) alembic_version, and every
+    start failed with `table contact already exists`. No ingestor code writes a row before the
+    schema is stamped, so if all of ingestor's tables present are empty, dropping them loses
+    nothing and the migrations rebuild them, in the same transaction. Tables of other
+    applications are never touched; if any of ingestor's tables holds rows, nothing is done and
+    the store is refused, since nobody knows which schema those rows were written for.
+    """
+    import ingestor.web.models  # noqa: F401  (registers the web tables on Base)
+
+    names = set(
+        conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).scalars()
+    )
+    if (
+        "alembic_version" in names
+        and conn.exec_driver_sql("SELECT 1 FROM alembic_version LIMIT 1").first()
+    ):
+        return
+    ours = sorted(names & set(Base.metadata.tables))
+    if not ours:
+        return
+    filled = [t for t in ours if conn.exec_driver_sql(f'SELECT 1 FROM "{t}" LIMIT 1').first()]
+    if filled:
+        raise StoreError(
+            f"the store {_shown(engine)} has ingestor tables but no schema version, and "
+            f"{', '.join(filled)} hold rows: it is not safe to migrate; move the file away (or "
+            "restore a backup) and start again"
+        )
+    log.warning(
+        "the store %s was left half-built by an interrupted first start (%d of %d tables, no "
+        "schema version): the tables are empty, rebuilding the schema",
+        _shown(engine),
+        len(ours),
+        len(Base.metadata.tables),
+    )
+    for table in [*ours, *(["alembic_version"] if "alembic_version" in names else [])]:
+        conn.exec_driver_sql(f'DROP TABLE "{table}"')
 
 
 def open_store(url: str, migrate: bool = True) -> sessionmaker[Session]:
