@@ -11,6 +11,18 @@ Typical use::
         server.deliver("recruiter", "INBOX", raw_bytes)
         with server.connect("recruiter") as client:
             client.select_folder("INBOX")
+
+With ``oauth2=OAuth2Passdb(introspection_url)`` the instance also offers ``AUTHENTICATE XOAUTH2``
+and ``OAUTHBEARER`` and checks the bearer token with ``passdb { driver = oauth2 }``, which POSTs
+it to the introspection endpoint (RFC 7662) of an identity provider such as
+:class:`tests.servers.idp.IdentityProvider`::
+
+    with IdentityProvider() as idp, DovecotServer(
+        tmp_path, oauth2=OAuth2Passdb(idp.introspection_url)
+    ) as server:
+        with server.connect_oauth2("recruiter", idp.issue_access_token("recruiter")) as client:
+            client.select_folder("INBOX")
+        assert server.login_methods("recruiter") == ["XOAUTH2"]
 """
 
 from __future__ import annotations
@@ -30,15 +42,16 @@ import stat
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 from imapclient import IMAPClient, imap_utf7
 
-__all__ = ["DovecotServer", "DovecotError", "free_port"]
+__all__ = ["DovecotServer", "DovecotError", "OAuth2Passdb", "free_port"]
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 DOVEADM = shutil.which("doveadm") or "/usr/bin/doveadm"
@@ -56,6 +69,9 @@ _MAILDIR_FLAGS = {
 }
 _SESSION_RE = re.compile(r"\bimap\((?P<user>[^)]*)\).*?\bin=(?P<in>\d+) out=(?P<out>\d+)")
 _APPENDUID_RE = re.compile(rb"\[APPENDUID (\d+) (\d+)\]")
+_LOGIN_RE = re.compile(
+    r"-login: (?:Info: )?Login: user=<(?P<user>[^>]*)>, method=(?P<method>[\w-]+)"
+)
 _counter = itertools.count()
 
 
@@ -157,12 +173,58 @@ def _message_filename(size: int, flags: str) -> str:
     return f"{seconds}.M{micros}P{os.getpid()}Q{next(_counter)}.ingestor-test,S={size}:2,{flags}"
 
 
+@dataclass(frozen=True)
+class OAuth2Passdb:
+    """Settings of ``passdb { driver = oauth2 }`` (written to ``<root>/dovecot-oauth2.conf.ext``).
+
+    Dovecot 2.3 sends the bearer token of an XOAUTH2/OAUTHBEARER login to
+    ``introspection_url``: ``post`` as the form field ``token``, ``auth`` as a GET with
+    ``Authorization: Bearer``, ``get`` appended to the URL (end it with ``?token=``). The login
+    succeeds when the JSON answer has ``active_attribute == active_value`` and its
+    ``username_attribute`` equals the SASL user name (lower-cased by Dovecot's default
+    ``username_format = %Lu``).
+
+    ``passwords=True`` keeps the users' passwords working for PLAIN/LOGIN (the oauth2 passdb
+    then serves only XOAUTH2 and OAUTHBEARER, so a token is never accepted as a password);
+    ``False`` leaves the oauth2 passdb alone, which then also takes a token as a PLAIN password.
+    ``extra`` adds raw ``key = value`` lines (``scope``, ``rawlog_dir``, …).
+    """
+
+    introspection_url: str
+    introspection_mode: Literal["post", "auth", "get"] = "post"
+    username_attribute: str = "username"
+    active_attribute: str | None = "active"
+    active_value: str | None = "true"
+    passwords: bool = True
+    timeout_msecs: int = 5000
+    debug: bool = False
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def config(self) -> str:
+        settings: dict[str, str] = {
+            "introspection_url": self.introspection_url,
+            "introspection_mode": self.introspection_mode,
+            "force_introspection": "yes",
+            "username_attribute": self.username_attribute,
+            "timeout_msecs": str(self.timeout_msecs),
+            "debug": "yes" if self.debug else "no",
+        }
+        if self.active_attribute is not None:
+            settings["active_attribute"] = self.active_attribute
+            if self.active_value is not None:
+                settings["active_value"] = self.active_value
+        settings.update(self.extra)
+        return "".join(f"{key} = {value}\n" for key, value in settings.items())
+
+
 class DovecotServer:
     """A private Dovecot 2.3 instance on 127.0.0.1 serving Maildir++ mailboxes.
 
     ``port`` is always a plaintext IMAP listener (LOGIN allowed without TLS). With ``tls=True``
     the same instance also listens with implicit TLS (imaps) on ``ssl_port``, using a freshly
-    generated CA + server certificate; ``cafile`` is the CA to verify it with.
+    generated CA + server certificate; ``cafile`` is the CA to verify it with. With
+    ``oauth2=OAuth2Passdb(...)`` it also accepts ``AUTHENTICATE XOAUTH2`` / ``OAUTHBEARER``
+    checked by an identity provider's introspection endpoint (see :class:`OAuth2Passdb`).
     """
 
     def __init__(
@@ -173,8 +235,10 @@ class DovecotServer:
         *,
         tls: bool = False,
         separator: str = "/",
+        oauth2: OAuth2Passdb | None = None,
     ) -> None:
         self.root = Path(root).resolve()
+        self.oauth2 = oauth2
         self._users = dict(users) if users is not None else {"recruiter": "secret"}
         self.condstore = condstore
         self.tls = tls
@@ -184,6 +248,7 @@ class DovecotServer:
         self.ssl_port: int | None = None
         self.cafile: Path | None = None
         self.conf_path = self.root / "dovecot.conf"
+        self.oauth2_conf_path = self.root / "dovecot-oauth2.conf.ext"
         self.log_path = self.root / "dovecot.log"
         self._stderr_path = self.root / "dovecot.stderr"
         self._mail_root = self.root / "mail"
@@ -228,6 +293,9 @@ class DovecotServer:
         for user in self._users:
             self._ensure_folder(user, "INBOX")
         self._write_users_file()
+        if self.oauth2 is not None:
+            self.oauth2_conf_path.write_text(self.oauth2.config())
+            self.oauth2_conf_path.chmod(0o644)
         if self.tls and self.cafile is None:
             self._make_certificates()
         if not self.port:
@@ -452,17 +520,12 @@ log_path = {self.log_path}
 protocols = imap
 listen = 127.0.0.1
 {ssl_settings}disable_plaintext_auth = no
-auth_mechanisms = plain login
-auth_failure_delay = 0
+{self._auth_settings()}auth_failure_delay = 0
 first_valid_uid = 1
 first_valid_gid = 1
 mail_location = maildir:{self._mail_root}/%u
 mail_fsync = never
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {self.root / "users"}
-}}
-userdb {{
+{self._passdbs()}userdb {{
   driver = static
   args = uid={VMAIL} gid={VMAIL} home={self._mail_root}/%u
 }}
@@ -493,6 +556,40 @@ protocol imap {{
   mail_max_userip_connections = 200
 }}
 """
+
+    def _auth_settings(self) -> str:
+        if self.oauth2 is None:
+            return "auth_mechanisms = plain login\n"
+        # Without anvil's auth-penalty socket Dovecot skips its per-IP penalty (the next
+        # login after a failure waits 2, 4, 8, then 15 s; login_trusted_networks does not lift
+        # it in 2.3.19), so refused tokens do not slow down the logins after them.
+        return (
+            "auth_mechanisms = plain login xoauth2 oauthbearer\n"
+            "auth_verbose = yes\n"
+            "service anvil {\n  unix_listener anvil-auth-penalty {\n    mode = 0\n  }\n}\n"
+        )
+
+    def _passdbs(self) -> str:
+        def passwd_file(mechanisms: str = "") -> str:
+            return (
+                "passdb {\n  driver = passwd-file\n"
+                + mechanisms
+                + f"  args = scheme=PLAIN username_format=%u {self.root / 'users'}\n}}\n"
+            )
+
+        if self.oauth2 is None:
+            return passwd_file()
+        # Dovecot tries the passdbs in order and goes on to the next after a failure, so each
+        # one is limited to its own mechanisms: a token is never checked as a password.
+        only_sasl = self.oauth2.passwords
+        oauth2 = (
+            "passdb {\n  driver = oauth2\n"
+            + ("  mechanisms = xoauth2 oauthbearer\n" if only_sasl else "")
+            + f"  args = {self.oauth2_conf_path}\n}}\n"
+        )
+        if not only_sasl:
+            return oauth2
+        return oauth2 + passwd_file("  mechanisms = plain login\n")
 
     # ------------------------------------------------------------------ maildirs
 
@@ -628,6 +725,49 @@ protocol imap {{
                     client.shutdown()
                 raise
         return client
+
+    def connect_oauth2(
+        self,
+        user: str,
+        token: str,
+        *,
+        mechanism: Literal["XOAUTH2", "OAUTHBEARER"] = "XOAUTH2",
+        timeout: float = 10.0,
+    ) -> IMAPClient:
+        """An :class:`IMAPClient` logged in with ``AUTHENTICATE <mechanism>`` and ``token``.
+
+        Raises imapclient's ``LoginError`` when Dovecot refuses the token.
+        """
+        client = IMAPClient(self.host, port=self.port, ssl=False, timeout=timeout)
+        try:
+            if mechanism == "XOAUTH2":
+                client.oauth2_login(user, token)
+            else:
+                client.oauthbearer_login(user, token)
+        except Exception:
+            with contextlib.suppress(Exception):
+                client.shutdown()
+            raise
+        return client
+
+    def login_methods(
+        self, user: str | None = None, min_logins: int = 0, timeout: float = 5.0
+    ) -> list[str]:
+        """The SASL mechanism of every successful login (``PLAIN``, ``XOAUTH2``, …), oldest
+        first, from the ``Login: user=<…>, method=…`` log lines; waits up to ``timeout`` for
+        at least ``min_logins`` of them (the log is written asynchronously). The IMAP
+        ``LOGIN`` command is logged as ``PLAIN``."""
+        deadline = time.monotonic() + timeout
+        while True:
+            methods = []
+            if self.log_path.exists():
+                for line in self.log_path.read_text(errors="replace").splitlines():
+                    match = _LOGIN_RE.search(line)
+                    if match and (user is None or match.group("user") == user):
+                        methods.append(match.group("method"))
+            if len(methods) >= min_logins or time.monotonic() > deadline:
+                return methods
+            time.sleep(0.05)
 
     def append(
         self,
