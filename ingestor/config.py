@@ -17,11 +17,23 @@ from typing import Any
 import platformdirs
 
 from ingestor.errors import ConfigError
+from ingestor.oauth.providers import PROVIDERS, ProviderDefaults, provider_defaults
 
 CONTACT_CREATION = ("all", "sent_only", "none")
 SECURITY = ("tls", "starttls", "none")
 SOURCE_TYPES = ("imap", "maildir", "mbox", "caldav", "ics")
 PASSWORD_KEYS = ("password_env", "password_file", "password_command", "password_credential")
+AUTH_KINDS = ("password", "oauth2")
+OAUTH_KEYS = (
+    "oauth_client_id",
+    "oauth_client_secret_env",
+    "oauth_tenant",
+    "oauth_token_url",
+    "oauth_device_url",
+    "oauth_authorize_url",
+    "oauth_scopes",
+)
+KEY_KEYS = ("key_file", "key_env", "key_credential")
 
 
 MAX_PARSE_WORKERS = 16
@@ -54,6 +66,41 @@ class PasswordSpec:
 
 
 @dataclass(frozen=True)
+class KeySpec:
+    """Where the key that encrypts OAuth refresh tokens lives ([secrets]); never the database."""
+
+    file: str | None = None
+    env: str | None = None
+    credential: str | None = None  # systemd LoadCredential name
+
+    def describe(self) -> str:
+        if self.file is not None:
+            return f"secrets.key_file {self.file}"
+        if self.env is not None:
+            return f"secrets.key_env {self.env}"
+        if self.credential is not None:
+            return f"secrets.key_credential {self.credential}"
+        return "no key configured ([secrets] key_file or key_env)"
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    """An OAuth2 source's client registration and endpoints, provider defaults filled in."""
+
+    client_id: str
+    token_url: str
+    scopes: tuple[str, ...]
+    device_url: str | None = None
+    authorize_url: str | None = None
+    client_secret_env: str | None = None
+    provider: str | None = None
+    label: str = "OAuth"  # whose sign-in, in messages: "Microsoft", "Google"
+    flow: str = "device"  # default of `ingestor auth login --flow`
+    key: KeySpec = field(default_factory=KeySpec)
+    store_url: str = ""  # where the encrypted refresh token is kept
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     name: str
     type: str
@@ -74,6 +121,9 @@ class SourceConfig:
     username: str | None = None
     password: PasswordSpec | None = None
     folders: tuple[str, ...] = ()
+    provider: str | None = None
+    auth: str = "password"  # or "oauth2" (then `oauth` is set)
+    oauth: OAuthConfig | None = None
     # maildir, mbox, ics
     path: str | None = None
     # caldav, ics
@@ -99,6 +149,7 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     web: WebConfig = field(default_factory=WebConfig)
+    secrets: KeySpec = field(default_factory=KeySpec)
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -270,7 +321,108 @@ def _read_password(r: _Reader) -> PasswordSpec | None:
     return PasswordSpec(env=env, file=file, command=command, credential=credential)
 
 
-def _read_source(r: _Reader, d: Defaults, base: Path) -> SourceConfig | None:
+def _read_key(r: _Reader) -> KeySpec:
+    given = [k for k in KEY_KEYS if k in r.table]
+    spec = KeySpec(
+        file=r.get("key_file", str),
+        env=r.get("key_env", str),
+        credential=r.get("key_credential", str),
+    )
+    if len(given) > 1:
+        r.problem(given[1], f"give only one of {', '.join(KEY_KEYS)}")
+    return spec
+
+
+def _read_oauth(
+    r: _Reader, auth: str, provider: ProviderDefaults | None, key: KeySpec, store_url: str
+) -> OAuthConfig | None:
+    if auth != "oauth2":
+        for name in OAUTH_KEYS:
+            if name in r.table:
+                r.used.add(name)
+                r.problem(name, 'is only used with auth = "oauth2"')
+        return None
+    client_id = r.required("oauth_client_id")
+    secret_env = r.get("oauth_client_secret_env", str)
+    if secret_env is not None and secret_env not in os.environ:
+        r.problem("oauth_client_secret_env", f"environment variable {secret_env} is not set")
+    tenant = r.get("oauth_tenant", str)
+    if tenant is not None and (provider is None or provider.label != "Microsoft"):
+        r.problem("oauth_tenant", 'is only used with provider = "microsoft"')
+    if provider is None:
+        token_url = r.required("oauth_token_url")
+        scopes = r.strings("oauth_scopes")
+        if not scopes and "oauth_scopes" not in r.table:
+            r.problem("oauth_scopes", "is required without a provider")
+    else:
+        token_url = r.get("oauth_token_url", str, provider.token_url)
+        scopes = r.strings("oauth_scopes", provider.scopes)
+    device_url = r.get("oauth_device_url", str, provider.device_url if provider else None)
+    authorize_url = r.get("oauth_authorize_url", str, provider.authorize_url if provider else None)
+    for name, url in (
+        ("oauth_token_url", token_url),
+        ("oauth_device_url", device_url),
+        ("oauth_authorize_url", authorize_url),
+    ):
+        if isinstance(url, str) and not url.startswith(("https://", "http://")):
+            r.problem(name, f"must be an http(s) URL, got {url!r}")
+    if not isinstance(client_id, str) or not isinstance(token_url, str) or not scopes:
+        return None
+    return OAuthConfig(
+        client_id=client_id,
+        token_url=token_url,
+        scopes=scopes,
+        device_url=device_url,
+        authorize_url=authorize_url,
+        client_secret_env=secret_env,
+        provider=r.table.get("provider"),
+        label=provider.label if provider else "OAuth",
+        flow=provider.flow if provider else ("device" if device_url else "loopback"),
+        key=key,
+        store_url=store_url,
+    )
+
+
+def _read_imap(r: _Reader, key: KeySpec, store_url: str) -> dict[str, Any]:
+    provider: ProviderDefaults | None = None
+    name = r.get("provider", str)
+    if name is not None:
+        if name not in PROVIDERS:
+            r.problem("provider", f"must be one of {', '.join(PROVIDERS)}, got {name!r}")
+        else:
+            tenant = r.table.get("oauth_tenant", "organizations")
+            provider = provider_defaults(name, tenant if isinstance(tenant, str) else "")
+    auth = r.choice("auth", AUTH_KINDS, "password")
+    security = r.choice("security", SECURITY, provider.security if provider else "tls")
+    if auth == "oauth2":
+        for k in (*PASSWORD_KEYS, "password"):
+            if k in r.table:
+                r.used.add(k)
+                r.problem(k, 'is not used with auth = "oauth2"')
+        password = None
+    else:
+        password = _read_password(r)
+    extra = dict(
+        host=r.get("host", str, provider.host) if provider else r.required("host"),
+        port=r.get("port", int, 993 if security == "tls" else 143),
+        security=security,
+        tls_verify=r.get("tls_verify", bool, True),
+        ca_file=r.get("ca_file", str),
+        username=r.required("username"),
+        password=password,
+        folders=r.strings("folders", provider.folders if provider else ()),
+        provider=name if provider else None,
+        auth=auth,
+        oauth=_read_oauth(r, auth, provider, key, store_url),
+    )
+    if not 0 < extra["port"] < 65536:
+        r.problem("port", f"must be between 1 and 65535, got {extra['port']}")
+    return extra
+
+
+def _read_source(
+    r: _Reader, d: Defaults, base: Path, key: KeySpec = KeySpec(), store_url: str = ""
+) -> SourceConfig | None:
     name = r.required("name")
     stype = r.required("type")
     if stype is not None and stype not in SOURCE_TYPES:
@@ -292,19 +444,7 @@ def _read_source(r: _Reader, d: Defaults, base: Path) -> SourceConfig | None:
     )
     extra: dict[str, Any] = {}
     if stype == "imap":
-        security = r.choice("security", SECURITY, "tls")
-        extra = dict(
-            host=r.required("host"),
-            port=r.get("port", int, 993 if security == "tls" else 143),
-            security=security,
-            tls_verify=r.get("tls_verify", bool, True),
-            ca_file=r.get("ca_file", str),
-            username=r.required("username"),
-            password=_read_password(r),
-            folders=r.strings("folders"),
-        )
-        if not 0 < extra["port"] < 65536:
-            r.problem("port", f"must be between 1 and 65535, got {extra['port']}")
+        extra = _read_imap(r, key, store_url)
     elif stype in ("maildir", "mbox"):
         path = r.required("path")
         if path is not None:
@@ -370,6 +510,9 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         port=web_r.get("port", int, 8025),
     )
     web_r.reject_unknown()
+    secrets_r = _Reader(top.get("secrets", dict, {}), "secrets", problems)
+    key = _read_key(secrets_r)
+    secrets_r.reject_unknown()
 
     sources: list[SourceConfig] = []
     raw_sources = top.get("sources", list, [])
@@ -377,7 +520,7 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         if not isinstance(raw, dict):
             problems.append(f"sources[{i}]: must be a table ([[sources]])")
             continue
-        src = _read_source(_Reader(raw, f"sources[{i}]", problems), defaults, base)
+        src = _read_source(_Reader(raw, f"sources[{i}]", problems), defaults, base, key, store_url)
         if src is not None:
             sources.append(src)
     seen: set[str] = set()
@@ -385,6 +528,12 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         if src.name in seen:
             problems.append(f"sources[{i}].name: duplicate source name {src.name!r}")
         seen.add(src.name)
+    oauth_sources = [src.name for src in sources if src.auth == "oauth2"]
+    if oauth_sources and key == KeySpec():
+        problems.append(
+            f"secrets: key_file or key_env is required by the OAuth2 sources "
+            f"({', '.join(oauth_sources)}); create a key with `ingestor auth keygen PATH`"
+        )
     top.reject_unknown()
     if problems:
         raise ConfigError(shown, problems)
@@ -396,4 +545,5 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         log_format=log_format,
         log_level=log_level,
         web=web,
+        secrets=key,
     )
