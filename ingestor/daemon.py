@@ -2,7 +2,9 @@
 
 Each source is an APScheduler interval job that never overlaps itself and carries jitter, so
 many mailboxes do not poll in lockstep. A failing source backs off exponentially; the others
-carry on. SIGTERM lets the batch in flight commit, then exits.
+carry on. A store that is down is a failure of each source that tries to use it, backed off the
+same way; the daemon itself keeps running and recovers when the store is back. SIGTERM lets
+the batch in flight commit, then exits.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Settings, SourceConfig
-from ingestor.pipeline import sync_source
+from ingestor.model import SyncSummary
+from ingestor.pipeline import BUG, sync_source
+from ingestor.store.status import SourceHealth
 
 if TYPE_CHECKING:
     from ingestor.web.server import BackgroundServer
@@ -41,14 +45,22 @@ class Daemon:
         self.settings = settings
         self.sessions = sessions
         self.stopping = threading.Event()
+        # Consecutive failures per source, kept here: the backoff must work without the store.
         self.failures: dict[str, int] = {}
+        self.health = SourceHealth()
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self.web: BackgroundServer | None = None
 
     def _poll(self, cfg: SourceConfig) -> None:
         if self.stopping.is_set():
             return
-        summary = sync_source(cfg, self.settings.defaults, self.sessions, stop=self.stopping.is_set)
+        try:
+            summary = sync_source(
+                cfg, self.settings.defaults, self.sessions, self.stopping.is_set, self.health
+            )
+        except Exception as e:  # sync_source never raises: a bug, but the schedule must go on
+            log.exception("%s: sync failed unexpectedly", cfg.name, extra=BUG)
+            summary = SyncSummary(cfg.name, error=f"internal error: {type(e).__name__}")
         if summary.ok:
             self.failures.pop(cfg.name, None)
             if summary.seen:

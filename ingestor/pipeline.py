@@ -3,6 +3,10 @@
 Each batch commits together with its cursor, so a crash at any point loses at most the batch in
 flight, which the next run reads again. A message that cannot be parsed is quarantined; it
 never stops a sync.
+
+Quarantine is for input, not for bugs: only the parser's declared input errors quarantine an
+item. Any other exception is a bug: the batch in flight is rolled back (never committed), and
+the source fails with the traceback logged once at ERROR, to be retried with backoff.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -37,9 +42,27 @@ from ingestor.resolve.policy import CreationPolicy
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
 from ingestor.store.ingest import BatchCounts, BatchWriter, load_cursors
-from ingestor.store.status import record_failure, record_success
+from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
 
 log = logging.getLogger(__name__)
+
+# Log records of bugs (as opposed to bad input or a dead server) carry this attribute; the
+# test suite fails any test during which one is logged (tests/integration/conftest.py).
+BUG = {"ingestor_bug": True}
+
+# Every quarantine reason starts with one of these: each names bad input, never a bug.
+UNREADABLE = "unreadable message: "
+INPUT_ERROR_REASONS = (
+    UNREADABLE,
+    "unreadable calendar object: ",
+    "calendar object over the size cap",
+    "refused by the store: ",
+)
+
+
+def is_input_error(reason: str) -> bool:
+    """Whether a quarantine reason is one of the declared input errors."""
+    return reason.startswith(INPUT_ERROR_REASONS)
 
 
 def process_item(
@@ -59,15 +82,31 @@ def process_item(
             parsed, owners, item.internal_date or now, item.folder, region=region, window=window
         )
     except MessageParseError as e:
-        return ItemResult(item, None, f"unreadable message: {e}")
-    except (RecursionError, MemoryError, ValueError, LookupError, TypeError, AttributeError) as e:
-        # Hostile MIME that trips the parser: keep the bytes, say why, move on.
-        log.warning("quarantining %s: %s: %s", item.ref, type(e).__name__, e)
-        return ItemResult(item, None, f"parser failed: {type(e).__name__}: {str(e)[:200]}")
+        # Declared input errors only: parse_message turns hostile input it cannot read
+        # (including nesting too deep for the stdlib parser) into these. Anything else is a
+        # bug and propagates: it fails the sync instead of hiding in the quarantine.
+        return ItemResult(item, None, f"{UNREADABLE}{_one_line(e)}")
+    except RecursionError as e:
+        # Hostile nesting too deep for an extractor after the parser (text is flat by then, so
+        # none is known): keep the bytes, say why and where, move on.
+        where = _innermost_frame(e)
+        log.warning("quarantining %s: RecursionError in %s", item.ref, where)
+        return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note)
     return ItemResult(item, findings)
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())[:200] or type(e).__name__
+
+
+def _innermost_frame(e: BaseException) -> str:
+    frames = traceback.extract_tb(e.__traceback__)
+    if not frames:
+        return "?"
+    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}"
 
 
 def process_calendar_item(
@@ -277,9 +316,16 @@ def sync_source(
     defaults: Defaults,
     sessions: sessionmaker[Session],
     stop: Callable[[], bool] = lambda: False,
+    health: SourceHealth | None = None,
 ) -> SyncSummary:
-    """One pass over a source; never raises for source or data problems (see summary.error)."""
+    """One pass over a source; never raises (see summary.error), not even for a bug.
+
+    A failure is logged here, at ERROR, once: a bug with its traceback, a source or store
+    error as one line. The outcome goes to source_status through `health`, which keeps it
+    in memory while the store is unavailable (the daemon passes its own, long-lived one).
+    """
     summary = SyncSummary(cfg.name)
+    line: str | None = None  # the ERROR line still to log; a bug's is logged at once
     try:
         with _source_lease(sessions, cfg.name) as held:
             if not held:
@@ -288,14 +334,25 @@ def sync_source(
             summary = _sync(cfg, defaults, sessions, stop)
     except IngestorError as e:
         summary = replace(summary, error=str(e))
-    except OperationalError as e:
+        line = summary.error  # it names the source
+    except STORE_UNAVAILABLE as e:
         summary = replace(summary, error=f"store error: {_first_line(e)}")
-    with sessions.begin() as s:
-        if summary.error:
-            log.error("%s", summary.error)
-            record_failure(s, cfg.name, summary.error)
-        else:
-            record_success(s, cfg.name)
+        line = f"{cfg.name}: {summary.error}"
+    except Exception as e:  # a bug: nothing of the batch in flight was committed
+        summary = replace(summary, error=f"internal error: {type(e).__name__}: {_first_line(e)}")
+        log.exception(
+            "%s: %s (a bug; the batch in flight was rolled back)",
+            cfg.name,
+            summary.error,
+            extra=BUG,
+        )
+    written = (health or SourceHealth()).record(sessions, cfg.name, summary.error)
+    if line is not None:
+        if not written and not (summary.error or "").startswith("store error"):
+            line += " (not recorded: the store is unavailable)"
+        log.error("%s", line)
+    elif summary.ok and not written:
+        log.warning("%s: synced, but the store is unavailable to record it", cfg.name)
     return summary
 
 
@@ -439,8 +496,13 @@ def _source_lease(sessions: sessionmaker[Session], source: str) -> Iterator[bool
             yield held
         finally:
             if held:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                conn.commit()
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                    conn.commit()
+                except STORE_UNAVAILABLE as e:
+                    # The session is gone (server restarted, connection cut): so is its lock.
+                    # Raising here would hide how the sync itself ended.
+                    log.debug("%s: lease not released: %s", source, _first_line(e))
 
 
 def check_source(cfg: SourceConfig) -> list[str]:

@@ -3,7 +3,14 @@
 The stdlib parser (compat32 policy) does the MIME work because it is the fastest tolerant parser
 at hand; mail-parser's header decoder turns RFC 2047 words and unknown charsets into text. Every
 input is hostile: sizes, depths and counts are capped, and nothing here raises on bad input
-except MessageParseError, for bytes that are not a message at all.
+except MessageParseError, for bytes that are not a message at all or that the stdlib parser
+cannot follow. Anything else escaping from here is a bug, not bad mail.
+
+Header values are read raw (`raw_items()`), never with `Message.get()`: under compat32, `get()`
+returns an `email.header.Header` instead of a str when the value holds undeclared 8-bit bytes.
+Decoding goes through `_decode_bytes`, which survives every charset name: unknown ones, codecs
+that are not text encodings ("rot13"), codecs that refuse everything ("undefined") and names
+the codec registry rejects outright (a NUL in the name).
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.errors import HeaderParseError
+from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
@@ -67,14 +76,24 @@ _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,200}@[^@\s<>()\[\],;:\"]{1,250}$")
 
 
 class MessageParseError(ValueError):
-    """The bytes are not an email message at all."""
+    """The bytes are not an email message, or not one the parser can follow (hostile input)."""
+
+
+# What a codec (or the codec registry, given a charset name from the mail) raises on bytes it
+# cannot decode: UnicodeError, LookupError for unknown names and for codecs that are not text
+# encodings, ValueError for names it refuses outright ("utf\x00": embedded null character).
+DECODING_ERRORS = (UnicodeError, LookupError, ValueError)
 
 
 def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMessage:
     if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message once more
         raise MessageParseError("empty message")
     skeleton, runs = _elide_base64_runs(raw)
-    msg = email.message_from_bytes(skeleton, policy=compat32)
+    try:
+        msg = email.message_from_bytes(skeleton, policy=compat32)
+    except RecursionError:
+        # The stdlib parser recurses once per nested multipart; _text_parts does not.
+        raise MessageParseError("MIME parts nested too deeply to parse") from None
     if not msg.keys():
         raise MessageParseError("no header fields: not an email message")
     defects = [type(d).__name__ for d in msg.defects][:20]
@@ -133,8 +152,42 @@ def _raw_header(value: object) -> str:
 def _header_text(value: object) -> str:
     text = _raw_header(value)[: MAX_HEADER_CHARS * 4]
     if "=?" in text:
-        text = decode_header_part(text).replace("\x00", "")
+        try:
+            text = decode_header_part(text)
+        except DECODING_ERRORS:  # it passes on ValueError from a charset name like "utf\x00"
+            text = _decode_words(text)
+        text = text.replace("\x00", "")
     return text
+
+
+def _decode_words(text: str) -> str:
+    """RFC 2047 words decoded one by one, each with the fallbacks of `_decode_bytes`."""
+    try:
+        chunks = decode_header(text)
+    except HeaderParseError:
+        return text
+    return "".join(
+        chunk if isinstance(chunk, str) else _decode_bytes(chunk, charset or "utf-8")
+        for chunk, charset in chunks
+    ).strip()
+
+
+def _decode_bytes(data: bytes, charset: str) -> str:
+    """`data` as text in `charset`, else UTF-8, else cp1252 (which never fails)."""
+    for candidate in (charset.strip().lower(), "utf-8"):
+        try:
+            return data.decode(candidate)
+        except DECODING_ERRORS:
+            continue
+    return data.decode("cp1252", "replace")
+
+
+def _part_header(part: Message, name: str) -> str:
+    """A MIME part's header as str ("" if missing); `part.get()` may give a Header object."""
+    for key, value in part.raw_items():
+        if key.lower() == name:
+            return _raw_header(value)
+    return ""
 
 
 def _clean(text: str) -> str:
@@ -333,15 +386,14 @@ def _text_parts(
                 stack.extend((c, depth + 1) for c in reversed(children) if isinstance(c, Message))
             continue
         ctype = part.get_content_type()
-        filename = part.get_filename() or ""
-        if ctype in CALENDAR_TYPES or filename.lower().endswith(".ics"):
+        if ctype in CALENDAR_TYPES or _filename(part).lower().endswith(".ics"):
             if runs is not None:
                 runs.restore(part)
             payload = _payload(part)
             if payload:
                 calendars.append(payload)
             continue
-        if part.get("content-disposition", "").lower().startswith("attachment"):
+        if _part_header(part, "content-disposition").lstrip().lower().startswith("attachment"):
             continue
         if ctype == "text/plain" and plain is None:
             if runs is not None:
@@ -356,6 +408,20 @@ def _text_parts(
     return plain, html, calendars
 
 
+def _filename(part: Message) -> str:
+    try:
+        return part.get_filename() or ""
+    except DECODING_ERRORS:  # an RFC 2231 filename*= in a charset no codec can use
+        return ""
+
+
+def _charset(part: Message) -> str:
+    try:
+        return part.get_content_charset() or "utf-8"
+    except DECODING_ERRORS:  # an RFC 2231 charset*= in a charset no codec can use
+        return "utf-8"
+
+
 def _payload(part: Message) -> bytes:
     try:
         data = part.get_payload(decode=True)
@@ -366,10 +432,4 @@ def _payload(part: Message) -> bytes:
 
 def _decode_text(part: Message) -> str:
     data = _payload(part)[: MAX_TEXT_CHARS * 4]
-    charset = (part.get_content_charset() or "utf-8").strip().lower()
-    for candidate in (charset, "utf-8"):
-        try:
-            return data.decode(candidate)[:MAX_TEXT_CHARS].replace("\x00", "")
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode("cp1252", "replace")[:MAX_TEXT_CHARS]
+    return _decode_bytes(data, _charset(part))[:MAX_TEXT_CHARS].replace("\x00", "")

@@ -1,0 +1,76 @@
+"""A bug is not bad mail: it fails the source loudly, once, and commits nothing of its batch.
+
+Only the parser's declared input errors quarantine a message. Any other exception, in this
+process or in a parser worker process, rolls the batch back, fails the sync with the traceback
+logged once at ERROR, and leaves the messages to be read again once the bug is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from sqlalchemy import func, select
+
+from ingestor import pipeline
+from ingestor.store.schema import LedgerEntry, SourceStatus
+from tests.factories import defaults, make_message, source_config, write_maildir
+
+pytestmark = pytest.mark.integration
+
+real_extract = pipeline.extract_message
+
+
+def buggy_extract(parsed, *args, **kwargs):  # module level: a parser worker can unpickle it
+    if parsed.subject == "trigger":
+        raise AttributeError("'Header' object has no attribute 'lower'")
+    return real_extract(parsed, *args, **kwargs)
+
+
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "parser-processes"])
+def test_a_bug_fails_the_source_and_commits_nothing_of_its_batch(
+    tmp_path, sessions, monkeypatch, caplog, expected_bugs, workers
+):
+    monkeypatch.setenv("INGESTOR_PARSE_WORKERS", workers)
+    count = pipeline.POOL_MIN_ITEMS + 8  # enough for the batch to go to the parser processes
+    mail = [make_message(message_id=f"<m{i}@test>", subject=f"m{i}") for i in range(count)]
+    mail[count - 5] = make_message(message_id="<bug@test>", subject="trigger")
+    root = write_maildir(tmp_path / "mail", {"INBOX": mail})
+    cfg = source_config(path=str(root))
+    monkeypatch.setattr(pipeline, "extract_message", buggy_extract)
+    caplog.set_level(logging.WARNING)
+
+    summary = pipeline.sync_source(cfg, defaults(), sessions)
+
+    assert (
+        summary.error == "internal error: AttributeError: 'Header' object has no attribute 'lower'"
+    )
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == expected_bugs and len(errors) == 1  # once, not once per message
+    logged = caplog.text
+    assert "Traceback" in logged and "buggy_extract" in logged  # the worker's traceback too
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 0  # rolled back
+        status = s.get(SourceStatus, cfg.name)
+        assert status is not None
+        assert status.consecutive_failures == 1 and status.last_error == summary.error
+
+    monkeypatch.setattr(pipeline, "extract_message", real_extract)  # the bug is fixed
+    summary = pipeline.sync_source(cfg, defaults(), sessions)
+    assert summary.ok and summary.ingested == count and summary.quarantined == 0
+    with sessions() as s:
+        assert s.get(SourceStatus, cfg.name).consecutive_failures == 0
+    assert len(expected_bugs) == 1
+
+
+def test_input_errors_still_quarantine_without_failing_the_source(tmp_path, sessions):
+    hostile = (
+        b"From: =?utf\x00?q?x?= <a@b.example>\nSubject: =?undefined?q?caf=E9?=\n"
+        b"Content-Type: multipart/mixed; boundary=XX\n\n--XX\n"
+        b'Content-Type: text/plain; charset="idna"\nContent-Disposition: inline; filename="\xe9"\n'
+        b"\nhello \xff\n--XX--\n"
+    )
+    root = write_maildir(tmp_path / "mail", {"INBOX": [hostile, b"", make_message()]})
+    summary = pipeline.sync_source(source_config(path=str(root)), defaults(), sessions)
+    assert summary.ok, summary.error
+    assert (summary.ingested + summary.skipped, summary.quarantined) == (2, 1)
