@@ -29,7 +29,7 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, IntegrityError, OperationalError, StatementError
+from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import MAX_PARSE_WORKERS, Defaults, SourceConfig
@@ -433,7 +433,7 @@ def _commit(
             log.info("%s: concurrent write, retrying batch", source)
             return _write(sessions, source, policy, results, cursor)
     except (DataError, StatementError) as e:
-        if isinstance(e, OperationalError):
+        if isinstance(e, STORE_UNAVAILABLE):
             raise
         # Content the database refuses must not block the folder: write item by item and
         # quarantine just the ones refused. Replays are safe, since the ledger skips seen refs.
@@ -466,7 +466,7 @@ def _commit_one_by_one(
         try:
             counts = _write(sessions, source, policy, [result], None)
         except (DataError, IntegrityError, StatementError) as e:
-            if isinstance(e, OperationalError):
+            if isinstance(e, STORE_UNAVAILABLE):
                 raise
             refused = ItemResult(result.item, None, f"refused by the store: {_first_line(e)}")
             counts = _write(sessions, source, policy, [refused], None)

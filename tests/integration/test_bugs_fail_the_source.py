@@ -8,6 +8,7 @@ logged once at ERROR, and leaves the messages to be read again once the bug is g
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -74,3 +75,31 @@ def test_input_errors_still_quarantine_without_failing_the_source(tmp_path, sess
     summary = pipeline.sync_source(source_config(path=str(root)), defaults(), sessions)
     assert summary.ok, summary.error
     assert (summary.ingested + summary.skipped, summary.quarantined) == (2, 1)
+
+
+def test_the_daemon_backs_off_even_if_a_sync_raises(
+    tmp_path, sessions, monkeypatch, caplog, expected_bugs
+):
+    from ingestor import daemon as daemon_module
+    from ingestor.config import Settings
+
+    def raising(*_args, **_kwargs):
+        raise RuntimeError("a bug outside sync_source's own guard")
+
+    monkeypatch.setattr(daemon_module, "sync_source", raising)
+    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message()]})
+    cfg = source_config(path=str(root), poll_interval=1.0)
+    settings = Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,))
+    daemon = daemon_module.Daemon(settings, sessions)
+    caplog.set_level(logging.INFO)
+    daemon.start()
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and cfg.name not in daemon.failures:
+            time.sleep(0.05)
+    finally:
+        daemon.stop()
+    assert daemon.failures[cfg.name] == 1
+    assert len(expected_bugs) == 1 and "RuntimeError" in caplog.text
+    assert not any("raised an exception" in r.getMessage() for r in caplog.records)
+    assert any("next attempt in 30 s" in r.getMessage() for r in caplog.records)
