@@ -232,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ingestor.web.cli import register as register_web
 
     register_web(sub, add)
+    from ingestor.auth_cli import register as register_auth
+
+    register_auth(sub, add)
     return p
 
 

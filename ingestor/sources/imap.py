@@ -10,7 +10,7 @@ import logging
 import socket
 import ssl
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any, overload
 
@@ -21,6 +21,8 @@ from imapclient.imapclient import SENT
 from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
+from ingestor.oauth.access import AccessTokens, login_hint, open_token_store
+from ingestor.oauth.client import OAuthClient
 from ingestor.secrets import read_password
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 
@@ -78,6 +80,7 @@ class ImapSource(Source):
         self._folders: list[str] | None = None
         self._condstore = False
         self._examined: str | None = None
+        self._tokens: AccessTokens | None = None
 
     @property
     def where(self) -> str:
@@ -91,9 +94,52 @@ class ImapSource(Source):
         return ctx
 
     def open(self) -> None:
+        if self.config.auth != "oauth2":
+            password = read_password(self.name, self.config.password, self.config.timeout)
+            self._open(lambda client: client.login(self.config.username, password))
+            return
+        tokens = self._access_tokens()
+        try:
+            self._open(lambda client: self._sasl_login(client, tokens.get()))
+        except LoginError:
+            # Refused although fresh by our clock (revoked, or the provider's clock differs):
+            # refresh once and try again on a new connection.
+            self.close()
+            try:
+                self._open(lambda client: self._sasl_login(client, tokens.refresh()))
+            except LoginError:
+                self.close()
+                raise SourceError(
+                    self.name,
+                    f"{self.where} refused a freshly refreshed access token for "
+                    f"{self.config.username} (AUTHENTICATE); check the scopes and that IMAP "
+                    f"is enabled for the mailbox, then {login_hint(self.config)}",
+                ) from None
+
+    def _access_tokens(self) -> AccessTokens:
+        if self._tokens is None:
+            cfg = self.config
+            assert cfg.oauth is not None
+            client = OAuthClient(cfg.oauth, cfg.timeout, cfg.tls_verify, cfg.ca_file)
+            self._tokens = AccessTokens(cfg, open_token_store(cfg), client)
+        return self._tokens
+
+    def _sasl_login(self, client: IMAPClient, token: str) -> None:
+        """XOAUTH2 when offered (Microsoft and Google offer only that), else OAUTHBEARER."""
+        user = self.config.username
+        assert user is not None
+        if client.has_capability("AUTH=XOAUTH2"):
+            client.oauth2_login(user, token)
+        elif client.has_capability("AUTH=OAUTHBEARER"):
+            client.oauthbearer_login(user, token)
+        else:
+            raise SourceError(
+                self.name, f"{self.where} offers neither AUTH=XOAUTH2 nor AUTH=OAUTHBEARER"
+            )
+
+    def _open(self, login: Callable[[IMAPClient], None]) -> None:
         cfg = self.config
         assert cfg.host is not None and cfg.port is not None
-        password = read_password(self.name, cfg.password, cfg.timeout)
         timeout = SocketTimeout(connect=cfg.timeout, read=cfg.timeout)
         try:
             ctx = self._tls_context() if cfg.security != "none" else None
@@ -109,7 +155,7 @@ class ImapSource(Source):
             client._imap.debug = 0
             if cfg.security == "starttls":
                 client.starttls(ctx)
-            client.login(cfg.username, password)
+            login(client)
             self._condstore = client.has_capability("CONDSTORE")
         except ssl.SSLCertVerificationError as e:
             self.close()
@@ -124,6 +170,8 @@ class ImapSource(Source):
             ) from None
         except LoginError:
             self.close()
+            if cfg.auth == "oauth2":
+                raise
             raise SourceError(
                 self.name,
                 f"login as {cfg.username!r} on {self.where} was rejected: wrong username or password",

@@ -240,3 +240,20 @@ class Suggestion(Base):
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class OAuthToken(Base):
+    """An OAuth2 source's refresh token, AES-GCM encrypted with a key kept outside the database.
+
+    Access tokens are never stored; only when the last one expires, for `ingestor auth status`.
+    """
+
+    __tablename__ = "oauth_token"
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    client_id: Mapped[str] = mapped_column(String(500))
+    refresh_token_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    scopes: Mapped[str] = mapped_column(Text, default="")  # granted, space-separated
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # the sign-in
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # stored token
+    refreshed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    access_expires_at: Mapped[datetime | None] = mapped_column(TZDateTime)

@@ -1,0 +1,275 @@
+"""OAuth2 IMAP sources end to end: `ingestor auth login` (device flow) against the test identity
+provider, then syncs from Dovecot (passdb oauth2) across access-token expiry and refresh-token
+rotation, and the one-line instruction after revocation. No token ever shows in plaintext."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingestor.cli import main
+from ingestor.config import OAuthConfig
+from ingestor.oauth import flows
+from ingestor.oauth.client import OAuthClient, OAuthError, TokenResponse
+from tests.factories import make_message
+from tests.servers.dovecot import DovecotServer, OAuth2Passdb
+from tests.servers.idp import IdentityProvider, get_redirect
+
+pytestmark = pytest.mark.integration
+
+USER = "recruiter"
+
+
+@pytest.fixture
+def idp() -> Iterator[IdentityProvider]:
+    with IdentityProvider(
+        access_token_lifetime=2, device_interval=1, slow_down_increment=1
+    ) as provider:
+        yield provider
+
+
+@pytest.fixture
+def dovecot(tmp_path: Path, idp: IdentityProvider) -> Iterator[DovecotServer]:
+    with DovecotServer(tmp_path / "dovecot", oauth2=OAuth2Passdb(idp.introspection_url)) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def keep_caplog(monkeypatch: pytest.MonkeyPatch) -> None:
+    # main() installs its own root handler, which would drop caplog's.
+    monkeypatch.setattr("ingestor.logsetup.setup_logging", lambda *a, **k: None)
+
+
+def write_config(tmp_path: Path, idp: IdentityProvider, dovecot: DovecotServer) -> Path:
+    path = tmp_path / "ingestor.toml"
+    path.write_text(
+        f'[store]\nurl = "sqlite:///{tmp_path / "db.sqlite"}"\n'
+        f'[secrets]\nkey_file = "{tmp_path / "token.key"}"\n'
+        '[[sources]]\nname = "anna"\ntype = "imap"\n'
+        f'host = "{dovecot.host}"\nport = {dovecot.port}\nsecurity = "none"\n'
+        f'username = "{USER}"\nfolders = ["INBOX"]\nauth = "oauth2"\n'
+        'oauth_client_id = "ingestor-test"\n'
+        f'oauth_token_url = "{idp.token_url}"\n'
+        f'oauth_device_url = "{idp.device_authorization_url}"\n'
+        f'oauth_authorize_url = "{idp.authorize_url}"\n'
+        'oauth_scopes = ["imap", "offline_access"]\n'
+        'timeout = "10s"\n'
+    )
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str]:
+    rc = main(["--config", str(config), *args])
+    out, err = capsys.readouterr()
+    return rc, out + err
+
+
+def device_login(
+    capsys: pytest.CaptureFixture[str], config: Path, idp: IdentityProvider, user: str = USER
+) -> tuple[int, str]:
+    """`ingestor auth login anna --flow device`, the user approving the code it printed."""
+    before = len(idp.requests_to("/device/code"))
+    result: list[int] = []
+    thread = threading.Thread(
+        target=lambda: result.append(
+            main(["--config", str(config), "auth", "login", "anna", "--flow", "device"])
+        )
+    )
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(idp.requests_to("/device/code")) == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    user_code = idp.requests_to("/device/code")[-1].response["user_code"]
+    idp.approve(user_code, user)
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    out, err = capsys.readouterr()
+    assert user_code in out  # printed for the user to type
+    return result[0], out + err
+
+
+def test_device_login_then_sync_across_expiry_rotation_and_revocation(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
+    config = write_config(tmp_path, idp, dovecot)
+    outputs: list[str] = []
+
+    rc, out = run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))
+    assert rc == 0 and (tmp_path / "token.key").stat().st_mode & 0o777 == 0o600
+    rc, out = device_login(capsys, config, idp)
+    outputs.append(out)
+    assert rc == 0, out
+    assert idp.verification_uri in out and "anna: signed in" in out
+    polls = idp.token_requests("urn:ietf:params:oauth:grant-type:device_code")
+    assert polls and all(r.error != "slow_down" for r in polls)  # it waits the interval
+
+    for i in range(3):
+        dovecot.deliver(
+            USER, "INBOX", make_message(subject=f"CV {i}", message_id=f"<cv{i}@x.example>")
+        )
+        rc, out = run(capsys, config, "sync", "--once")
+        outputs.append(out)
+        assert rc == 0, out + dovecot.log_tail()
+        assert "anna: ok: 1 new, 1 ingested" in out, out
+        time.sleep(2.2)  # the 2 s access token has expired by the next sync
+
+    refreshes = idp.token_requests("refresh_token")
+    assert len(refreshes) == 3 and all(r.status == 200 for r in refreshes)
+    assert idp.reused_refresh_tokens() == []  # every rotated token was stored
+    assert dovecot.login_methods(USER, min_logins=3) == ["XOAUTH2"] * 3
+
+    rc, out = run(capsys, config, "auth", "status")
+    outputs.append(out)
+    assert rc == 0, out
+    assert "anna: refresh token present" in out and "imap offline_access" in out
+
+    idp.revoke(USER)
+    dovecot.deliver(USER, "INBOX", make_message(subject="late", message_id="<late@x.example>"))
+    rc, out = run(capsys, config, "sync", "--once")
+    outputs.append(out)
+    assert rc == 1
+    assert out.strip().splitlines() == [
+        "anna: FAILED: source anna: the sign-in for recruiter was revoked or has expired; "
+        'run "ingestor auth login anna"'
+    ]
+
+    # Signing in again makes the source work again.
+    rc, out = device_login(capsys, config, idp)
+    outputs.append(out)
+    assert rc == 0
+    rc, out = run(capsys, config, "sync", "--once")
+    outputs.append(out)
+    assert rc == 0 and "anna: ok: 1 new" in out, out
+
+    tokens = idp.issued_tokens()
+    assert len(tokens) >= 8
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("db.sqlite*"))
+    text = caplog.text + "".join(outputs)
+    leaked = [t for t in tokens if t.encode() in stored or t in text]
+    assert leaked == []
+
+
+def test_wrong_key_names_the_source_to_sign_in_again(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = write_config(tmp_path, idp, dovecot)
+    key = tmp_path / "token.key"
+    assert run(capsys, config, "auth", "keygen", str(key))[0] == 0
+    rc, out = run(capsys, config, "auth", "keygen", str(key))
+    assert rc == 1 and "exists" in out  # never overwritten
+    assert device_login(capsys, config, idp)[0] == 0
+
+    key.unlink()
+    assert run(capsys, config, "auth", "keygen", str(key))[0] == 0  # a different key
+    rc, out = run(capsys, config, "sync", "--once")
+    assert rc == 1
+    assert out.strip() == (
+        "anna: FAILED: source anna: the stored OAuth2 token of anna does not decrypt with this "
+        'key (the key was changed or lost); run "ingestor auth login anna"'
+    )
+    rc, out = run(capsys, config, "auth", "status")
+    assert rc == 1 and 'not decryptable with this key; run "ingestor auth login anna"' in out
+
+    key.unlink()
+    rc, out = run(capsys, config, "sync", "--once")
+    assert rc == 1 and "cannot read the token key" in out and "auth login anna" in out
+    assert len(out.strip().splitlines()) == 1
+
+
+def test_import_refresh_token_from_stdin(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    config = write_config(tmp_path, idp, dovecot)
+    assert run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))[0] == 0
+    rc, out = run(capsys, config, "auth", "status")
+    assert rc == 1 and 'anna: not signed in; run "ingestor auth login anna"' in out
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("rt-not-issued\n"))
+    rc, out = run(capsys, config, "auth", "import", "anna", "--refresh-token-stdin")
+    assert rc == 1 and "was refused" in out and "rt-not-issued" not in out
+
+    provisioned = idp.provision(USER)
+    monkeypatch.setattr("sys.stdin", io.StringIO(provisioned + "\n"))
+    rc, out = run(capsys, config, "auth", "import", "anna", "--refresh-token-stdin")
+    assert rc == 0, out
+    dovecot.deliver(USER, "INBOX", make_message(subject="CV", message_id="<cv@x.example>"))
+    rc, out = run(capsys, config, "sync", "--once")
+    assert rc == 0 and "anna: ok: 1 new" in out, out
+    assert idp.reused_refresh_tokens() == []  # the import's own refresh rotation was kept
+    assert provisioned not in out
+
+
+def oauth_client(idp: IdentityProvider) -> OAuthClient:
+    oauth = OAuthConfig(
+        client_id="ingestor-test",
+        token_url=idp.token_url,
+        scopes=("imap", "offline_access"),
+        authorize_url=idp.authorize_url,
+        device_url=idp.device_authorization_url,
+    )
+    return OAuthClient(oauth, timeout=5)
+
+
+def test_loopback_flow_signs_in_through_a_127_0_0_1_redirect(
+    idp: IdentityProvider, dovecot: DovecotServer
+) -> None:
+    said: list[str] = []
+    result: list[TokenResponse] = []
+    thread = threading.Thread(
+        target=lambda: result.append(flows.loopback_flow(oauth_client(idp), said.append, 10))
+    )
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not any(s.startswith(idp.authorize_url) for s in said) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [url] = [s for s in said if s.startswith(idp.authorize_url)]
+    location = get_redirect(url)  # the browser: sign-in, then the redirect to 127.0.0.1
+    assert location.startswith("http://127.0.0.1:")
+    with urllib.request.urlopen(location, timeout=5) as page:
+        assert b"sign-in received" in page.read()
+    thread.join(timeout=10)
+    [tokens] = result
+    assert tokens.refresh_token and tokens.scopes == ("imap", "offline_access")
+    with dovecot.connect_oauth2(USER, tokens.access_token) as client:
+        client.select_folder("INBOX", readonly=True)
+    [redeem] = idp.token_requests("authorization_code")
+    assert redeem.form["code_verifier"] and redeem.form["redirect_uri"] == location.split("?")[0]
+
+
+def test_paste_flow_and_a_refused_sign_in(idp: IdentityProvider) -> None:
+    said: list[str] = []
+
+    def paste() -> str:
+        [url] = [s for s in said if s.startswith(idp.authorize_url)]
+        return get_redirect(url) + "\n"
+
+    tokens = flows.paste_flow(oauth_client(idp), said.append, paste)
+    assert tokens.refresh_token is not None
+    assert all(tokens.access_token not in s for s in said)
+
+    idp.authorize_user = None  # the user declines
+    said.clear()
+    with pytest.raises(OAuthError, match="access_denied"):
+        flows.paste_flow(oauth_client(idp), said.append, paste)
+    said.clear()
+    with pytest.raises(OAuthError, match="state does not match"):
+        flows.paste_flow(oauth_client(idp), said.append, lambda: "http://127.0.0.1/?code=x")
