@@ -135,6 +135,7 @@ def test_the_daemon_rides_out_a_store_that_refuses_connections(
         wait_for(lambda: "dead" not in daemon.health.unwritten, 30, "dead's failures written")
     finally:
         daemon.stop()
+        sessions.kw["bind"].dispose()  # the database is dropped next
 
     # Every message exactly once: nothing lost in the rolled-back batches, nothing doubled.
     with sessions() as s:
