@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from ingestor.cli import main
-from ingestor.config import OAuthConfig
+from ingestor.config import OAuthConfig, load_settings
 from ingestor.oauth import flows
 from ingestor.oauth.client import OAuthClient, OAuthError, TokenResponse
+from ingestor.sources import make_source
 from tests.factories import make_message
 from tests.servers.dovecot import DovecotServer, OAuth2Passdb
 from tests.servers.idp import IdentityProvider, get_redirect
@@ -273,3 +274,94 @@ def test_paste_flow_and_a_refused_sign_in(idp: IdentityProvider) -> None:
     said.clear()
     with pytest.raises(OAuthError, match="state does not match"):
         flows.paste_flow(oauth_client(idp), said.append, lambda: "http://127.0.0.1/?code=x")
+
+
+def import_token(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    config: Path,
+    token: str,
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+    rc, out = run(capsys, config, "auth", "import", "anna", "--refresh-token-stdin")
+    assert rc == 0, out
+
+
+def test_a_refused_access_token_is_refreshed_once(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    idp.access_token_lifetime = 600  # fresh by the client's clock throughout
+    config = write_config(tmp_path, idp, dovecot)
+    assert run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))[0] == 0
+    import_token(capsys, monkeypatch, config, idp.provision(USER))
+    source = make_source(load_settings(config).source("anna"))
+    source.open()
+    source.close()
+    refreshes = len(idp.token_requests("refresh_token"))
+    source.open()  # the cached token is still good: no refresh
+    source.close()
+    assert len(idp.token_requests("refresh_token")) == refreshes
+
+    idp.expire_access_tokens(USER)  # the server now refuses it although the client thinks not
+    source.open()
+    assert source.folders() == ["INBOX"]
+    source.close()
+    assert len(idp.token_requests("refresh_token")) == refreshes + 1
+    assert idp.reused_refresh_tokens() == []
+
+
+def test_a_token_the_server_keeps_refusing_is_one_line(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = write_config(tmp_path, idp, dovecot)
+    assert run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))[0] == 0
+    import_token(capsys, monkeypatch, config, idp.provision("someone-else"))
+    rc, out = run(capsys, config, "sync", "--once")
+    assert rc == 1
+    assert out.strip() == (
+        f"anna: FAILED: source anna: {dovecot.host}:{dovecot.port} refused a freshly refreshed "
+        "access token for recruiter (AUTHENTICATE); check the scopes and that IMAP is enabled "
+        'for the mailbox, then run "ingestor auth login anna"'
+    )
+    assert len(idp.token_requests("refresh_token")) == 3  # import, first login, the retry
+
+
+def test_two_sources_sharing_a_client(
+    tmp_path: Path, idp: IdentityProvider, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ingestor.oauth.keys import load_key
+    from ingestor.store.database import open_store
+    from ingestor.store.tokens import TokenStore
+
+    users = {"recruiter": "secret", "ben": "secret"}
+    with DovecotServer(
+        tmp_path / "dovecot2", users=users, oauth2=OAuth2Passdb(idp.introspection_url)
+    ) as server:
+        for user in users:
+            server.deliver(user, "INBOX", make_message(message_id=f"<{user}@x.example>"))
+        config = write_config(tmp_path, idp, server)
+        text = config.read_text()
+        second = text[text.index("[[sources]]") :].replace('name = "anna"', 'name = "ben"')
+        config.write_text(text + second.replace(f'username = "{USER}"', 'username = "ben"'))
+        assert run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))[0] == 0
+        settings = load_settings(config)
+        store = TokenStore(open_store(settings.store_url), load_key(settings.secrets))
+        for name, user in (("anna", USER), ("ben", "ben")):
+            store.save(name, "ingestor-test", idp.provision(user), ("imap",))
+        for new in (1, 0):
+            rc, out = run(capsys, config, "sync", "--once")
+            assert rc == 0, out
+            assert f"anna: ok: {new} new" in out and f"ben: ok: {new} new" in out, out
+        assert server.login_methods("ben", min_logins=2) == ["XOAUTH2", "XOAUTH2"]
+        assert idp.reused_refresh_tokens() == []
+        assert store.load("anna") != store.load("ben")
