@@ -71,7 +71,9 @@ def open_token_store(cfg: SourceConfig) -> TokenStore:
         key = load_key(cfg.oauth.key)
     except TokenKeyError as e:
         raise SourceError(cfg.name, key_problem(cfg, e)) from None
-    return TokenStore(open_store(cfg.oauth.store_url), key)
+    # The pipeline has migrated the store already; migrating again from every source's thread
+    # would race on PostgreSQL.
+    return TokenStore(open_store(cfg.oauth.store_url, migrate=False), key)
 
 
 class AccessTokens:

@@ -183,6 +183,8 @@ class ImapSource(Source):
     def close(self) -> None:
         client, self.client = self.client, None
         self._examined = None
+        if self._tokens is not None:
+            self._tokens.store.close()
         if client is None:
             return
         try:

@@ -125,6 +125,12 @@ class TokenStore:
             if row is not None:
                 s.delete(row)
 
+    def close(self) -> None:
+        """Close the pooled connections (the store stays usable; it reconnects)."""
+        bind = self.sessions.kw.get("bind")
+        if bind is not None:
+            bind.dispose()
+
     def infos(self) -> dict[str, TokenInfo]:
         with self.sessions() as s:
             return {
