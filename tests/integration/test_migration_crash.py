@@ -69,13 +69,16 @@ for line in sys.stdin:
             sys.stderr.write(f"first start failed: {type(e).__name__}: {e}\n")
             os._exit(3)
         os._exit(0)
+    done, status = 0, 0
     if job["mode"] == "delay":
         while time.perf_counter() - started < job["seconds"]:
-            if os.waitpid(pid, os.WNOHANG)[0]:
+            done, status = os.waitpid(pid, os.WNOHANG)  # a child that ended is reaped here
+            if done:
                 break
         else:
             os.kill(pid, signal.SIGKILL)
-    _, status = os.waitpid(pid, 0)
+    if not done:
+        _, status = os.waitpid(pid, 0)
     try:
         size = os.stat(wal).st_size
     except FileNotFoundError:
