@@ -365,3 +365,13 @@ def test_two_sources_sharing_a_client(
         assert server.login_methods("ben", min_logins=2) == ["XOAUTH2", "XOAUTH2"]
         assert idp.reused_refresh_tokens() == []
         assert store.load("anna") != store.load("ben")
+
+        idp.revoke("ben")  # one sign-in revoked: that source fails, the other goes on
+        server.deliver(USER, "INBOX", make_message(message_id="<after@x.example>"))
+        rc, out = run(capsys, config, "sync", "--once")
+        assert rc == 1
+        assert out.strip().splitlines() == [
+            "anna: ok: 1 new, 1 ingested, 0 skipped, 0 quarantined, 0 duplicate, 0 contacts created",
+            "ben: FAILED: source ben: the sign-in for ben was revoked or has expired; "
+            'run "ingestor auth login ben"',
+        ]
