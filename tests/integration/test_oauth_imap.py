@@ -375,3 +375,33 @@ def test_two_sources_sharing_a_client(
             "ben: FAILED: source ben: the sign-in for ben was revoked or has expired; "
             'run "ingestor auth login ben"',
         ]
+
+
+def test_google_like_confidential_client_without_rotation(
+    tmp_path: Path,
+    idp: IdentityProvider,
+    dovecot: DovecotServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    idp.rotate_refresh_tokens = False
+    idp.clients["confidential"] = "s3cret-value"
+    monkeypatch.setenv("TEST_OAUTH_SECRET", "s3cret-value")
+    config = write_config(tmp_path, idp, dovecot)
+    text = config.read_text().replace('"ingestor-test"', '"confidential"')
+    config.write_text(text + 'oauth_client_secret_env = "TEST_OAUTH_SECRET"\n')
+    assert run(capsys, config, "auth", "keygen", str(tmp_path / "token.key"))[0] == 0
+    refresh_token = idp.provision(USER, client_id="confidential")
+    import_token(capsys, monkeypatch, config, refresh_token)
+    outputs = []
+    for _ in range(2):
+        rc, out = run(capsys, config, "sync", "--once")
+        outputs.append(out)
+        assert rc == 0, out
+    requests = idp.token_requests("refresh_token")
+    assert len(requests) == 3 and all(r.status == 200 for r in requests)
+    assert {r.form["refresh_token"] for r in requests} == {refresh_token}  # kept, not rotated
+    assert all(r.client_id == "confidential" for r in requests)
+    assert not any("s3cret-value" in out or refresh_token in out for out in outputs)
+    stored = b"".join(p.read_bytes() for p in tmp_path.glob("db.sqlite*"))
+    assert refresh_token.encode() not in stored
