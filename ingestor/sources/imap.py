@@ -81,6 +81,7 @@ class ImapSource(Source):
         self._condstore = False
         self._examined: str | None = None
         self._tokens: AccessTokens | None = None
+        self._mechanism = "LOGIN"
 
     @property
     def where(self) -> str:
@@ -130,8 +131,10 @@ class ImapSource(Source):
         assert user is not None
         if client.has_capability("AUTH=XOAUTH2"):
             client.oauth2_login(user, token)
+            self._mechanism = "XOAUTH2"
         elif client.has_capability("AUTH=OAUTHBEARER"):
             client.oauthbearer_login(user, token)
+            self._mechanism = "OAUTHBEARER"
         else:
             raise SourceError(
                 self.name, f"{self.where} offers neither AUTH=XOAUTH2 nor AUTH=OAUTHBEARER"
@@ -309,7 +312,7 @@ class ImapSource(Source):
 
     def describe(self) -> list[str]:
         client = self._client()
-        lines = [f"connected to {self.where} as {self.config.username}"]
+        lines = [f"connected to {self.where} as {self.config.username} ({self._mechanism})"]
         caps = sorted(c.decode() for c in client.capabilities())
         lines.append(f"capabilities: {' '.join(caps)}")
         try:

@@ -129,6 +129,10 @@ def test_device_login_then_sync_across_expiry_rotation_and_revocation(
     assert idp.reused_refresh_tokens() == []  # every rotated token was stored
     assert dovecot.login_methods(USER, min_logins=3) == ["XOAUTH2"] * 3
 
+    rc, out = run(capsys, config, "sources", "check")
+    outputs.append(out)
+    assert rc == 0 and f"as {USER} (XOAUTH2)" in out, out
+
     rc, out = run(capsys, config, "auth", "status")
     outputs.append(out)
     assert rc == 0, out
