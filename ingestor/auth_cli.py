@@ -98,8 +98,8 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ingestor import cli as main_cli
-    from ingestor.errors import SourceError
-    from ingestor.oauth.access import AccessTokens
+    from ingestor.oauth.access import explain
+    from ingestor.oauth.client import OAuthError
 
     if not args.refresh_token_stdin:
         raise IngestorError("auth import needs --refresh-token-stdin")
@@ -110,12 +110,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not token:
         raise IngestorError(f"{cfg.name}: no refresh token on stdin")
     store = _store(args, settings)
-    store.save(cfg.name, cfg.oauth.client_id, token, cfg.oauth.scopes)
+    # One refresh proves the token before anything is stored (a refused one leaves an earlier
+    # sign-in alone) and yields its rotated successor, which is what gets stored.
     try:
-        AccessTokens(cfg, store, _client(cfg)).refresh()  # proves it, and stores a rotation
-    except SourceError as e:
-        store.delete(cfg.name)
-        raise IngestorError(f"{cfg.name}: the refresh token was refused: {e}") from None
+        tokens = _client(cfg).refresh(token)
+    except OAuthError as e:
+        raise IngestorError(
+            f"{cfg.name}: the refresh token was refused: {explain(cfg, e)}"
+        ) from None
+    expires = datetime.now(UTC) + timedelta(seconds=tokens.expires_in)
+    scopes = tokens.scopes or cfg.oauth.scopes
+    store.save(cfg.name, cfg.oauth.client_id, tokens.refresh_token or token, scopes, expires)
     _say(f"{cfg.name}: refresh token imported and verified; stored encrypted")
     return 0
 

@@ -216,10 +216,14 @@ def test_import_refresh_token_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(provisioned + "\n"))
     rc, out = run(capsys, config, "auth", "import", "anna", "--refresh-token-stdin")
     assert rc == 0, out
+    monkeypatch.setattr("sys.stdin", io.StringIO(provisioned + "\n"))  # rotated out by now
+    rc, out = run(capsys, config, "auth", "import", "anna", "--refresh-token-stdin")
+    assert rc == 1 and "revoked or has expired" in out  # and the stored sign-in is kept:
     dovecot.deliver(USER, "INBOX", make_message(subject="CV", message_id="<cv@x.example>"))
     rc, out = run(capsys, config, "sync", "--once")
     assert rc == 0 and "anna: ok: 1 new" in out, out
-    assert idp.reused_refresh_tokens() == []  # the import's own refresh rotation was kept
+    # The import's own refresh rotation was kept: only the deliberate re-import reused a token.
+    assert [r.form["refresh_token"] for r in idp.reused_refresh_tokens()] == [provisioned]
     assert provisioned not in out
 
 
