@@ -22,6 +22,9 @@ from ingestor.store.tokens import TokenStore
 log = logging.getLogger(__name__)
 
 MAX_MARGIN_S = 60.0
+# This process's access tokens by (source, store, client): in memory only, never stored. One
+# source syncs in one thread at a time, so its entry is never written by two threads at once.
+_IN_MEMORY: dict[tuple[str, str, str], tuple[str, float]] = {}
 REVOKED = ("invalid_grant",)
 CLIENT_REFUSED = ("invalid_client", "unauthorized_client")
 
@@ -86,12 +89,19 @@ class AccessTokens:
         client: OAuthClient,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        assert cfg.oauth is not None
         self.cfg = cfg
         self.store = store
         self.client = client
         self.clock = clock
+        # The daemon makes a new source object for every poll: the token outlives it here.
+        bind = store.sessions.kw.get("bind")
+        where = bind.url.render_as_string(hide_password=True) if bind is not None else ""
+        self._key = (cfg.name, where, cfg.oauth.client_id)
         self._token: str | None = None
         self._refresh_at = 0.0
+        if self._key in _IN_MEMORY:
+            self._token, self._refresh_at = _IN_MEMORY[self._key]
 
     def get(self) -> str:
         """A token that is valid for at least the margin, refreshing first if needed."""
@@ -103,6 +113,7 @@ class AccessTokens:
         """Refresh now (also after the server refused the current token)."""
         name = self.cfg.name
         self._token = None
+        _IN_MEMORY.pop(self._key, None)
         try:
             with self.store.locked(name) as (stored, update):
                 if stored is None:
@@ -123,4 +134,5 @@ class AccessTokens:
         )
         self._token = tokens.access_token
         self._refresh_at = self.clock() + tokens.expires_in - refresh_margin(tokens.expires_in)
+        _IN_MEMORY[self._key] = (self._token, self._refresh_at)
         return self._token

@@ -155,3 +155,16 @@ def test_refused_refresh_says_what_to_do(tmp_path: Path) -> None:
     endpoint.error = "invalid_client"
     with pytest.raises(SourceError, match="refused the client c"):
         tokens.get()
+
+
+def test_the_access_token_outlives_the_source_object_of_one_poll(tmp_path: Path) -> None:
+    # The daemon builds a new source (and so a new AccessTokens) for every poll.
+    endpoint = FakeEndpoint(lifetime=100.0)
+    first, store, clock = make(tmp_path, endpoint)
+    store.save("anna", "c", "rt-0", ("imap",))
+    assert first.get() == "at-1"
+    second = AccessTokens(first.cfg, store, endpoint, clock)  # type: ignore[arg-type]
+    assert second.get() == "at-1" and endpoint.presented == ["rt-0"]
+    clock.now += 100 - refresh_margin(100)
+    third = AccessTokens(first.cfg, store, endpoint, clock)  # type: ignore[arg-type]
+    assert third.get() == "at-2" and endpoint.presented == ["rt-0", "rt-1"]
