@@ -50,10 +50,22 @@ class Daemon:
         self.health = SourceHealth()
         self.scheduler = BackgroundScheduler(timezone=UTC)
         self.web: BackgroundServer | None = None
+        self._polls = 0  # polls in progress, under _idle
+        self._idle = threading.Condition()
 
     def _poll(self, cfg: SourceConfig) -> None:
-        if self.stopping.is_set():
-            return
+        with self._idle:
+            if self.stopping.is_set():
+                return
+            self._polls += 1
+        try:
+            self._sync(cfg)
+        finally:
+            with self._idle:
+                self._polls -= 1
+                self._idle.notify_all()
+
+    def _sync(self, cfg: SourceConfig) -> None:
         try:
             summary = sync_source(
                 cfg, self.settings.defaults, self.sessions, self.stopping.is_set, self.health
@@ -111,8 +123,13 @@ class Daemon:
 
     def stop(self) -> None:
         sd_notify("STOPPING=1")
-        self.stopping.set()
-        self.scheduler.shutdown(wait=True)  # running jobs stop between batches
+        with self._idle:
+            self.stopping.set()  # no poll starts from now on
+        # Not shutdown(wait=True): it waits holding the scheduler's job-store lock, which a
+        # failed poll needs to reschedule itself (get_job): both would wait for ever.
+        self.scheduler.shutdown(wait=False)
+        with self._idle:  # running polls stop between batches
+            self._idle.wait_for(lambda: self._polls == 0)
         if self.web is not None:
             self.web.stop()
 
