@@ -17,7 +17,13 @@ from typing import Any
 import platformdirs
 
 from ingestor.errors import ConfigError
-from ingestor.oauth.providers import PROVIDERS, ProviderDefaults, provider_defaults
+from ingestor.oauth.providers import (
+    GOOGLE_CALDAV_URL,
+    PROVIDERS,
+    ProviderDefaults,
+    caldav_provider_defaults,
+    provider_defaults,
+)
 
 CONTACT_CREATION = ("all", "sent_only", "none")
 SECURITY = ("tls", "starttls", "none")
@@ -394,14 +400,7 @@ def _read_imap(r: _Reader, key: KeySpec, store_url: str) -> dict[str, Any]:
             provider = provider_defaults(name, tenant if isinstance(tenant, str) else "")
     auth = r.choice("auth", AUTH_KINDS, "password")
     security = r.choice("security", SECURITY, provider.security if provider else "tls")
-    if auth == "oauth2":
-        for k in (*PASSWORD_KEYS, "password"):
-            if k in r.table:
-                r.used.add(k)
-                r.problem(k, 'is not used with auth = "oauth2"')
-        password = None
-    else:
-        password = _read_password(r)
+    password = _no_password(r) if auth == "oauth2" else _read_password(r)
     extra = dict(
         host=r.get("host", str, provider.host) if provider else r.required("host"),
         port=r.get("port", int, 993 if security == "tls" else 143),
@@ -418,6 +417,44 @@ def _read_imap(r: _Reader, key: KeySpec, store_url: str) -> dict[str, Any]:
     if not 0 < extra["port"] < 65536:
         r.problem("port", f"must be between 1 and 65535, got {extra['port']}")
     return extra
+
+
+def _read_caldav(r: _Reader, key: KeySpec, store_url: str) -> dict[str, Any]:
+    provider: ProviderDefaults | None = None
+    name = r.get("provider", str)
+    if name == "microsoft":
+        r.problem(
+            "provider",
+            'Microsoft 365 calendars have no CalDAV; only provider = "google" is available '
+            "for a caldav source",
+        )
+        provider = provider_defaults("microsoft")  # only to spare follow-on errors
+    elif name is not None:
+        if name not in PROVIDERS:
+            r.problem("provider", f"must be one of {', '.join(PROVIDERS)}, got {name!r}")
+        else:
+            provider = caldav_provider_defaults(name)
+    auth = r.choice("auth", AUTH_KINDS, "password")
+    password = _no_password(r) if auth == "oauth2" else _read_password(r)
+    return dict(
+        url=r.get("url", str, GOOGLE_CALDAV_URL) if name == "google" else r.required("url"),
+        username=r.required("username"),
+        password=password,
+        calendars=r.strings("calendars"),
+        tls_verify=r.get("tls_verify", bool, True),
+        provider=name if name in PROVIDERS else None,
+        auth=auth,
+        oauth=_read_oauth(r, auth, provider, key, store_url),
+    )
+
+
+def _no_password(r: _Reader) -> PasswordSpec | None:
+    """With auth = "oauth2": no password key may be given."""
+    for k in (*PASSWORD_KEYS, "password"):
+        if k in r.table:
+            r.used.add(k)
+            r.problem(k, 'is not used with auth = "oauth2"')
+    return None
 
 
 def _read_source(
@@ -455,13 +492,7 @@ def _read_source(
                 )
             extra = dict(path=str(full), folders=r.strings("folders"))
     elif stype == "caldav":
-        extra = dict(
-            url=r.required("url"),
-            username=r.required("username"),
-            password=_read_password(r),
-            calendars=r.strings("calendars"),
-            tls_verify=r.get("tls_verify", bool, True),
-        )
+        extra = _read_caldav(r, key, store_url)
     elif stype == "ics":
         url, path = r.get("url", str), r.get("path", str)
         if (url is None) == (path is None):

@@ -5,7 +5,7 @@ Every value here is only a default; a source's own keys override each one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -56,3 +56,20 @@ def provider_defaults(provider: str, tenant: str = "organizations") -> ProviderD
             flow="loopback",
         )
     raise ValueError(f"unknown provider {provider!r}")
+
+
+GOOGLE_CALDAV_URL = "https://apidata.googleusercontent.com/caldav/v2/"
+GOOGLE_CALENDAR_SCOPE = "https://www.googleapis.com/auth/calendar.readonly"
+
+
+def caldav_provider_defaults(provider: str) -> ProviderDefaults:
+    """The defaults of a `type = "caldav"` source; only Google offers CalDAV with OAuth2."""
+    if provider != "google":
+        raise ValueError(f"no CalDAV defaults for provider {provider!r}")
+    return replace(
+        provider_defaults("google"),
+        host="apidata.googleusercontent.com",
+        port=443,
+        folders=(),
+        scopes=(GOOGLE_CALENDAR_SCOPE,),
+    )

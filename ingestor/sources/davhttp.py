@@ -3,6 +3,10 @@
 python-caldav's DAVClient carries the HTTP (session, auth negotiation, TLS, timeouts); this
 module turns its failures into SourceError with a reason a user can act on, and never lets a
 password reach a message: URLs are shown without their user:password@ part.
+
+With `auth = "oauth2"` every request carries `Authorization: Bearer <access token>` (Google
+Calendar's CalDAV endpoint); a 401 refreshes the token once and repeats the request once. The
+token is never logged.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from lxml import etree
 
 from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
+from ingestor.oauth.access import AccessTokens, login_hint, open_token_store
+from ingestor.oauth.client import OAuthClient
 from ingestor.secrets import read_password
 from ingestor.sources.davxml import (
     Entry,
@@ -31,6 +37,22 @@ from ingestor.sources.davxml import (
 log = logging.getLogger(__name__)
 
 TOO_BIG = object()  # marks an object over the size cap
+_UNAUTHORIZED = object()  # a GET refused the access token
+
+
+class BearerAuth(http.auth.AuthBase):
+    """Sets `Authorization: Bearer` from the source's current access token on each request."""
+
+    def __init__(self, tokens: AccessTokens) -> None:
+        self.tokens = tokens
+
+    def __call__(self, r: http.PreparedRequest) -> http.PreparedRequest:
+        assert r.headers is not None  # a prepared request has its headers
+        r.headers["Authorization"] = f"Bearer {self.tokens.get()}"
+        return r
+
+    def __repr__(self) -> str:  # never the token
+        return "BearerAuth()"
 
 
 class DavSession:
@@ -41,6 +63,7 @@ class DavSession:
         self.config = config
         self.client: DAVClient | None = None
         self._preemptive = False
+        self.tokens: AccessTokens | None = None
 
     @property
     def where(self) -> str:
@@ -50,6 +73,9 @@ class DavSession:
         cfg = self.config
         if not cfg.url:
             raise SourceError(self.name, "no url configured")
+        if cfg.auth == "oauth2":
+            self._open_oauth2()
+            return
         password = read_password(self.name, cfg.password, cfg.timeout)
         try:
             client = DAVClient(
@@ -68,7 +94,45 @@ class DavSession:
         self._preemptive = True
         self.client = client
 
+    def _open_oauth2(self) -> None:
+        cfg = self.config
+        assert cfg.oauth is not None
+        if self.tokens is None:
+            client = OAuthClient(cfg.oauth, cfg.timeout, cfg.tls_verify, cfg.ca_file)
+            self.tokens = AccessTokens(cfg, open_token_store(cfg), client)
+        self.tokens.get()  # a refused refresh fails here, before any DAV request
+        try:
+            dav = DAVClient(
+                url=redact(cfg.url or ""),
+                timeout=cfg.timeout,  # type: ignore[arg-type]  # float seconds work too
+                ssl_verify_cert=cfg.tls_verify,
+                enable_rfc6764=False,
+            )
+        except Exception as e:  # noqa: BLE001 - a URL python-caldav cannot even parse
+            raise SourceError(self.name, f"invalid url {self.where}: {type(e).__name__}") from None
+        dav.auth = BearerAuth(self.tokens)
+        self._preemptive = False
+        self.client = dav
+
+    def _refresh_after_401(self, folder: str | None, retried: bool) -> None:
+        """The server refused the access token: refresh it once, or say what to do."""
+        if self.tokens is None:
+            return
+        if retried:
+            raise SourceError(
+                self.name,
+                f"{self.where} refused a freshly refreshed access token for "
+                f"{self.config.username}; check the scopes and that CalDAV access is enabled "
+                f"for the account, then {login_hint(self.config)}",
+                ref=folder,
+            )
+        log.info("%s: %s refused the access token; refreshing it", self.name, self.where)
+        self.tokens.refresh()
+
     def close(self) -> None:
+        if self.tokens is not None:
+            tokens, self.tokens = self.tokens, None
+            tokens.store.close()
         client, self.client = self.client, None
         if client is not None:
             try:
@@ -100,12 +164,17 @@ class DavSession:
         if depth is not None:
             headers["Depth"] = depth
         shown = redact(url)
+        retried = False
         while True:
             try:
                 r = client.request(url, method, body, headers)
             except caldav_error.AuthorizationError as e:
                 if e.status == 403:
                     return Reply(403, None, tuple(e.preconditions))
+                if self.tokens is not None:
+                    self._refresh_after_401(folder, retried)
+                    retried = True
+                    continue
                 if self._preemptive:
                     # Perhaps not Basic: let python-caldav negotiate from the challenge.
                     self._preemptive = False
@@ -174,6 +243,17 @@ class DavSession:
     def get(self, url: str, href: str, folder: str, cap: int) -> bytes | object | None:
         """The object's bytes, TOO_BIG over `cap` (not read further), None if it is gone."""
         client = self.connected()
+        retried = False
+        while True:
+            got = self._get_once(client, url, href, folder, cap)
+            if got is not _UNAUTHORIZED:
+                return got
+            self._refresh_after_401(folder, retried)
+            retried = True
+
+    def _get_once(
+        self, client: DAVClient, url: str, href: str, folder: str, cap: int
+    ) -> bytes | object | None:
         try:
             r = client.session.request(
                 "GET",
@@ -187,6 +267,8 @@ class DavSession:
             try:
                 if r.status_code in (404, 410):
                     return None
+                if r.status_code == 401 and self.tokens is not None:
+                    return _UNAUTHORIZED
                 if r.status_code == 401:
                     raise SourceError(
                         self.name,
