@@ -7,6 +7,7 @@ STATUS per folder. Messages above the size cap are fetched as headers only.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import ssl
 from array import array
@@ -27,6 +28,8 @@ from ingestor.secrets import read_password
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 
 log = logging.getLogger(__name__)
+# A refused login that is the server's trouble, not the password's (RFC 5530 response codes).
+_TEMPORARY_LOGIN_FAILURE = re.compile(r"\[UNAVAILABLE\]|temporary authentication failure", re.I)
 
 # How many UIDs one FETCH of sizes names: imapclient sends UID lists verbatim, and servers
 # refuse command lines much past 64 KB.
@@ -171,10 +174,16 @@ class ImapSource(Source):
             raise SourceError(
                 self.name, f"TLS handshake with {self.where} failed: {e.reason}"
             ) from None
-        except LoginError:
+        except LoginError as e:
             self.close()
             if cfg.auth == "oauth2":
                 raise
+            if _TEMPORARY_LOGIN_FAILURE.search(str(e)):  # RFC 5530: try again later
+                raise SourceError(
+                    self.name,
+                    f"{self.where} could not check the login as {cfg.username!r} right now "
+                    "(temporary authentication failure); retrying later",
+                ) from None
             raise SourceError(
                 self.name,
                 f"login as {cfg.username!r} on {self.where} was rejected: wrong username or password",

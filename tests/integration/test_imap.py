@@ -206,6 +206,22 @@ def test_tls_failure_wrong_password_and_dead_host_are_one_line_errors(dovecot, m
         check_source(dead)
 
 
+def test_a_temporary_authentication_failure_is_not_called_a_wrong_password(dovecot, monkeypatch):
+    # Dovecot answers "NO [UNAVAILABLE] Temporary authentication failure" when its auth
+    # process cannot answer in time; the password may be right, so the error must not say
+    # otherwise. The server's own answer is replayed here: it cannot be made on demand.
+    from imapclient import IMAPClient
+    from imapclient.exceptions import LoginError
+
+    def unavailable(self, username, password):
+        raise LoginError("b'[UNAVAILABLE] Temporary authentication failure. [host:2026-12-01]'")
+
+    monkeypatch.setattr(IMAPClient, "login", unavailable)
+    with pytest.raises(SourceError, match="temporary authentication failure") as e:
+        check_source(imap_config(dovecot))
+    assert "wrong" not in str(e.value)
+
+
 def test_sources_check_describes_folders(dovecot):
     dovecot.deliver(USER, "INBOX", messages(1)[0])
     dovecot.deliver(USER, "Sent", messages(1, folder_tag="s")[0])
