@@ -5,7 +5,7 @@ cross-validated by mailbox (a model never scored on a mailbox it was trained on)
 The floors sit a few points under the figures in the README; raise them when extraction gets
 better, never lower them to let a change through. Misattribution (a quoted person's phone or
 signature given to the sender) is held at what was measured: zero everywhere but one ASF
-held-out email that the quote splitter leaves whole (see the README).
+held-out email whose greeting is labelled as a quote header (see the README).
 """
 
 from __future__ import annotations
