@@ -154,12 +154,15 @@ class ProfileUpdater:
         interaction: InteractionFacts,
         confidence: float,
     ) -> None:
+        self.prefetch({contact.id})
+        # Known from the prefetch: most fills (a new contact's first signature) need no query.
+        observed_before = (contact.id, field) in self._newest
         self._observe(contact, field, value, interaction, EXTRACTOR, confidence)
         current = getattr(contact, field)
         if current is None and field not in (contact.locked_fields or []):
             setattr(contact, field, value)
             contact.updated_at = self.now
-            if field == "company" and self._other_company_seen(contact, value):
+            if field == "company" and observed_before and self._other_company_seen(contact, value):
                 # Filling a blank company after another one was seen is a job change too.
                 payload = {"job_change": True, "filled": True}
                 self._suggest(contact, "field_update", field, None, value, interaction, payload)
