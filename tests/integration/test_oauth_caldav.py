@@ -24,9 +24,9 @@ from typing import Any, Self
 
 import pytest
 
-from ingestor.cli import main
 from ingestor.config import load_settings
 from ingestor.sources import make_source
+from tests.integration.oauth_cli import keep_caplog, run  # noqa: F401 (fixture)
 from tests.servers.dovecot import free_port
 from tests.servers.idp import IdentityProvider
 from tests.servers.radicale import RadicaleServer
@@ -205,12 +205,6 @@ def proxy(radicale: RadicaleServer, idp: IdentityProvider) -> Iterator[BearerPro
         yield p
 
 
-@pytest.fixture(autouse=True)
-def keep_caplog(monkeypatch: pytest.MonkeyPatch) -> None:
-    # main() installs its own root handler, which would drop caplog's.
-    monkeypatch.setattr("ingestor.logsetup.setup_logging", lambda *a, **k: None)
-
-
 def write_config(tmp_path: Path, idp: IdentityProvider, proxy: BearerProxy) -> Path:
     path = tmp_path / "ingestor.toml"
     path.write_text(
@@ -226,12 +220,6 @@ def write_config(tmp_path: Path, idp: IdentityProvider, proxy: BearerProxy) -> P
         'timeout = "10s"\n'
     )
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str]:
-    rc = main(["--config", str(config), *args])
-    out, err = capsys.readouterr()
-    return rc, out + err
 
 
 def signed_in(

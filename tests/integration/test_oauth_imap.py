@@ -18,6 +18,7 @@ from ingestor.oauth import flows
 from ingestor.oauth.client import OAuthClient, OAuthError, TokenResponse
 from ingestor.sources import make_source
 from tests.factories import make_message
+from tests.integration.oauth_cli import keep_caplog, run  # noqa: F401 (fixture)
 from tests.servers.dovecot import DovecotServer, OAuth2Passdb
 from tests.servers.idp import IdentityProvider, get_redirect
 
@@ -40,12 +41,6 @@ def dovecot(tmp_path: Path, idp: IdentityProvider) -> Iterator[DovecotServer]:
         yield server
 
 
-@pytest.fixture(autouse=True)
-def keep_caplog(monkeypatch: pytest.MonkeyPatch) -> None:
-    # main() installs its own root handler, which would drop caplog's.
-    monkeypatch.setattr("ingestor.logsetup.setup_logging", lambda *a, **k: None)
-
-
 def write_config(tmp_path: Path, idp: IdentityProvider, dovecot: DovecotServer) -> Path:
     path = tmp_path / "ingestor.toml"
     path.write_text(
@@ -62,12 +57,6 @@ def write_config(tmp_path: Path, idp: IdentityProvider, dovecot: DovecotServer) 
         'timeout = "10s"\n'
     )
     return path
-
-
-def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str]:
-    rc = main(["--config", str(config), *args])
-    out, err = capsys.readouterr()
-    return rc, out + err
 
 
 def device_login(
