@@ -43,7 +43,12 @@ def _sessions(settings: Settings) -> sessionmaker[Session]:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ingestor.pipeline import sync_source
+    from ingestor.pipeline import Stages, dry_run, sync_source
+    from ingestor.resolve.plan import WritePlan
+
+    def show(source: str, plan: WritePlan) -> None:
+        for line in plan.describe():
+            print(f"{source}: {line}")
 
     if not args.once:
         print(
@@ -58,9 +63,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return 1
     sessions = _sessions(settings)
     failed = False
+    stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
     for cfg in sources:
-        s = sync_source(cfg, settings.defaults, sessions)
-        print(summary_line(s))
+        s = sync_source(cfg, settings.defaults, sessions, stages=stages)
+        print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
         failed = failed or not s.ok
     return 1 if failed else 0
 
@@ -202,6 +208,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("sync", cmd_sync, "one pass over the sources, with a summary per source")
     sp.add_argument("--once", action="store_true", help="run one pass and exit (required)")
     sp.add_argument("--source", help="only this source")
+    sp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what each batch would write (contacts, interactions, ledger) instead",
+    )
     add("run", cmd_run, "run the daemon: poll every source on its interval")
     sources = sub.add_parser("sources", help="inspect sources").add_subparsers(
         dest="sub", required=True
