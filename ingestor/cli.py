@@ -16,30 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestor import __version__
+from ingestor.cli_args import sessions_for, settings_from
 from ingestor.cli_output import contacts_table, summary_line
-from ingestor.config import Settings, load_settings
 from ingestor.errors import ConfigError, IngestorError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    pass
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    path = args.config or os.environ.get("INGESTOR_CONFIG")
-    if not path:
-        raise ConfigError(
-            "ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"]
-        )
-    return load_settings(path)
-
-
-def _sessions(settings: Settings) -> sessionmaker[Session]:
-    from ingestor.store.database import open_store
-
-    return open_store(settings.store_url)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
@@ -56,12 +41,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    settings = _settings(args)
+    settings = settings_from(args)
     sources = [settings.source(args.source)] if args.source else list(settings.sources)
     if not sources:
         print("no sources configured", file=sys.stderr)
         return 1
-    sessions = _sessions(settings)
+    sessions = sessions_for(settings)
     failed = False
     stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
     for cfg in sources:
@@ -74,15 +59,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from ingestor.daemon import Daemon
 
-    settings = _settings(args)
-    Daemon(settings, _sessions(settings)).run_forever()
+    settings = settings_from(args)
+    Daemon(settings, sessions_for(settings)).run_forever()
     return 0
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
     from ingestor.pipeline import check_source
 
-    settings = _settings(args)
+    settings = settings_from(args)
     failed = False
     for cfg in settings.sources:
         try:
@@ -100,8 +85,8 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         if args.format == "json":
             json.dump(queries.export(s), sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -129,8 +114,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_contacts_list(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         print("\n".join(contacts_table(queries.contacts(s))))
     return 0
 
@@ -138,8 +123,8 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
 def cmd_why(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         lines = queries.why(s, args.message_id)
     print("\n".join(lines))
     return 0 if not lines[0].endswith("never seen by any source") else 1
@@ -148,7 +133,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ingestor.store.database import open_engine, upgrade
 
-    settings = _settings(args)
+    settings = settings_from(args)
     upgrade(open_engine(settings.store_url))
     print("database is at the latest schema")
     return 0
@@ -161,7 +146,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     region = args.region
     if region is None and (args.config or os.environ.get("INGESTOR_CONFIG")):
-        region = _settings(args).defaults.phone_region
+        region = settings_from(args).defaults.phone_region
     result = extract_file(Path(args.path), (region or "US").upper(), datetime.now(UTC))
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
@@ -258,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.config or os.environ.get("INGESTOR_CONFIG"):
             # Honour [logging] from the file when it is valid; a bad file is reported below.
             try:
-                s = _settings(args)
+                s = settings_from(args)
                 setup_logging(
                     args.log_format or s.log_format, "DEBUG" if args.verbose else s.log_level
                 )
