@@ -40,7 +40,9 @@ def open_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": busy_timeout}
     elif parsed.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": 10}
+        # No server-side prepared statements: they are session state, which PgBouncer in
+        # transaction mode does not keep (psycopg prepares after 5 runs of a query otherwise).
+        kwargs["connect_args"] = {"connect_timeout": 10, "prepare_threshold": None}
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
