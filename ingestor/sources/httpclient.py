@@ -20,6 +20,7 @@ user:password@ part, so no message carries a password.
 from __future__ import annotations
 
 import logging
+import re
 import ssl
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
@@ -117,12 +118,16 @@ class PasswordAuth(httpx.Auth):
         return f"PasswordAuth({self._username!r})"
 
 
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
 def challenge_schemes(headers: httpx.Headers) -> tuple[str, ...]:
     """The auth schemes a 401 offers, lower-cased: ('basic',), ('digest', 'basic'), ()."""
     schemes = []
     for value in headers.get_list("WWW-Authenticate"):
-        # "Digest realm=..., qop=auth, Basic realm=..." may share one header line.
-        for part in value.split(","):
+        # 'Digest realm="a, b", qop="auth", Basic realm=x' may share one header line; commas
+        # inside quoted values separate nothing.
+        for part in _QUOTED.sub('""', value).split(","):
             words = part.strip().split(None, 1)
             if words and "=" not in words[0]:
                 schemes.append(words[0].lower())
