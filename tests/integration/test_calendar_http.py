@@ -5,6 +5,7 @@ rate limits. Each failure must be one line naming the source."""
 
 from __future__ import annotations
 
+import base64
 import socket
 import time
 from collections.abc import Iterator
@@ -249,3 +250,22 @@ def test_credentials_in_a_feed_url_stay_out_of_messages() -> None:
         url = server.url.replace("://", "://team:hunter2@")
         message = one_line_error(feed_source(url))
     assert "hunter2" not in message and message.startswith(f"source web: GET {server.url} failed")
+
+
+def test_a_moved_feed_is_followed_without_its_credentials_elsewhere() -> None:
+    with FeedServer(FEED.encode()) as feed:
+        # Same origin: followed, still authenticated.
+        moved = feed.base_url.replace("://", "://team:hunter2@") + "old.ics"
+        assert summaries(feed_source(moved)) == ["Debrief", "Screening"]
+        basic = "Basic " + base64.b64encode(b"team:hunter2").decode()
+        assert feed.authorizations == [basic, basic]
+        # Another origin (localhost is not 127.0.0.1): followed, the password stays behind.
+        feed.authorizations.clear()
+        elsewhere = feed.url.replace("127.0.0.1", "localhost")
+        with FeedServer() as other:
+            other.status, other.headers = 301, {"Location": elsewhere}
+            # `other` answers with a 301 to the feed, on another origin.
+            source = feed_source(other.url.replace("://", "://team:hunter2@"))
+            assert summaries(source) == ["Debrief", "Screening"]
+            assert other.authorizations == [basic]
+        assert feed.authorizations == [None]

@@ -136,6 +136,7 @@ class _Threaded:
 class FeedServer(_Threaded):
     """One iCalendar feed at ``/team.ics`` with an ETag and If-None-Match.
 
+    Other paths answer 301 to it: ``<base_url>old.ics`` is a moved feed.
     ``endless = True`` streams a body that never ends (chunked, no Content-Length) until the
     client hangs up; ``sent`` counts the body bytes written, so a test can tell that the client
     stopped reading. ``requests`` keeps each request's If-None-Match (None when absent).
@@ -151,6 +152,7 @@ class FeedServer(_Threaded):
         self.headers: dict[str, str] = {}  # ... and these headers
         self.sent = 0
         self.requests: list[str | None] = []
+        self.authorizations: list[str | None] = []  # each request's Authorization header
         self.done = threading.Event()  # set when an endless stream ended
 
     @property
@@ -165,6 +167,13 @@ class FeedServer(_Threaded):
         match = h.headers.get("If-None-Match")
         with self.lock:
             self.requests.append(match)
+            self.authorizations.append(h.headers.get("Authorization"))
+        if h.path != "/team.ics":
+            h.send_response(301)
+            h.send_header("Location", self.url)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
         if self.endless:
             self._stream_forever(h)
             return
