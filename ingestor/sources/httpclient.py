@@ -19,7 +19,9 @@ user:password@ part, so no message carries a password.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 import re
 import ssl
 from collections.abc import Generator, Mapping
@@ -144,15 +146,34 @@ class Fetched:
     body: bytes | None
 
 
-def tls_verify(name: str, config: SourceConfig) -> ssl.SSLContext | bool:
-    """What httpx checks certificates against: the system's CAs, `ca_file`, or nothing."""
+# Loading a CA bundle costs about 50 ms, more than a no-change poll: contexts are shared by
+# every source that trusts the same file (keyed by its mtime, so a replaced file is re-read).
+# An SSLContext may serve many connections and threads at once.
+_CONTEXTS: dict[tuple[str | None, int], ssl.SSLContext] = {}
+
+
+def tls_verify(name: str, config: SourceConfig) -> ssl.SSLContext:
+    """What certificates are checked against: the system's CAs, `ca_file`, or nothing."""
     if not config.tls_verify:
-        return False
+        return _unverified()
     try:
-        return ssl.create_default_context(cafile=config.ca_file)
+        stamp = os.stat(config.ca_file).st_mtime_ns if config.ca_file else 0
+        key = (config.ca_file, stamp)
+        if key not in _CONTEXTS:
+            _CONTEXTS[key] = ssl.create_default_context(cafile=config.ca_file)
+        return _CONTEXTS[key]
     except (OSError, ssl.SSLError) as e:
         reason = getattr(e, "strerror", None) or getattr(e, "reason", None) or e
         raise SourceError(name, f"cannot read ca_file {config.ca_file}: {reason}") from None
+
+
+@functools.cache
+def _unverified() -> ssl.SSLContext:
+    """TLS that checks no certificate (tls_verify = false): encrypted, not authenticated."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
 
 
 def open_client(name: str, config: SourceConfig, auth: httpx.Auth | None = None) -> httpx.Client:

@@ -4,6 +4,7 @@ parsing, redaction, and the DAV reply parsing that replaced python-caldav's."""
 from __future__ import annotations
 
 import base64
+import ssl
 from collections.abc import Generator
 from pathlib import Path
 
@@ -134,7 +135,8 @@ def test_missing_ca_file_is_a_source_error(tmp_path: Path) -> None:
         SourceError, match=r"^source web: cannot read ca_file .*no\.pem: No such file"
     ):
         tls_verify("web", cfg)
-    assert tls_verify("web", source_config(type="ics", url="https://x/", tls_verify=False)) is False
+    unchecked = tls_verify("web", source_config(type="ics", url="https://x/", tls_verify=False))
+    assert unchecked.verify_mode == ssl.CERT_NONE and not unchecked.check_hostname
 
 
 def test_dav_replies_are_parsed_without_entities_or_network() -> None:
