@@ -27,7 +27,7 @@ import ssl
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
@@ -281,6 +281,17 @@ def error_reason(e: BaseException) -> str:
         return str(strerror)
     text = " ".join(str(best).split()) or type(best).__name__
     return text[:200]
+
+
+def url_login(url: str) -> PasswordAuth | None:
+    """Basic/Digest auth from a URL's user:password@ part (percent-decoded), None without one.
+
+    Send the request to redact(url): the password then travels only in the auth header.
+    """
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return None
+    return PasswordAuth(unquote(parts.username or ""), unquote(parts.password or ""))
 
 
 def redact(url: str) -> str:

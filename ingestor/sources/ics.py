@@ -21,7 +21,7 @@ from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
-from ingestor.sources.httpclient import fetch, open_client, redact
+from ingestor.sources.httpclient import fetch, open_client, redact, url_login
 from ingestor.sources.icsplit import content_hash, split_by_uid
 from ingestor.sources.reexpand import Reexpansion, utc_now
 
@@ -122,9 +122,10 @@ class IcsSource(Source):
         headers = {"Accept": "text/calendar, */*;q=0.5"}
         if state.get("etag"):
             headers["If-None-Match"] = str(state["etag"])
-        # Credentials in the URL (user:password@) go as Basic auth, never into a message.
-        with open_client(self.name, self.config) as client:
-            got = fetch(client, self.name, "GET", self.config.url, MAX_FEED_BYTES, headers)
+        # Credentials in the URL (user:password@) go as Basic or Digest, never into a message.
+        login = url_login(self.config.url)
+        with open_client(self.name, self.config, login) as client:
+            got = fetch(client, self.name, "GET", redact(self.config.url), MAX_FEED_BYTES, headers)
         if got.status == 304:
             return None, {}
         if got.status != 200:
