@@ -128,6 +128,13 @@ class IcsSource(Source):
             got = fetch(client, self.name, "GET", redact(self.config.url), MAX_FEED_BYTES, headers)
         if got.status == 304:
             return None, {}
+        if got.status == 401:
+            raise SourceError(
+                self.name,
+                f"login on {self.where} was rejected: wrong username or password in the url"
+                if login is not None
+                else f"{self.where} asks for a login: give it as https://user:password@… in the url",
+            )
         if got.status != 200:
             raise SourceError(self.name, f"GET {self.where} failed: HTTP {got.status} {got.reason}")
         if got.body is None:

@@ -5,8 +5,8 @@
 - :class:`FeedServer` serves one iCalendar feed with an ETag, over HTTP or HTTPS; it can also
   stream a body that never ends (to test size caps) and counts the bytes it got out.
 - :class:`DigestGate` is a reverse proxy that admits HTTP Digest (RFC 7616, MD5, qop=auth)
-  only and forwards to a CalDAV test server with that server's own Basic login. Radicale and
-  Xandikos speak no Digest; this puts a real CalDAV server behind it.
+  only and forwards to a CalDAV test server (or a feed) with that server's own Basic login.
+  Radicale and Xandikos speak no Digest; this puts a real CalDAV server behind it.
 """
 
 from __future__ import annotations
@@ -225,9 +225,16 @@ class DigestGate(_Threaded):
 
     REALM = "ingestor-test"
 
-    def __init__(self, upstream: CalDAVTestServer, tls_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        upstream: CalDAVTestServer | FeedServer,
+        users: dict[str, str] | None = None,
+        tls_dir: Path | None = None,
+    ) -> None:
         super().__init__(tls_dir)
         self.upstream = upstream
+        # A CalDAV server's own users by default; a feed server takes any login.
+        self.users = users if users is not None else getattr(upstream, "users", {})
         self.basic_attempts = 0
         self.admitted = 0
         self.refused = 0
@@ -235,7 +242,9 @@ class DigestGate(_Threaded):
 
     def url_for(self, upstream_url: str) -> str:
         """The gate's URL for one of the upstream server's URLs."""
-        return self.base_url + upstream_url[len(self.upstream.url) :]
+        origin = f"http://{self.upstream.host}:{self.upstream.port}/"
+        assert upstream_url.startswith(origin), upstream_url
+        return self.base_url + upstream_url[len(origin) :]
 
     def _challenge(self, h: http.server.BaseHTTPRequestHandler) -> None:
         nonce = secrets.token_hex(16)
@@ -257,7 +266,7 @@ class DigestGate(_Threaded):
         pairs = re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]*))', authorization)
         fields = {k: quoted or bare for k, quoted, bare in pairs}
         user, nonce = fields.get("username", ""), fields.get("nonce", "")
-        password = self.upstream.users.get(user)
+        password = self.users.get(user)
         with self.lock:
             known = nonce in self._nonces
         if password is None or not known or fields.get("qop") != "auth":
@@ -291,7 +300,7 @@ class DigestGate(_Threaded):
             for k, v in h.headers.items()
             if k.lower() not in HOP_BY_HOP | {"authorization", "host", "content-length"}
         }
-        login = f"{user}:{self.upstream.users[user]}".encode()
+        login = f"{user}:{self.users[user]}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(login).decode()
         conn = http.client.HTTPConnection(self.upstream.host, self.upstream.port, timeout=TIMEOUT)
         try:
