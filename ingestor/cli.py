@@ -13,33 +13,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ingestor import __version__
+from ingestor.cli_config import open_sessions as _sessions
+from ingestor.cli_config import settings_of as _settings
 from ingestor.cli_output import contacts_table, summary_line
-from ingestor.config import Settings, load_settings
 from ingestor.errors import ConfigError, IngestorError
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    path = args.config or os.environ.get("INGESTOR_CONFIG")
-    if not path:
-        raise ConfigError(
-            "ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"]
-        )
-    return load_settings(path)
-
-
-def _sessions(settings: Settings) -> sessionmaker[Session]:
-    from ingestor.store.database import open_store
-
-    return open_store(settings.store_url)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:

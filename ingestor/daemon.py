@@ -96,11 +96,12 @@ class Daemon:
 
     def start(self) -> None:
         if self.settings.web.enabled:
+            from ingestor.store.unit import Store
             from ingestor.web.server import start_background
 
             # Binds before returning: a port in use fails start-up with a clear WebError.
             self.web = start_background(
-                self.sessions, self.settings.web.host, self.settings.web.port
+                Store(self.sessions), self.settings.web.host, self.settings.web.port
             )
         now = datetime.now(UTC)
         for cfg in self.settings.sources:

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
+from ingestor.store.api_tokens import create_token, revoke_token
 from ingestor.store.schema import Contact, Suggestion
+from ingestor.store.web_schema import ApiToken
 from ingestor.web.api import routes
-from ingestor.web.models import ApiToken
-from ingestor.web.tokens import create_token, revoke_token
 from tests.web.helpers import Browser, TestClient
 from tests.web.seed import NOW, Seeded
 

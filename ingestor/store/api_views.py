@@ -1,4 +1,4 @@
-"""The REST API's reads: one page of contacts, interactions or suggestions, as JSON-ready dicts.
+"""The REST API's reads and decisions: contacts, interactions, suggestions, as JSON-ready dicts.
 
 Pages are cut by id (keyset), so a client walking the pages while ingestion runs never sees
 an item twice or skips one. A fuzzy search is ranked by score, so it pages by position.
@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestor.store.decisions import accept, reject
+from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
 from ingestor.store.schema import (
     Contact,
@@ -21,7 +23,6 @@ from ingestor.store.schema import (
     InteractionParticipant,
     Suggestion,
 )
-from ingestor.web.directory import Filters, find, load_rows
 
 
 @dataclass(frozen=True)
@@ -128,3 +129,22 @@ def suggestions_page(
         stmt = stmt.where(Suggestion.contact_id == contact_id)
     rows = list(session.scalars(stmt))
     return [suggestion_json(s) for s in rows[: spec.limit]], len(rows) > spec.limit
+
+
+def accept_suggestion(
+    session: Session,
+    suggestion_id: int,
+    actor: str,
+    now: datetime,
+    edits: dict[str, str] | None,
+    keep_id: int | None,
+) -> dict[str, Any]:
+    """Accept (as proposed or edited) and return the suggestion as decided."""
+    return suggestion_json(accept(session, suggestion_id, actor, now, edits, keep_id))
+
+
+def reject_suggestion(
+    session: Session, suggestion_id: int, actor: str, now: datetime
+) -> dict[str, Any]:
+    """Reject and return the suggestion as decided."""
+    return suggestion_json(reject(session, suggestion_id, actor, now))
