@@ -60,18 +60,18 @@ _PAGING = [
 ]
 
 
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def _error(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+    return _ok(_ref("Error"), description)
 
 
 _ERRORS = {
     "400": _error("Bad parameter"),
     "401": _error("Missing or invalid bearer token"),
 }
-
-
-def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _decision(verb: str) -> dict[str, Any]:
