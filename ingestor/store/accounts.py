@@ -56,6 +56,14 @@ class SignedIn:
     csrf_token: str
 
 
+@dataclass(frozen=True)
+class Account:
+    """A user who just proved their password: who, without the hash."""
+
+    user_id: int
+    username: str
+
+
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -118,7 +126,7 @@ def throttled(session: Session, username: str, ip: str, now: datetime) -> bool:
 
 def authenticate(
     session: Session, username: str, password: str, ip: str, now: datetime
-) -> WebUser | None:
+) -> Account | None:
     """Check a password and record the attempt. The caller checks `throttled` first."""
     name = username.strip()[:100]
     user = session.scalar(select(WebUser).where(func.lower(WebUser.username) == name.lower()))
@@ -135,7 +143,7 @@ def authenticate(
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return user
+    return Account(user.id, user.username)
 
 
 def start_session(session: Session, user_id: int, now: datetime) -> str:

@@ -106,7 +106,7 @@ async def login(request: Request) -> Response:
     user = await in_tx(request, authenticate, username, password, ip, utcnow())
     if user is None:
         return _login_page(request, token, "Wrong username or password.", 401, username)
-    session_token = await in_tx(request, start_session, user.id, utcnow())
+    session_token = await in_tx(request, start_session, user.user_id, utcnow())
     target = safe_next(await form_field(request, "next"))
     response = RedirectResponse(target, status_code=303)
     set_cookie(
