@@ -42,6 +42,7 @@ class BadRequest(Exception):
 
 
 def error(status: int, message: str, **headers: str) -> JSONResponse:
+    """The API's one error shape, `{"error": message}`; app.py uses it for /api/ 404s and 500s."""
     return JSONResponse(
         shape.body(shape.Error, {"error": message}), status_code=status, headers=headers or None
     )
