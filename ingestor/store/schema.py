@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -257,3 +258,24 @@ class OAuthToken(Base):
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # stored token
     refreshed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     access_expires_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class CalendarSeries(Base):
+    """One calendar object's master as its source last gave it: RRULE, RDATE, EXDATE and
+    overrides, kept so that series are expanded from the store as the window moves.
+
+    `object_key` is the item's (CalDAV "<href>#<uid>", ICS the UID). `bounded`: some series in it
+    is infinite (or over the occurrence cap), so only [expanded_from, expanded_to] was expanded.
+    """
+
+    __tablename__ = "calendar_series"
+    __table_args__ = (UniqueConstraint("source", "folder", "object_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    folder: Mapped[str] = mapped_column(String(1000))
+    object_key: Mapped[str] = mapped_column(String(1000))
+    ics: Mapped[bytes] = mapped_column(LargeBinary)
+    bounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    expanded_from: Mapped[datetime | None] = mapped_column(TZDateTime)
+    expanded_to: Mapped[datetime | None] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

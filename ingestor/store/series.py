@@ -1,0 +1,103 @@
+"""Calendar objects' masters in the store, so series are expanded from here, not re-downloaded.
+
+Every calendar object a calendar source hands over (CalDAV, ICS) is kept as its source gave it,
+with how far it was expanded; it is written in the same transaction as its occurrences, and
+removed when the object is deleted. Invites in mail are not kept here: an invite is one
+attendee's snapshot of the organizer's event, with no deletion to follow it, so a series kept
+from it would be expanded for ever after the organizer ended it; the calendar that holds the
+event is its master.
+
+Only bounded objects (an infinite series, or one over the occurrence cap) ever need expanding
+again: `due` lists those whose stored range the current bound goes beyond, because time moved
+on or the bound was raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from ingestor.extractors.occurrences import SeriesSpan
+from ingestor.store.schema import CalendarSeries
+
+STEP = timedelta(days=1)  # the window moves at least this far before a series is expanded again
+
+
+@dataclass(frozen=True)
+class StoredSeries:
+    """A stored calendar object to expand again."""
+
+    folder: str
+    object_key: str
+    ics: bytes
+    expanded_from: datetime | None
+    expanded_to: datetime | None
+
+
+def save(
+    session: Session,
+    source: str,
+    folder: str,
+    object_key: str,
+    ics: bytes,
+    spans: Mapping[str, SeriesSpan],
+    now: datetime,
+) -> None:
+    """Keep (or replace) one calendar object's master and the range it was expanded over."""
+    bounded = [s for s in spans.values() if s.bounded]
+    starts = [s.start for s in bounded if s.start is not None]
+    ends = [s.end for s in bounded if s.end is not None]
+    row = session.scalar(
+        select(CalendarSeries).where(
+            CalendarSeries.source == source,
+            CalendarSeries.folder == folder,
+            CalendarSeries.object_key == object_key,
+        )
+    )
+    if row is None:
+        row = CalendarSeries(source=source, folder=folder, object_key=object_key)
+        session.add(row)
+    row.ics = ics
+    row.bounded = bool(bounded)
+    row.expanded_from = min(starts) if starts else None
+    row.expanded_to = max(ends) if ends else None
+    row.updated_at = now
+
+
+def remove(session: Session, source: str, folder: str, object_key: str) -> int:
+    """Forget a deleted object's master(s). A key ending in "#" (a CalDAV href whose UIDs are
+    unknown) stands for every UID of that object."""
+    where = [CalendarSeries.source == source, CalendarSeries.folder == folder]
+    if object_key.endswith("#"):
+        where.append(CalendarSeries.object_key.startswith(object_key, autoescape=True))
+    else:
+        where.append(CalendarSeries.object_key == object_key)
+    result = session.execute(delete(CalendarSeries).where(*where))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def due(
+    session: Session, source: str, history_start: datetime, future_end: datetime
+) -> list[StoredSeries]:
+    """Bounded objects whose stored range [history_start, future_end] goes beyond by a STEP."""
+    rows = session.scalars(
+        select(CalendarSeries)
+        .where(
+            CalendarSeries.source == source,
+            CalendarSeries.bounded.is_(True),
+            or_(
+                CalendarSeries.expanded_from.is_(None),
+                CalendarSeries.expanded_to.is_(None),
+                CalendarSeries.expanded_from >= history_start + STEP,
+                CalendarSeries.expanded_to <= future_end - STEP,
+            ),
+        )
+        .order_by(CalendarSeries.id)
+    )
+    return [
+        StoredSeries(r.folder, r.object_key, r.ics, r.expanded_from, r.expanded_to) for r in rows
+    ]
