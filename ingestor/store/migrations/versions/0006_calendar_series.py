@@ -26,9 +26,7 @@ def upgrade() -> None:
         sa.Column("object_key", sa.String(length=1000), nullable=False),
         sa.Column("ics", sa.LargeBinary(), nullable=False),
         sa.Column("bounded", sa.Boolean(), nullable=False),
-        sa.Column(
-            "expanded_from", ingestor.store.schema.TZDateTime(timezone=True), nullable=True
-        ),
+        sa.Column("expanded_from", ingestor.store.schema.TZDateTime(timezone=True), nullable=True),
         sa.Column("expanded_to", ingestor.store.schema.TZDateTime(timezone=True), nullable=True),
         sa.Column("updated_at", ingestor.store.schema.TZDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_calendar_series")),
