@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import fields, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -39,6 +39,7 @@ from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
 from ingestor.model import Batch, CalendarResult, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.resolve.policy import CreationPolicy
+from ingestor.seriesjob import calendar_bound, calendar_days, expand_stored
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
 from ingestor.store.ingest import BatchCounts, BatchWriter, load_cursors
@@ -70,10 +71,10 @@ def process_item(
     owners: frozenset[str],
     now: datetime,
     region: str = "US",
-    window_days: tuple[int, int] = (365, 180),
+    window_days: tuple[int, int] = (1095, 180),
 ) -> ItemResult:
     """Parse and extract one item; pure apart from the clock value passed in."""
-    window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
+    window = calendar_bound(now, window_days)
     if item.kind == "calendar":
         return process_calendar_item(item, owners, window)
     try:
@@ -362,7 +363,7 @@ def _sync(
     source = make_source(cfg)
     policy = policy_for(cfg, defaults)
     owners = frozenset(cfg.owner_addresses)
-    window_days = (cfg.calendar_past_days, cfg.calendar_future_days)
+    window_days = calendar_days(cfg)  # the bound of infinite series (see seriesjob)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
     totals = BatchCounts()
     seen = 0
@@ -390,6 +391,9 @@ def _sync(
         _release_memory()
 
     try:
+        if source.type in ("caldav", "ics"):
+            # Stored infinite series into today's bound first: it needs no server.
+            expand_stored_series(cfg, defaults, sessions, datetime.now(UTC))
         source.open()
         try:
             for batch in source.batches(cursors, limits, stop):
@@ -417,12 +421,35 @@ def _sync(
     )
 
 
+def expand_stored_series(
+    cfg: SourceConfig, defaults: Defaults, sessions: sessionmaker[Session], now: datetime
+) -> int:
+    """Expand the source's stored infinite series into the bound at `now`, from their stored
+    masters, through the same extract and write stages as a sync; → objects expanded."""
+    days = calendar_days(cfg)
+    policy = policy_for(cfg, defaults)
+    extract = partial(
+        process_item,
+        owners=frozenset(cfg.owner_addresses),
+        now=now,
+        region=cfg.phone_region,
+        window_days=days,
+    )
+    return expand_stored(
+        sessions,
+        cfg.name,
+        calendar_bound(now, days),
+        extract,
+        lambda results: _commit(sessions, cfg.name, policy, results, None),
+    )
+
+
 def _commit(
     sessions: sessionmaker[Session],
     source: str,
     policy: CreationPolicy,
     results: list[ItemResult],
-    cursor: FolderCursor,
+    cursor: FolderCursor | None,
 ) -> BatchCounts:
     # A concurrent writer (another instance, same address) can win a unique index race; the
     # whole batch is then simply written again against the state it created.
@@ -459,7 +486,7 @@ def _commit_one_by_one(
     source: str,
     policy: CreationPolicy,
     results: list[ItemResult],
-    cursor: FolderCursor,
+    cursor: FolderCursor | None,
 ) -> BatchCounts:
     total = BatchCounts()
     for result in results:

@@ -80,23 +80,30 @@ def remove(session: Session, source: str, folder: str, object_key: str) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def due(
-    session: Session, source: str, history_start: datetime, future_end: datetime
-) -> list[StoredSeries]:
-    """Bounded objects whose stored range [history_start, future_end] goes beyond by a STEP."""
-    rows = session.scalars(
-        select(CalendarSeries)
-        .where(
-            CalendarSeries.source == source,
-            CalendarSeries.bounded.is_(True),
-            or_(
-                CalendarSeries.expanded_from.is_(None),
-                CalendarSeries.expanded_to.is_(None),
-                CalendarSeries.expanded_from >= history_start + STEP,
-                CalendarSeries.expanded_to <= future_end - STEP,
-            ),
+def due(session: Session, source: str, history_start: datetime, future_end: datetime) -> list[int]:
+    """Ids of the bounded objects whose stored range [history_start, future_end] goes beyond
+    by a STEP or more, oldest first."""
+    return list(
+        session.scalars(
+            select(CalendarSeries.id)
+            .where(
+                CalendarSeries.source == source,
+                CalendarSeries.bounded.is_(True),
+                or_(
+                    CalendarSeries.expanded_from.is_(None),
+                    CalendarSeries.expanded_to.is_(None),
+                    CalendarSeries.expanded_from >= history_start + STEP,
+                    CalendarSeries.expanded_to <= future_end - STEP,
+                ),
+            )
+            .order_by(CalendarSeries.id)
         )
-        .order_by(CalendarSeries.id)
+    )
+
+
+def load(session: Session, ids: list[int]) -> list[StoredSeries]:
+    rows = session.scalars(
+        select(CalendarSeries).where(CalendarSeries.id.in_(ids)).order_by(CalendarSeries.id)
     )
     return [
         StoredSeries(r.folder, r.object_key, r.ics, r.expanded_from, r.expanded_to) for r in rows

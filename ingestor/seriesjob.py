@@ -1,0 +1,76 @@
+"""The job that expands stored series as the window moves: no source is asked for anything.
+
+An infinite series is expanded only inside a bound around now (calendar_history_days back,
+calendar_future_days ahead), so as time passes, and when the bound is raised, it needs
+occurrences that no sync will bring: its calendar object is unchanged. Its master is in the
+store (store/series), so this job reads it from there and hands it to the same extract → write
+path as a sync, as an item of its own:
+
+- ref "<folder>:<object key>@expanded-<bound start>-<bound end>" (dates): one ledger row per
+  object and bound, saying how many occurrences it has; a second run with the same bound
+  finds nothing due;
+- the object key of the item it stands for, so its occurrences and master are the same rows.
+
+Missing-occurrence cancellation stays right: the new expansion covers the new bound, and only
+occurrences inside it that the master lacks are cancelled (there are none: the master did not
+change; what the old bound held and the new one does not is kept).
+
+The pipeline runs it after each sync of a calendar source; it costs one query when nothing is
+due, and a due object is expanded at most once a day (store/series.STEP).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingestor.model import ItemResult, RawItem
+from ingestor.store import series
+
+BATCH = 100  # stored objects expanded and written per transaction
+HISTORY_DAYS = 1095  # default calendar_history_days until the config carries it
+
+
+def calendar_days(cfg: object) -> tuple[int, int]:
+    """(history days, future days) of a source config: the bound of infinite series."""
+    history = getattr(cfg, "calendar_history_days", HISTORY_DAYS)
+    return int(history), int(getattr(cfg, "calendar_future_days", 180))
+
+
+def calendar_bound(now: datetime, days: tuple[int, int]) -> tuple[datetime, datetime]:
+    return now - timedelta(days=days[0]), now + timedelta(days=days[1])
+
+
+def item_for(stored: series.StoredSeries, bound: tuple[datetime, datetime]) -> RawItem:
+    span = f"{bound[0]:%Y%m%d}-{bound[1]:%Y%m%d}"
+    return RawItem(
+        ref=f"{stored.folder}:{stored.object_key}@expanded-{span}",
+        folder=stored.folder,
+        data=stored.ics,
+        size=len(stored.ics),
+        kind="calendar",
+        object_key=stored.object_key,
+    )
+
+
+def expand_stored(
+    sessions: sessionmaker[Session],
+    source: str,
+    bound: tuple[datetime, datetime],
+    extract: Callable[[RawItem], ItemResult],
+    write: Callable[[list[ItemResult]], object],
+) -> int:
+    """Expand every due stored object of `source` into `bound`; → how many were expanded.
+
+    `extract` and `write` are the sync's own stages, so attendees resolve to contacts (and new
+    ones are created) exactly as when the object was synced.
+    """
+    with sessions() as s:
+        ids = series.due(s, source, *bound)
+    for start in range(0, len(ids), BATCH):
+        with sessions() as s:
+            stored = series.load(s, ids[start : start + BATCH])
+        write([extract(item_for(row, bound)) for row in stored])
+    return len(ids)
