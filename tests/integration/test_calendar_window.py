@@ -167,9 +167,9 @@ def feed(
         return
     monkeypatch.setenv(PASSWORD_ENV, PASSWORD)
     server_class = RadicaleServer if request.param == "radicale" else XandikosServer
-    with server_class(tmp_path / request.param, users={USER: PASSWORD}) as server:
-        with RecordingProxy(server.url) as proxy:
-            yield DavFeed(server, proxy)
+    server = server_class(tmp_path / request.param, users={USER: PASSWORD})
+    with server, RecordingProxy(server.url) as proxy:
+        yield DavFeed(server, proxy)
 
 
 def sync(cfg: SourceConfig, sessions: Any) -> int:
