@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.model import ItemResult, RawItem
 from ingestor.store import series
 
+CALENDAR_SOURCES = ("caldav", "ics")  # source types whose objects' masters are stored
 BATCH = 100  # stored objects expanded and written per transaction
 HISTORY_DAYS = 1095  # default calendar_history_days until the config carries it
 

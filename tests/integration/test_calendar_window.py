@@ -4,7 +4,7 @@ The history rule: one-off events and finite series are stored whatever their age
 series only inside [now - calendar_history_days, now + calendar_future_days]. As the clock moves,
 or when the bound is raised, the stored masters are expanded again (ingestor/seriesjob.py), so a
 calendar's objects are downloaded only when they change. Time is frozen and moved by hand: the
-pipeline's idea of now (`ingestor.pipeline.datetime`) is patched, and the job is given `now`.
+`clock` stage of sync_source, which the job reads too.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import ingestor.pipeline
 from ingestor.config import PasswordSpec, SourceConfig
 from ingestor.model import FolderCursor
-from ingestor.pipeline import expand_stored_series, sync_source
+from ingestor.pipeline import Stages, expand_stored_series, sync_source
 from ingestor.sources import make_source
 from ingestor.sources.base import FolderChanges
 from ingestor.store import queries
@@ -143,19 +142,14 @@ class Clock:
     def advance(self, days: int) -> None:
         self.now += timedelta(days=days)
 
+    def stages(self) -> Stages:
+        """The pipeline's stages with this clock: its bound, and its run of the job."""
+        return Stages(clock=lambda: self.now)
+
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Frozen time for the pipeline (its bound and its run of the job)."""
-    frozen = Clock(START)
-
-    class FrozenDatetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return frozen.now.astimezone(tz) if tz is not None else frozen.now.replace(tzinfo=None)
-
-    monkeypatch.setattr(ingestor.pipeline, "datetime", FrozenDatetime)
-    return frozen
+def clock() -> Clock:
+    return Clock(START)
 
 
 @pytest.fixture(params=["ics", "radicale", "xandikos"])
@@ -172,9 +166,9 @@ def feed(
         yield DavFeed(server, proxy)
 
 
-def sync(cfg: SourceConfig, sessions: Any) -> int:
+def sync(cfg: SourceConfig, sessions: Any, clock: Clock) -> int:
     """One sync pass; the number of items the source handed over that the ledger did not hold."""
-    summary = sync_source(cfg, defaults(), sessions)
+    summary = sync_source(cfg, defaults(), sessions, stages=clock.stages())
     assert summary.ok, summary.error
     return summary.seen
 
@@ -214,7 +208,7 @@ def test_series_grow_from_the_store_as_time_moves(feed: Feed, sessions: Any, clo
     feed.put("weekly", WEEKLY)
     feed.put("once", ONE_OFF)
     feed.put("loop", LOOP)
-    assert sync(feed.cfg, sessions) == 3
+    assert sync(feed.cfg, sessions, clock) == 3
     first_bound = (START - timedelta(days=HISTORY_DAYS), START + timedelta(days=FUTURE_DAYS))
     series = occurrences(sessions, WEEKLY_UID)
     assert sorted(o["occurred_at"] for o in series) == weekly_starts(*first_bound)
@@ -230,7 +224,7 @@ def test_series_grow_from_the_store_as_time_moves(feed: Feed, sessions: Any, clo
     clock.advance(30)
     before = requests_so_far(feed)
     assert feed.proxy is None or before > 0  # the proxy does see the sync's requests
-    assert expand_stored_series(feed.cfg, defaults(), sessions, clock.now) == 1
+    assert expand_stored_series(feed.cfg, defaults(), sessions, clock.stages()) == 1
     assert requests_so_far(feed) == before
     moved_end = clock.now + timedelta(days=FUTURE_DAYS)
     expected = weekly_starts(first_bound[0], moved_end)
@@ -241,18 +235,18 @@ def test_series_grow_from_the_store_as_time_moves(feed: Feed, sessions: Any, clo
     assert {o["status"] for o in series} == {"confirmed"}
     assert all(n == 1 for n in Counter(o["recurrence_id"] for o in series).values())
     # Run again in the same bound: nothing is due.
-    assert expand_stored_series(feed.cfg, defaults(), sessions, clock.now) == 0
+    assert expand_stored_series(feed.cfg, defaults(), sessions, clock.stages()) == 0
 
     # A sync of the unchanged calendar hands over nothing and downloads no object.
     before = requests_so_far(feed)
-    assert sync(feed.cfg, sessions) == 0
+    assert sync(feed.cfg, sessions, clock) == 0
     assert object_downloads(feed, before) == []
 
     # The series is edited: its new expansion cancels nothing outside the bound, and the
     # one-off event's deletion is still noticed.
     feed.put("weekly", vevent(WEEKLY_UID, SERIES_START, "Weekly sync (new room)", "FREQ=WEEKLY", 1))
     feed.delete("once")
-    assert sync(feed.cfg, sessions) == 2
+    assert sync(feed.cfg, sessions, clock) == 2
     series = occurrences(sessions, WEEKLY_UID)
     assert sorted(o["occurred_at"] for o in series) == expected
     assert {o["status"] for o in series} == {"confirmed"}
@@ -267,7 +261,7 @@ def test_raising_the_history_bound_fills_in_older_occurrences(
     feed: Feed, sessions: Any, clock: Clock
 ) -> None:
     feed.put("weekly", WEEKLY)
-    assert sync(feed.cfg, sessions) == 1
+    assert sync(feed.cfg, sessions, clock) == 1
     assert (
         min(o["occurred_at"] for o in occurrences(sessions, WEEKLY_UID)) > SERIES_START.isoformat()
     )
@@ -275,7 +269,7 @@ def test_raising_the_history_bound_fills_in_older_occurrences(
     # The bound is a cap, not a data loss: raised, the next sync fills in from the store.
     raised = with_history(feed.cfg, 200)
     before = requests_so_far(feed)
-    assert sync(raised, sessions) == 0  # nothing new from the calendar itself
+    assert sync(raised, sessions, clock) == 0  # nothing new from the calendar itself
     assert object_downloads(feed, before) == []
     series = occurrences(sessions, WEEKLY_UID)
     assert sorted(o["occurred_at"] for o in series) == weekly_starts(
