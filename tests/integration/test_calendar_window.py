@@ -233,6 +233,11 @@ def test_series_grow_from_the_store_as_time_moves(feed: Feed, sessions: Any, clo
     assert max(expected) > first_bound[1].isoformat()  # new future occurrences exist
     # Those that slid out of the history bound are kept: they were not deleted.
     assert {o["status"] for o in series} == {"confirmed"}
+    # The new occurrences went through resolve like synced ones: the attendee is a contact.
+    attendees = {
+        p["contact_id"] for o in series for p in o["participants"] if p["role"] == "attendee"
+    }
+    assert len(attendees) == 1 and None not in attendees
     assert all(n == 1 for n in Counter(o["recurrence_id"] for o in series).values())
     # Run again in the same bound: nothing is due.
     assert expand_stored_series(feed.cfg, defaults(), sessions, clock.stages()) == 0
