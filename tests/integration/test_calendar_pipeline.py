@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from ingestor.pipeline import sync_source
 from ingestor.store import queries
-from ingestor.store.schema import Interaction, InteractionParticipant, LedgerEntry
+from ingestor.store.schema import CalendarSeries, Interaction, InteractionParticipant, LedgerEntry
 from tests.factories import OWNER, defaults, make_message, source_config, write_maildir
 
 pytestmark = pytest.mark.integration
@@ -323,3 +323,87 @@ def test_feed_event_edited_back_or_deleted_twice_is_still_followed(tmp_path: Pat
     feed.write_text(calendar())  # deleted again
     sync(ics_source(feed), sessions)
     assert meetings(sessions)["flip|"]["status"] == "cancelled"
+
+
+OLD = datetime(2019, 3, 4, 15, 0, tzinfo=UTC)
+
+
+def test_an_old_finite_series_is_kept_and_followed_whatever_its_age(tmp_path: Path, sessions):
+    """Three interviews in 2019: stored in full, and an occurrence removed years later is
+    cancelled (a finite series is looked at whole), while a mail invite stores no master."""
+    feed = tmp_path / "team.ics"
+    loop = vevent("loop", start=OLD, summary="Interview loop", extra="RRULE:FREQ=WEEKLY;COUNT=3\n")
+    feed.write_text(calendar(loop))
+    cfg = ics_source(feed)
+    sync(cfg, sessions)
+    found = meetings(sessions)
+    assert sorted(k for k in found if k.startswith("loop|")) == [
+        "loop|2019-03-04T15:00:00+00:00",
+        "loop|2019-03-11T15:00:00+00:00",
+        "loop|2019-03-18T15:00:00+00:00",
+    ]
+    with sessions() as s:
+        (master,) = s.scalars(select(CalendarSeries))
+        assert (master.object_key, master.bounded, master.expanded_from) == ("loop", False, None)
+        assert b"RRULE:FREQ=WEEKLY;COUNT=3" in master.ics
+
+    edited = loop.replace("SEQUENCE:0", "SEQUENCE:1").replace(
+        "RRULE:", "EXDATE:20190311T150000Z\nRRULE:"
+    )
+    feed.write_text(calendar(edited))
+    sync(cfg, sessions)
+    found = meetings(sessions)
+    assert found["loop|2019-03-11T15:00:00+00:00"]["status"] == "cancelled"
+    assert found["loop|2019-03-18T15:00:00+00:00"]["status"] == "confirmed"
+
+    feed.write_text(calendar())
+    sync(cfg, sessions)
+    assert {m["status"] for k, m in meetings(sessions).items() if k.startswith("loop|")} == {
+        "cancelled"
+    }
+    with sessions() as s:
+        assert list(s.scalars(select(CalendarSeries))) == []
+
+
+def test_an_infinite_series_edit_cancels_only_inside_its_bound(tmp_path: Path, sessions):
+    feed = tmp_path / "team.ics"
+    start = SOON - timedelta(days=7 * 10)
+    weekly = vevent("weekly", start=start, summary="Weekly", extra="RRULE:FREQ=WEEKLY\n")
+    feed.write_text(calendar(weekly))
+    cfg = ics_source(feed)
+    sync(cfg, sessions)
+    before = {k for k in meetings(sessions) if k.startswith("weekly|")}
+    # The organizer ends the series before today: what lies past UNTIL is deleted, the rest is
+    # kept; a finite series now, so it is looked at whole.
+    until = stamp(SOON - timedelta(days=7 * 5))
+    feed.write_text(
+        calendar(
+            weekly.replace("SEQUENCE:0", "SEQUENCE:1").replace(
+                "RRULE:FREQ=WEEKLY", f"RRULE:FREQ=WEEKLY;UNTIL={until}"
+            )
+        )
+    )
+    sync(cfg, sessions)
+    after = {k: m["status"] for k, m in meetings(sessions).items() if k.startswith("weekly|")}
+    assert set(after) == before
+    assert sorted(after.values()).count("confirmed") == 6  # the first six weeks
+    with sessions() as s:
+        (master,) = s.scalars(select(CalendarSeries))
+        assert not master.bounded
+
+
+def test_a_mail_invite_stores_no_master(tmp_path: Path, sessions):
+    """An invite is one attendee's snapshot, with no deletion to follow: not a master."""
+    request = calendar(vevent("inv", extra="RRULE:FREQ=WEEKLY\n"), method="REQUEST")
+    invite = make_message(
+        sender=f"Anna <{OWNER}>",
+        to="Maria <maria@gmail.com>",
+        message_id="<inv@t>",
+        body=request,
+        extra="Content-Type: text/calendar; method=REQUEST; charset=utf-8",
+    ).replace(b"Content-Type: text/plain; charset=utf-8\r\n", b"")
+    root = write_maildir(tmp_path / "mb", {"INBOX": [invite]})
+    sync(source_config(name="mail", path=str(root)), sessions)
+    assert any(k.startswith("inv|") for k in meetings(sessions))
+    with sessions() as s:
+        assert list(s.scalars(select(CalendarSeries))) == []
