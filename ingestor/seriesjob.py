@@ -15,7 +15,7 @@ Missing-occurrence cancellation stays right: the new expansion covers the new bo
 occurrences inside it that the master lacks are cancelled (there are none: the master did not
 change; what the old bound held and the new one does not is kept).
 
-The pipeline runs it after each sync of a calendar source; it costs one query when nothing is
+The pipeline runs it before each sync of a calendar source; it costs one query when nothing is
 due, and a due object is expanded at most once a day (store/series.STEP).
 """
 
