@@ -234,13 +234,16 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, own_logging: bool = True) -> int:
+    """`own_logging=False` leaves the root logger as the caller set it (an embedding program,
+    or tests that capture records)."""
     args = build_parser().parse_args(argv)
     from ingestor.logsetup import setup_logging
 
-    setup_logging(args.log_format or "text", "DEBUG" if args.verbose else "INFO")
+    if own_logging:
+        setup_logging(args.log_format or "text", "DEBUG" if args.verbose else "INFO")
     try:
-        if args.config or os.environ.get("INGESTOR_CONFIG"):
+        if own_logging and (args.config or os.environ.get("INGESTOR_CONFIG")):
             # Honour [logging] from the file when it is valid; a bad file is reported below.
             try:
                 s = settings_from(args)

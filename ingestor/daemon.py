@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -35,15 +36,31 @@ MAX_BACKOFF = 3600.0
 MIN_RETRY = 30.0
 
 
-def backoff_delay(interval: float, failures: int) -> float:
+def backoff_delay(
+    interval: float, failures: int, min_retry: float = MIN_RETRY, max_backoff: float = MAX_BACKOFF
+) -> float:
     """Seconds to wait after the n-th consecutive failure: doubling, capped at an hour."""
-    return min(max(interval, MIN_RETRY) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    return min(max(interval, min_retry) * 2 ** max(failures - 1, 0), max_backoff)
+
+
+Sync = Callable[..., SyncSummary]
 
 
 class Daemon:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    """`sync` runs one pass over a source (sync_source's signature) and `backoff` gives the
+    delay after consecutive failures: passed in, so tests choose them without patching."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        sync: Sync = sync_source,
+        backoff: Callable[[float, int], float] = backoff_delay,
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.sync = sync
+        self.backoff = backoff
         self.stopping = threading.Event()
         # Consecutive failures per source, kept here: the backoff must work without the store.
         self.failures: dict[str, int] = {}
@@ -67,7 +84,7 @@ class Daemon:
 
     def _sync(self, cfg: SourceConfig) -> None:
         try:
-            summary = sync_source(
+            summary = self.sync(
                 cfg, self.settings.defaults, self.sessions, self.stopping.is_set, self.health
             )
         except Exception as e:  # sync_source never raises: a bug, but the schedule must go on
@@ -88,7 +105,7 @@ class Daemon:
                 )
             return
         n = self.failures[cfg.name] = self.failures.get(cfg.name, 0) + 1
-        delay = backoff_delay(cfg.poll_interval, n)
+        delay = self.backoff(cfg.poll_interval, n)
         log.warning("%s: failure %d in a row; next attempt in %.0f s", cfg.name, n, delay)
         job = self.scheduler.get_job(cfg.name)
         if job is not None:

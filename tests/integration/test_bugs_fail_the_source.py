@@ -81,20 +81,17 @@ def test_input_errors_still_quarantine_without_failing_the_source(tmp_path, sess
     assert (summary.ingested + summary.skipped, summary.quarantined) == (2, 1)
 
 
-def test_the_daemon_backs_off_even_if_a_sync_raises(
-    tmp_path, sessions, monkeypatch, caplog, expected_bugs
-):
+def test_the_daemon_backs_off_even_if_a_sync_raises(tmp_path, sessions, caplog, expected_bugs):
     from ingestor import daemon as daemon_module
     from ingestor.config import Settings
 
     def raising(*_args, **_kwargs):
         raise RuntimeError("a bug outside sync_source's own guard")
 
-    monkeypatch.setattr(daemon_module, "sync_source", raising)
     root = write_maildir(tmp_path / "mail", {"INBOX": [make_message()]})
     cfg = source_config(path=str(root), poll_interval=1.0)
     settings = Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,))
-    daemon = daemon_module.Daemon(settings, sessions)
+    daemon = daemon_module.Daemon(settings, sessions, sync=raising)
     caplog.set_level(logging.INFO)
     daemon.start()
     try:
