@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingestor.pipeline import sync_source
+from ingestor.pipeline import Stages, expand_stored_series, sync_source
 from ingestor.store import queries
 from ingestor.store.schema import CalendarSeries, Interaction, InteractionParticipant, LedgerEntry
 from tests.factories import OWNER, defaults, make_message, source_config, write_maildir
@@ -407,3 +407,28 @@ def test_a_mail_invite_stores_no_master(tmp_path: Path, sessions):
     assert any(k.startswith("inv|") for k in meetings(sessions))
     with sessions() as s:
         assert list(s.scalars(select(CalendarSeries))) == []
+
+
+def test_the_series_job_follows_the_bound_and_lowering_it_loses_nothing(tmp_path: Path, sessions):
+    feed = tmp_path / "team.ics"
+    start = SOON - timedelta(days=7 * 20)
+    feed.write_text(calendar(vevent("weekly", start=start, extra="RRULE:FREQ=WEEKLY\n")))
+    cfg = ics_source(feed)
+    now = datetime.now(UTC)
+    summary = sync_source(cfg, defaults(), sessions, stages=Stages(clock=lambda: now))
+    assert summary.ok, summary.error
+    stored = {k for k in meetings(sessions) if k.startswith("weekly|")}
+    # From the series' start (inside the 3-year bound) to 180 days ahead.
+    assert len(stored) == (now + timedelta(days=180) - start) // timedelta(days=7) + 1
+    later = Stages(clock=lambda: now + timedelta(hours=20))
+    assert expand_stored_series(cfg, defaults(), sessions, later) == 0  # moved less than a day
+    tomorrow = Stages(clock=lambda: now + timedelta(days=1))
+    assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 1
+    assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 0
+    # A lower history bound expands nothing again and cancels nothing.
+    lowered = source_config(name="cal", type="ics", path=str(feed))
+    object.__setattr__(lowered, "calendar_history_days", 7)
+    assert expand_stored_series(lowered, defaults(), sessions, tomorrow) == 0
+    after = meetings(sessions)
+    assert stored <= set(after)
+    assert {m["status"] for k, m in after.items() if k.startswith("weekly|")} == {"confirmed"}
