@@ -26,9 +26,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError
-from ingestor.model import Batch, FolderCursor, ItemResult, SyncSummary
+from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
-from ingestor.process import process_item
+from ingestor.process import process_calendar_item, process_item
 from ingestor.resolve.batch import resolve_batch
 from ingestor.resolve.plan import BatchCounts, WritePlan
 from ingestor.resolve.policy import CreationPolicy
@@ -210,18 +210,16 @@ def expand_stored_series(
     stages: Stages = Stages(),
 ) -> int:
     """Expand the source's stored infinite series into the bound at `stages.clock()`, from
-    their stored masters, through the same process → resolve → persist stages as a sync (no
-    request to the source); → how many calendar objects were expanded."""
+    their stored masters, through the same calendar extraction and resolve → persist stages as
+    a sync (no request to the source); → how many calendar objects were expanded."""
     now = stages.clock()
     days = calendar_days(cfg)
     writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages)
-    extract = partial(
-        stages.process,
-        owners=frozenset(cfg.owner_addresses),
-        now=now,
-        region=cfg.phone_region,
-        window_days=days,
-    )
+    owners = frozenset(cfg.owner_addresses)
+
+    def extract(item: RawItem, window: tuple[datetime, datetime]) -> ItemResult:
+        return process_calendar_item(item, owners, window)
+
     bound = calendar_bound(now, days)
     return expand_stored(sessions, cfg.name, bound, extract, lambda r: writer.commit(r, None))
 

@@ -6,14 +6,16 @@ occurrences that no sync will bring: its calendar object is unchanged. Its maste
 store (store/series), so this job reads it from there and hands it to the same extract → write
 path as a sync, as an item of its own:
 
-- ref "<folder>:<object key>@expanded-<bound start>-<bound end>" (dates): one ledger row per
-  object and bound, saying how many occurrences it has; a second run with the same bound
+- expanded over only the days the bound gained ahead (store/series.window_for), or over the
+  whole bound when it was raised into the past;
+- ref "<folder>:<object key>@expanded-<window start>-<window end>" (dates): one ledger row per
+  object and window, saying how many occurrences it added; a second run with the same bound
   finds nothing due;
 - the object key of the item it stands for, so its occurrences and master are the same rows.
 
-Missing-occurrence cancellation stays right: the new expansion covers the new bound, and only
-occurrences inside it that the master lacks are cancelled (there are none: the master did not
-change; what the old bound held and the new one does not is kept).
+Missing-occurrence cancellation stays right: only occurrences inside the window that the
+master lacks are cancelled (there are none: the master did not change), and what slid out of
+the bound is kept.
 
 The pipeline runs it before each sync of a calendar source; it costs one query when nothing is
 due, and a due object is expanded at most once a day (store/series.STEP).
@@ -44,8 +46,8 @@ def calendar_bound(now: datetime, days: tuple[int, int]) -> tuple[datetime, date
     return now - timedelta(days=days[0]), now + timedelta(days=days[1])
 
 
-def item_for(stored: series.StoredSeries, bound: tuple[datetime, datetime]) -> RawItem:
-    span = f"{bound[0]:%Y%m%d}-{bound[1]:%Y%m%d}"
+def item_for(stored: series.StoredSeries, window: tuple[datetime, datetime]) -> RawItem:
+    span = f"{window[0]:%Y%m%d}-{window[1]:%Y%m%d}"
     return RawItem(
         ref=f"{stored.folder}:{stored.object_key}@expanded-{span}",
         folder=stored.folder,
@@ -60,18 +62,20 @@ def expand_stored(
     sessions: sessionmaker[Session],
     source: str,
     bound: tuple[datetime, datetime],
-    extract: Callable[[RawItem], ItemResult],
+    extract: Callable[[RawItem, tuple[datetime, datetime]], ItemResult],
     write: Callable[[list[ItemResult]], object],
 ) -> int:
     """Expand every due stored object of `source` into `bound`; → how many were expanded.
 
-    `extract` and `write` are the sync's own stages, so attendees resolve to contacts (and new
-    ones are created) exactly as when the object was synced.
+    `extract(item, window)` is the sync's calendar extraction over a window, and `write` its
+    resolve → persist stages, so attendees resolve to contacts (and new ones are created)
+    exactly as when the object was synced.
     """
     with sessions() as s:
         ids = series.due(s, source, *bound)
     for start in range(0, len(ids), BATCH):
         with sessions() as s:
             stored = series.load(s, ids[start : start + BATCH])
-        write([extract(item_for(row, bound)) for row in stored])
+        windows = [series.window_for(row, bound) for row in stored]
+        write([extract(item_for(r, w), w) for r, w in zip(stored, windows, strict=True)])
     return len(ids)

@@ -9,7 +9,8 @@ event is its master.
 
 Only bounded objects (an infinite series, or one over the occurrence cap) ever need expanding
 again: `due` lists those whose stored range the current bound goes beyond, because time moved
-on or the bound was raised.
+on or the bound was raised, and `window_for` says over what: as the bound moves on, only the
+days it gained, so a day's job writes a day's occurrences, not every occurrence again.
 """
 
 from __future__ import annotations
@@ -47,10 +48,16 @@ def save(
     spans: Mapping[str, SeriesSpan],
     now: datetime,
 ) -> None:
-    """Keep (or replace) one calendar object's master and the range it was expanded over."""
+    """Keep (or replace) one calendar object's master and the range it was expanded over.
+
+    The same master expanded over a range that meets the stored one (the job expanding it
+    into the days the bound gained) has been expanded over both: the ranges join. A changed
+    master has been expanded over its new range only.
+    """
     bounded = [s for s in spans.values() if s.bounded]
     starts = [s.start for s in bounded if s.start is not None]
     ends = [s.end for s in bounded if s.end is not None]
+    lo, hi = (min(starts), max(ends)) if starts and ends else (None, None)
     row = session.scalar(
         select(CalendarSeries).where(
             CalendarSeries.source == source,
@@ -61,10 +68,20 @@ def save(
     if row is None:
         row = CalendarSeries(source=source, folder=folder, object_key=object_key)
         session.add(row)
+    elif (
+        row.bounded
+        and lo is not None
+        and hi is not None
+        and row.expanded_from is not None
+        and row.expanded_to is not None
+        and row.ics == ics
+        and lo <= row.expanded_to
+        and row.expanded_from <= hi
+    ):
+        lo, hi = min(lo, row.expanded_from), max(hi, row.expanded_to)
     row.ics = ics
     row.bounded = bool(bounded)
-    row.expanded_from = min(starts) if starts else None
-    row.expanded_to = max(ends) if ends else None
+    row.expanded_from, row.expanded_to = lo, hi
     row.updated_at = now
 
 
@@ -99,6 +116,15 @@ def due(session: Session, source: str, history_start: datetime, future_end: date
             .order_by(CalendarSeries.id)
         )
     )
+
+
+def window_for(stored: StoredSeries, bound: tuple[datetime, datetime]) -> tuple[datetime, datetime]:
+    """What a due object needs expanding over: only the days the bound gained ahead (the
+    window moved on), or the whole bound (it was raised into the past, or nothing is known)."""
+    start, end = stored.expanded_from, stored.expanded_to
+    if start is None or end is None or bound[0] <= start - STEP or not end < bound[1]:
+        return bound
+    return max(end, bound[0]), bound[1]
 
 
 def load(session: Session, ids: list[int]) -> list[StoredSeries]:

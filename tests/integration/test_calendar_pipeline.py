@@ -425,6 +425,11 @@ def test_the_series_job_follows_the_bound_and_lowering_it_loses_nothing(tmp_path
     tomorrow = Stages(clock=lambda: now + timedelta(days=1))
     assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 1
     assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 0
+    # Only the day the bound gained was expanded: a day's work, not every occurrence again.
+    with sessions() as s:
+        (ref,) = s.scalars(select(LedgerEntry.ref).where(LedgerEntry.ref.contains("@expanded-")))
+    gained = (now + timedelta(days=180), now + timedelta(days=181))
+    assert ref.endswith(f"@expanded-{gained[0]:%Y%m%d}-{gained[1]:%Y%m%d}")
     # A lower history bound expands nothing again and cancels nothing.
     lowered = source_config(name="cal", type="ics", path=str(feed))
     object.__setattr__(lowered, "calendar_history_days", 7)
