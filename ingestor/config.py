@@ -59,6 +59,7 @@ class Defaults:
     calendar_past_days: int = 365
     calendar_future_days: int = 180
     parse_workers: int = 0  # parser processes for a sync; 0 parses in the syncing process
+    lease_period: float = 60.0  # PostgreSQL: how long a source's lease holds without renewal
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def _read_defaults(r: _Reader) -> Defaults:
         calendar_past_days=r.get("calendar_past_days", int, d.calendar_past_days),
         calendar_future_days=r.get("calendar_future_days", int, d.calendar_future_days),
         parse_workers=workers,
+        lease_period=r.converted("lease_period", parse_duration, d.lease_period),
     )
 
 

@@ -11,7 +11,6 @@ logged once at ERROR, to be retried with backoff.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -20,12 +19,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 
-from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError
+from ingestor.leasekeeper import one_off_lease
 from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
 from ingestor.process import process_calendar_item, process_item
@@ -37,6 +36,7 @@ from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits, Source
 from ingestor.store.ingest import apply_plan, load_cursors
 from ingestor.store.known import fresh_results, load_known
+from ingestor.store.leases import Lease, LeaseLost, fence, uses_leases
 from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
 
 log = logging.getLogger(__name__)
@@ -96,21 +96,29 @@ def sync_source(
     stop: Callable[[], bool] = lambda: False,
     health: SourceHealth | None = None,
     stages: Stages = Stages(),
+    lease: Lease | None = None,
 ) -> SyncSummary:
     """One pass over a source; never raises (see summary.error), not even for a bug.
 
     A failure is logged here, at ERROR, once: a bug with its traceback, a source or store
     error as one line. The outcome goes to source_status through `health`, which keeps it
     in memory while the store is unavailable (the daemon passes its own, long-lived one).
+
+    On PostgreSQL every batch commit is fenced by the source's lease: the daemon passes the
+    one it holds; without one, a lease is claimed for this pass (skipped while another
+    instance holds it).
     """
     summary = SyncSummary(cfg.name)
     line: str | None = None  # the ERROR line still to log; a bug's is logged at once
     try:
-        with _source_lease(sessions, cfg.name) as held:
-            if not held:
+        with _lease_for(sessions, cfg.name, lease, defaults.lease_period) as held:
+            if held is _HELD_ELSEWHERE:
                 log.info("%s: another instance holds this source; skipping", cfg.name)
                 return summary
-            summary = _sync(cfg, defaults, sessions, stop, stages)
+            summary = _sync(cfg, defaults, sessions, stop, stages, held)
+    except LeaseLost as e:
+        log.warning("%s", e)  # not a failure of the source: its new holder goes on
+        return replace(summary, lease_lost=True)
     except IngestorError as e:
         summary = replace(summary, error=str(e))
         line = summary.error  # it names the source
@@ -141,9 +149,10 @@ def _sync(
     sessions: sessionmaker[Session],
     stop: Callable[[], bool],
     stages: Stages,
+    lease: Lease | None,
 ) -> SyncSummary:
     source = stages.sources(cfg)
-    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages)
+    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
     owners = frozenset(cfg.owner_addresses)
     window_days = calendar_days(cfg)  # the bound of infinite series (see seriesjob)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
@@ -175,7 +184,7 @@ def _sync(
     try:
         if source.type in CALENDAR_SOURCES:
             # Stored infinite series into today's bound first: it needs no server.
-            expand_stored_series(cfg, defaults, sessions, stages)
+            expand_stored_series(cfg, defaults, sessions, stages, lease)
         source.open()
         try:
             for batch in source.batches(cursors, limits, stop):
@@ -208,13 +217,15 @@ def expand_stored_series(
     defaults: Defaults,
     sessions: sessionmaker[Session],
     stages: Stages = Stages(),
+    lease: Lease | None = None,
 ) -> int:
     """Expand the source's stored infinite series into the bound at `stages.clock()`, from
     their stored masters, through the same calendar extraction and resolve → persist stages as
-    a sync (no request to the source); → how many calendar objects were expanded."""
+    a sync, fenced by the same `lease` (no request to the source); → how many calendar objects
+    were expanded."""
     now = stages.clock()
     days = calendar_days(cfg)
-    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages)
+    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
     owners = frozenset(cfg.owner_addresses)
 
     def extract(item: RawItem, window: tuple[datetime, datetime]) -> ItemResult:
@@ -249,11 +260,13 @@ class _BatchWriter:
         source: str,
         policy: CreationPolicy,
         stages: Stages,
+        lease: Lease | None = None,
     ) -> None:
         self.sessions = sessions
         self.source = source
         self.policy = policy
         self.stages = stages
+        self.lease = lease
 
     def commit(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         # A concurrent writer (another instance, same address) can win a unique index race;
@@ -279,7 +292,7 @@ class _BatchWriter:
     def write(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         """store → resolve → store, in one transaction."""
         with self.sessions.begin() as s:
-            return write_batch(
+            counts = write_batch(
                 s,
                 self.source,
                 self.policy,
@@ -288,6 +301,9 @@ class _BatchWriter:
                 self.stages.clock(),
                 self.stages.persist,
             )
+            if self.lease is not None:
+                fence(s, self.lease)  # last: the lease row stays locked until the commit
+            return counts
 
     def _one_by_one(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         total = BatchCounts()
@@ -309,29 +325,20 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(e).__name__
 
 
+_HELD_ELSEWHERE = Lease("", "", -1)
+
+
 @contextmanager
-def _source_lease(sessions: sessionmaker[Session], source: str) -> Iterator[bool]:
-    """On PostgreSQL, one instance syncs a source at a time (a session advisory lock that the
-    server drops if the holder dies). SQLite has one daemon by design."""
-    engine = sessions.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        yield True
+def _lease_for(
+    sessions: sessionmaker[Session], source: str, lease: Lease | None, period: float
+) -> Iterator[Lease | None]:
+    """The lease a pass commits under: the given one, one claimed for the pass, or None on
+    SQLite (one daemon by design, see store.leases.DaemonLock)."""
+    if lease is not None or not uses_leases(sessions):
+        yield lease
         return
-    key = int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
-    with engine.connect() as conn:
-        held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
-        conn.commit()
-        try:
-            yield held
-        finally:
-            if held:
-                try:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    conn.commit()
-                except STORE_UNAVAILABLE as e:
-                    # The session is gone (server restarted, connection cut): so is its lock.
-                    # Raising here would hide how the sync itself ended.
-                    log.debug("%s: lease not released: %s", source, _first_line(e))
+    with one_off_lease(sessions, source, period) as claimed:
+        yield claimed if claimed is not None else _HELD_ELSEWHERE
 
 
 def check_source(

@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.errors import StoreError
+from ingestor.store import web_schema  # noqa: F401  (every open store knows the web tables)
 from ingestor.store.schema import Base
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,9 @@ def open_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": busy_timeout}
     elif parsed.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": 10}
+        # No server-side prepared statements: they are session state, which PgBouncer in
+        # transaction mode does not keep (psycopg prepares after 5 runs of a query otherwise).
+        kwargs["connect_args"] = {"connect_timeout": 10, "prepare_threshold": None}
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
@@ -167,8 +170,6 @@ def _drop_half_built_schema(conn: Connection, engine: Engine) -> None:
     applications are never touched; if any of ingestor's tables holds rows, nothing is done and
     the store is refused, since nobody knows which schema those rows were written for.
     """
-    import ingestor.web.models  # noqa: F401  (registers the web tables on Base)
-
     names = set(
         conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

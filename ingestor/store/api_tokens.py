@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingestor.web.auth import UserError, digest
-from ingestor.web.models import ApiToken
+from ingestor.store.accounts import UserError, digest
+from ingestor.store.web_schema import ApiToken
 
 PREFIX = "ingr_"
 # Writing last_used_at on every request would turn reads into writes; once a minute is enough.

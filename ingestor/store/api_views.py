@@ -1,4 +1,4 @@
-"""The REST API's reads: one page of contacts, interactions or suggestions, as JSON-ready dicts.
+"""The REST API's reads and decisions: contacts, interactions, suggestions, as JSON-ready dicts.
 
 Pages are cut by id (keyset), so a client walking the pages while ingestion runs never sees
 an item twice or skips one. A fuzzy search is ranked by score, so it pages by position.
@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from ingestor.store.decisions import accept, reject
+from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
 from ingestor.store.schema import (
     Contact,
@@ -21,7 +23,6 @@ from ingestor.store.schema import (
     InteractionParticipant,
     Suggestion,
 )
-from ingestor.web.directory import Filters, find, load_rows
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,14 @@ def _iso(d: datetime | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
+def _keyset(
+    session: Session, stmt: Select[Any], key: InstrumentedAttribute[int], spec: PageSpec
+) -> tuple[list[Any], bool]:
+    """The page of `stmt` after `spec.after` in `key` order, and whether more follow."""
+    rows = list(session.scalars(stmt.where(key > spec.after).order_by(key).limit(spec.limit + 1)))
+    return rows[: spec.limit], len(rows) > spec.limit
+
+
 def contacts_page(
     session: Session, filters: Filters, spec: PageSpec, now: datetime
 ) -> tuple[list[dict[str, Any]], bool]:
@@ -43,17 +52,11 @@ def contacts_page(
         rows = find(session, filters, now)
         chunk = rows[spec.offset : spec.offset + spec.limit]
         return [r.as_json() for r in chunk], len(rows) > spec.offset + spec.limit
-    stmt = (
-        select(Contact.id)
-        .where(Contact.merged_into.is_(None), Contact.id > spec.after)
-        .order_by(Contact.id)
-        .limit(spec.limit + 1)
-    )
+    stmt = select(Contact.id).where(Contact.merged_into.is_(None))
     if filters.updated_since is not None:
         stmt = stmt.where(Contact.updated_at >= filters.updated_since)
-    ids = list(session.scalars(stmt))
-    more = len(ids) > spec.limit
-    return [r.as_json() for r in load_rows(session, ids[: spec.limit])], more
+    ids, more = _keyset(session, stmt, Contact.id, spec)
+    return [r.as_json() for r in load_rows(session, ids)], more
 
 
 def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
@@ -67,12 +70,7 @@ def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
 def interactions_page(
     session: Session, contact_id: int | None, since: datetime | None, spec: PageSpec
 ) -> tuple[list[dict[str, Any]], bool]:
-    stmt = (
-        select(Interaction)
-        .where(Interaction.id > spec.after)
-        .order_by(Interaction.id)
-        .limit(spec.limit + 1)
-    )
+    stmt = select(Interaction)
     if contact_id is not None:
         stmt = stmt.where(
             Interaction.id.in_(
@@ -83,11 +81,8 @@ def interactions_page(
         )
     if since is not None:
         stmt = stmt.where(Interaction.occurred_at >= since)
-    batch = list(session.scalars(stmt))
-    more = len(batch) > spec.limit
-    batch = batch[: spec.limit]
-    items = interaction_dicts(session, batch)
-    return items, more
+    batch, more = _keyset(session, stmt, Interaction.id, spec)
+    return interaction_dicts(session, batch), more
 
 
 def suggestion_json(s: Suggestion) -> dict[str, Any]:
@@ -114,17 +109,31 @@ def suggestions_page(
     contact_id: int | None,
     spec: PageSpec,
 ) -> tuple[list[dict[str, Any]], bool]:
-    stmt = (
-        select(Suggestion)
-        .where(Suggestion.id > spec.after)
-        .order_by(Suggestion.id)
-        .limit(spec.limit + 1)
-    )
+    stmt = select(Suggestion)
     if status:
         stmt = stmt.where(Suggestion.status == status)
     if kind:
         stmt = stmt.where(Suggestion.kind == kind)
     if contact_id is not None:
         stmt = stmt.where(Suggestion.contact_id == contact_id)
-    rows = list(session.scalars(stmt))
-    return [suggestion_json(s) for s in rows[: spec.limit]], len(rows) > spec.limit
+    rows, more = _keyset(session, stmt, Suggestion.id, spec)
+    return [suggestion_json(s) for s in rows], more
+
+
+def accept_suggestion(
+    session: Session,
+    suggestion_id: int,
+    actor: str,
+    now: datetime,
+    edits: dict[str, str] | None,
+    keep_id: int | None,
+) -> dict[str, Any]:
+    """Accept (as proposed or edited) and return the suggestion as decided."""
+    return suggestion_json(accept(session, suggestion_id, actor, now, edits, keep_id))
+
+
+def reject_suggestion(
+    session: Session, suggestion_id: int, actor: str, now: datetime
+) -> dict[str, Any]:
+    """Reject and return the suggestion as decided."""
+    return suggestion_json(reject(session, suggestion_id, actor, now))

@@ -14,6 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestor.resolve.fuzzy import name_key
+from ingestor.store.decisions import DecisionError
+from ingestor.store.directory import ContactRow, load_rows, resolve_contact_ref
 from ingestor.store.schema import (
     Contact,
     ContactPhone,
@@ -23,8 +26,7 @@ from ingestor.store.schema import (
     Observation,
     Suggestion,
 )
-from ingestor.web.directory import ContactRow, load_rows
-from ingestor.web.models import Decision
+from ingestor.store.web_schema import Decision
 
 
 @dataclass(frozen=True)
@@ -192,3 +194,37 @@ def timeline(
         e.people = people.get(e.id, [])
         e.role = ", ".join(roles.get(e.id, []))
     return ordered
+
+
+def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
+    key = name_key(row.name)
+    if key is None:
+        return []
+    return [r for r in load_rows(session) if r.id != row.id and name_key(r.name) == key]
+
+
+def contact_page(
+    session: Session, contact_id: int, offset: int, limit: int
+) -> dict[str, Any] | None:
+    """A contact's page: its profile, one page of its timeline, and contacts of the same name."""
+    profile = load_profile(session, contact_id)
+    if profile is None:
+        return None
+    return {
+        "profile": profile,
+        "timeline": timeline(session, contact_id, offset, limit),
+        "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
+    }
+
+
+def merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:
+    """The two contacts a merge from the profile page would join; `ref` names the other one."""
+    other_id = resolve_contact_ref(session, ref)
+    if other_id is None:
+        raise DecisionError(f"no contact matches {ref!r}: give its number or one of its addresses")
+    rows = {r.id: r for r in load_rows(session, [keep_id, other_id])}
+    if other_id == keep_id:
+        raise DecisionError("a contact cannot be merged with itself")
+    if keep_id not in rows or other_id not in rows:
+        raise DecisionError(f"contact {other_id} does not exist or was already merged")
+    return rows[keep_id], rows[other_id]

@@ -1,5 +1,8 @@
 """Who may use the UI: users with argon2 passwords, server-side sessions, login throttling.
 
+The web calls these through `Store.run`, one transaction each; `reset_demo_user` serves
+`ingestor demo --serve`.
+
 The session cookie carries a random token; the database keeps only its SHA-256, so a leaked
 database does not leak sessions. Each session has its own CSRF token. Failed sign-ins are
 counted per username and address (and per address alone), so guessing is slow.
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
 import logging
 import secrets
 from dataclasses import dataclass
@@ -21,7 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
-from ingestor.web.models import LoginAttempt, WebSession, WebUser
+from ingestor.store.web_schema import LoginAttempt, WebSession, WebUser
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,14 @@ class SignedIn:
     username: str
     is_admin: bool
     csrf_token: str
+
+
+@dataclass(frozen=True)
+class Account:
+    """A user who just proved their password: who, without the hash."""
+
+    user_id: int
+    username: str
 
 
 def digest(token: str) -> str:
@@ -116,7 +126,7 @@ def throttled(session: Session, username: str, ip: str, now: datetime) -> bool:
 
 def authenticate(
     session: Session, username: str, password: str, ip: str, now: datetime
-) -> WebUser | None:
+) -> Account | None:
     """Check a password and record the attempt. The caller checks `throttled` first."""
     name = username.strip()[:100]
     user = session.scalar(select(WebUser).where(func.lower(WebUser.username) == name.lower()))
@@ -133,17 +143,17 @@ def authenticate(
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    return user
+    return Account(user.id, user.username)
 
 
-def start_session(session: Session, user: WebUser, now: datetime) -> str:
-    """A new session for `user`; returns the cookie value (shown only here)."""
+def start_session(session: Session, user_id: int, now: datetime) -> str:
+    """A new session for the user `user_id`; returns the cookie value (shown only here)."""
     token = secrets.token_urlsafe(32)
     session.execute(delete(WebSession).where(WebSession.expires_at < now))
     session.add(
         WebSession(
             id=digest(token),
-            user_id=user.id,
+            user_id=user_id,
             csrf_token=secrets.token_urlsafe(32),
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
@@ -173,8 +183,11 @@ def end_session(session: Session, token: str | None) -> None:
         session.execute(delete(WebSession).where(WebSession.id == digest(token)))
 
 
-def same_token(expected: str | None, given: str | None) -> bool:
-    """Constant-time comparison of CSRF tokens; a missing one never matches."""
-    if not expected or not given:
-        return False
-    return hmac.compare_digest(expected.encode(), given.encode())
+def reset_demo_user(session: Session, username: str, password: str, now: datetime) -> None:
+    """Create `username` as an admin with `password`, or reset it and sign it out everywhere."""
+    user = session.scalar(select(WebUser).where(WebUser.username == username))
+    if user is None:
+        add_user(session, username, password, True, now)
+        return
+    set_password(session, username, password)
+    user.is_admin = True

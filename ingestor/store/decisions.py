@@ -23,7 +23,7 @@ from ingestor.store.schema import (
     InteractionParticipant,
     Suggestion,
 )
-from ingestor.web.models import Decision
+from ingestor.store.web_schema import Decision
 
 TEXT_FIELDS = ("name", "title", "company", "location")
 PHONE_TYPES = ("mobile", "work", "fax", "other")

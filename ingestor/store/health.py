@@ -56,16 +56,3 @@ def source_health(session: Session) -> list[SourceHealth]:
             if h.last_item_at is None or last_at > h.last_item_at:
                 h.last_item_at = last_at
     return [found[k] for k in sorted(found)]
-
-
-def format_lag(lag: timedelta | None) -> str:
-    if lag is None:
-        return "never synced"
-    seconds = int(lag.total_seconds())
-    if seconds < 90:
-        return f"{seconds} s"
-    if seconds < 5400:
-        return f"{seconds // 60} min"
-    if seconds < 172800:
-        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
-    return f"{seconds // 86400} days"

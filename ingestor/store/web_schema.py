@@ -1,7 +1,8 @@
 """Tables of the web UI and API: users, sessions, login attempts, API tokens, decisions.
 
 They share `Base` (and its naming convention) with the ingestion schema; the migration
-0002_web creates them. Secrets are never stored: passwords as argon2 hashes, session cookies
+0002_web creates them, and migrations/env.py and store/database.py import this module so
+that Alembic and every open store know them. Secrets are never stored: passwords as argon2 hashes, session cookies
 and API tokens as SHA-256 digests of high-entropy random values.
 """
 

@@ -1,5 +1,8 @@
 """Finding contacts: the filtered, fuzzy-searched list, as plain rows for pages and the API.
 
+`find` (and `load_rows`, which it builds on) keep the signatures the web calls, so a
+database-backed search can take their place without touching the web.
+
 The list is computed in Python over the live contacts: fuzzy matching across scripts cannot
 be expressed in SQL portably, and a recruiting team's contacts (tens of thousands) fit.
 """
@@ -160,6 +163,13 @@ def companies(session: Session) -> list[str]:
             .limit(200)
         )
     )
+
+
+def listing(
+    session: Session, filters: Filters, now: datetime
+) -> tuple[list[ContactRow], list[str]]:
+    """The /contacts page: the contacts found, and the companies to filter by."""
+    return find(session, filters, now), companies(session)
 
 
 def resolve_contact_ref(session: Session, ref: str) -> int | None:

@@ -101,6 +101,26 @@ def refresh_duplicates(session: Session, now: datetime) -> int:
     return added
 
 
+def review_queue(
+    session: Session, kind: str | None, page_no: int, now: datetime, size: int
+) -> dict[str, Any]:
+    """The /review page: counts per kind, and `size` pending items of one kind or of each."""
+    refresh_duplicates(session, now)
+    counts = pending_counts(session)
+    kinds = [kind] if kind else list(KINDS)
+    sections = [
+        {
+            "kind": k,
+            "title": KIND_TITLES[k],
+            "count": counts[k],
+            "items": pending(session, k, (page_no - 1) * size if kind else 0, size),
+        }
+        for k in kinds
+    ]
+    pages = max(1, -(-counts[kind] // size)) if kind else 1
+    return {"counts": counts, "sections": sections, "pages": pages, "size": size}
+
+
 def pending_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(Suggestion.kind, func.count())
