@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,7 +78,7 @@ class Contact(Base):
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, index=True)
     last_interaction_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     # The person asked not to be written to again ("please remove me").
-    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False)
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ContactEmail(Base):
@@ -87,10 +88,11 @@ class ContactEmail(Base):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     address: Mapped[str] = mapped_column(String(320), unique=True)  # one contact per address
-    status: Mapped[str] = mapped_column(String(10), default="active")  # active | bounced
+    # active | bounced
+    status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
     bounced_at: Mapped[datetime | None] = mapped_column(TZDateTime)  # the last hard bounce
     # Days (YYYY-MM-DD) with a hard bounce: bounced on two days, never the primary address.
-    bounce_days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    bounce_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class ContactPhone(Base):
@@ -334,3 +336,24 @@ class PendingSignal(Base):
     address: Mapped[str] = mapped_column(String(320), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class CalendarSeries(Base):
+    """One calendar object's master as its source last gave it: RRULE, RDATE, EXDATE and
+    overrides, kept so that series are expanded from the store as the window moves.
+
+    `object_key` is the item's (CalDAV "<href>#<uid>", ICS the UID). `bounded`: some series in it
+    is infinite (or over the occurrence cap), so only [expanded_from, expanded_to] was expanded.
+    """
+
+    __tablename__ = "calendar_series"
+    __table_args__ = (UniqueConstraint("source", "folder", "object_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    folder: Mapped[str] = mapped_column(String(1000))
+    object_key: Mapped[str] = mapped_column(String(1000))
+    ics: Mapped[bytes] = mapped_column(LargeBinary)
+    bounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    expanded_from: Mapped[datetime | None] = mapped_column(TZDateTime)
+    expanded_to: Mapped[datetime | None] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

@@ -1,7 +1,7 @@
 """follow-ups: task, pending_signal; do_not_contact, bounces, calls
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from alembic import op
 import ingestor.store.schema
 
 revision = "0008"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
