@@ -102,8 +102,11 @@ def read_bounce(raw: bytes | None, parsed: ParsedMessage, bounced_at: datetime) 
     own = {p.email for p in parsed.participants if p.role in ("to", "cc")}
     if parsed.sender is not None:
         own.add(parsed.sender.email)
+    failed_header = msg.get("x-failed-recipients") if msg is not None else None
     address = (
-        _failed_address(text, own)
+        _address(str(failed_header or ""))
+        or _inline_recipient(text)
+        or _failed_address(text, own)
         or (_original_recipient(msg) if msg is not None else None)
         or _quoted_to(text, own)
     )
@@ -259,6 +262,15 @@ def _failed_address(text: str, own: set[str]) -> str | None:
                 continue  # message ids and image names look like addresses too
             return addr
     return None
+
+
+_INLINE_RECIPIENT = re.compile(r"(?im)^\s*(?:final|original)-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)")
+
+
+def _inline_recipient(text: str) -> str | None:
+    """A delivery-status block pasted into a text part (Postfix in some setups)."""
+    m = _INLINE_RECIPIENT.search(text)
+    return m.group(1).strip(".").lower() if m else None
 
 
 def _raw_body(raw: bytes) -> str:
