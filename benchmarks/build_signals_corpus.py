@@ -69,7 +69,9 @@ def message(
     if body.lstrip().startswith("<html"):
         msg.set_content(body, subtype="html", cte="quoted-printable")
     else:
-        msg.set_content(body, cte="8bit" if name.endswith(("1", "3", "5", "7", "9")) else "quoted-printable")
+        msg.set_content(
+            body, cte="8bit" if name.endswith(("1", "3", "5", "7", "9")) else "quoted-printable"
+        )
     return bytes(msg)
 
 
@@ -100,24 +102,51 @@ def main() -> None:
 
     for name, lang, env, sent, subject, body, ret in OOO:
         sender = f"{name.replace('-', '.')} <{name}@company.example>"
-        put(name, message(name, sender, subject, sent, body, ENVELOPES[env]), {**ooo_label(sent, ret), "lang": lang})
+        put(
+            name,
+            message(name, sender, subject, sent, body, ENVELOPES[env]),
+            {**ooo_label(sent, ret), "lang": lang},
+        )
     for name, lang, env, sent, subject, body in AUTO_NOT_OOO:
-        put(name, message(name, f"Helpdesk <{name}@helpdesk.example>", subject, sent, body, ENVELOPES[env]),
-            {"signal": None, "lang": lang})
+        put(
+            name,
+            message(
+                name, f"Helpdesk <{name}@helpdesk.example>", subject, sent, body, ENVELOPES[env]
+            ),
+            {"signal": None, "lang": lang},
+        )
     for name, lang, sent, subject, new, quoted, kind, due, ref_name, ref_email in INTENTS:
         body = new if new.startswith("<html") else new + quoted
         sender = f"Candidate {name[-2:]} <{name}@people.example>"
         label: dict[str, object] = {"signal": f"intent:{kind}", "due": due, "lang": lang}
         if kind == "referral":
             label.update(referral_name=ref_name, referral_email=ref_email)
-        put(name, message(name, sender, subject, sent, body, {"In-Reply-To": "<outreach@talent.example>"}), label)
+        put(
+            name,
+            message(
+                name, sender, subject, sent, body, {"In-Reply-To": "<outreach@talent.example>"}
+            ),
+            label,
+        )
     for name, lang, env, sent, subject, body, rep_name, rep_email in LEFT:
         sender = f"Former Employee <{name}@company.example>"
-        put(name, message(name, sender, subject, sent, body, ENVELOPES[env]),
-            {"signal": "left_company", "replacement_name": rep_name, "replacement_email": rep_email, "lang": lang})
+        put(
+            name,
+            message(name, sender, subject, sent, body, ENVELOPES[env]),
+            {
+                "signal": "left_company",
+                "replacement_name": rep_name,
+                "replacement_email": rep_email,
+                "lang": lang,
+            },
+        )
     for name, lang, sent, subject, new, quoted in NEGATIVES:
         sender = f"Person {name[-2:]} <{name}@people.example>"
-        put(name, message(name, sender, subject, sent, new + quoted, {}), {"signal": None, "lang": lang})
+        put(
+            name,
+            message(name, sender, subject, sent, new + quoted, {}),
+            {"signal": None, "lang": lang},
+        )
     for name, sent, sender, subject, headers, body in MACHINE_NEGATIVES:
         if headers.get("Content-Type") == "__DSN_DELIVERED__":
             data = delivered_report(name, sender, subject, sent)
@@ -125,8 +154,17 @@ def main() -> None:
             data = message(name, sender, subject, sent, body, headers)
         put(name, data, {"signal": None})
     for name, system, status, number, duration, sent, sender, subject, headers, body in PHONE:
-        put(name, message(name, sender, subject, sent, body, headers),
-            {"signal": "phone_call", "system": system, "status": status, "number": number, "duration_s": duration})
+        put(
+            name,
+            message(name, sender, subject, sent, body, headers),
+            {
+                "signal": "phone_call",
+                "system": system,
+                "status": status,
+                "number": number,
+                "duration_s": duration,
+            },
+        )
 
     target = ROOT / "sisimai"
     target.mkdir(exist_ok=True)
@@ -134,7 +172,10 @@ def main() -> None:
     for src in sorted(SISIMAI_SRC.glob("*.eml")):
         verdict = EXPECTED.get(src.name)
         if src.name.startswith("arf-"):
-            label: dict[str, object] = {"signal": None, "note": "abuse feedback report, not a bounce"}
+            label = {
+                "signal": None,
+                "note": "abuse feedback report, not a bounce",
+            }
         elif src.name in RFC3834:
             label = RFC3834[src.name]
         elif verdict is None:
@@ -142,7 +183,12 @@ def main() -> None:
         elif verdict[2] is None:
             label = {"signal": None, "note": verdict[3]}
         else:
-            label = {"signal": "bounce", "hard": verdict[2], "address": verdict[0], "status": verdict[1]}
+            label = {
+                "signal": "bounce",
+                "hard": verdict[2],
+                "address": verdict[0],
+                "status": verdict[1],
+            }
         shutil.copy(src, target / src.name)
         labels.append({"file": f"sisimai/{src.name}", **label})
 

@@ -19,7 +19,7 @@ import sys
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,12 @@ def kind_of(signal: Signal | None) -> str | None:
         return None
     if isinstance(signal, ReplyIntent):
         return f"intent:{signal.kind}"
-    return {OutOfOffice: "out_of_office", LeftCompany: "left_company", Bounce: "bounce", PhoneCall: "phone_call"}[
-        type(signal)
-    ]
+    return {
+        OutOfOffice: "out_of_office",
+        LeftCompany: "left_company",
+        Bounce: "bounce",
+        PhoneCall: "phone_call",
+    }[type(signal)]
 
 
 @dataclass
@@ -99,7 +102,7 @@ def load_labels(corpus: Path = CORPUS) -> list[dict[str, Any]]:
 def predict(path: Path) -> Signal | None:
     raw = path.read_bytes()
     parsed = parse_message(raw)
-    sent_at = parsed.date or datetime(2000, 1, 1, tzinfo=timezone.utc)
+    sent_at = parsed.date or datetime(2000, 1, 1, tzinfo=UTC)
     return read_signals(parsed, None, sent_at, REGION, raw=raw)
 
 
@@ -128,7 +131,9 @@ def _details(part: PartScore, label: dict[str, Any], got: Signal | None) -> None
         err = (got.due - date.fromisoformat(label["due"])).days
         part.ooo_due_errors.append(err)
         if err:
-            part.errors.append(f"{label['file']}: due {got.due} (return {got.return_date}), want {label['due']}")
+            part.errors.append(
+                f"{label['file']}: due {got.due} (return {got.return_date}), want {label['due']}"
+            )
     elif isinstance(got, ReplyIntent) and got.kind == "not_now" and label.get("due"):
         err = (got.due - date.fromisoformat(label["due"])).days if got.due else 9999
         part.not_now_due_errors.append(err)
@@ -148,7 +153,11 @@ def _details(part: PartScore, label: dict[str, Any], got: Signal | None) -> None
     elif isinstance(got, PhoneCall):
         part.phone_number_right += got.number_e164 == label["number"]
         part.phone_system_right += got.system == label["system"]
-        if got.number_e164 != label["number"] or got.system != label["system"] or got.status != label["status"]:
+        if (
+            got.number_e164 != label["number"]
+            or got.system != label["system"]
+            or got.status != label["status"]
+        ):
             part.errors.append(f"{label['file']}: call {got}, want {label}")
 
 
@@ -172,16 +181,24 @@ def summary(parts: dict[str, PartScore]) -> dict[str, Any]:
         out[name] = {
             "messages": p.messages,
             "signals": {
-                s: {"precision": p.precision(s), "recall": p.recall(s), "support": p.tp[s] + p.fn[s]}
+                s: {
+                    "precision": p.precision(s),
+                    "recall": p.recall(s),
+                    "support": p.tp[s] + p.fn[s],
+                }
                 for s in SIGNALS
             },
             "ooo_due_exact": _share_exact(p.ooo_due_errors),
             "ooo_due_mean_abs_error_days": (
-                sum(abs(e) for e in p.ooo_due_errors) / len(p.ooo_due_errors) if p.ooo_due_errors else None
+                sum(abs(e) for e in p.ooo_due_errors) / len(p.ooo_due_errors)
+                if p.ooo_due_errors
+                else None
             ),
             "not_now_due_exact": _share_exact(p.not_now_due_errors),
             "bounce_hard_accuracy": p.bounce_hard_right / tp_b if tp_b else None,
-            "bounce_hard_precision": p.bounce_pred_hard_right / p.bounce_pred_hard if p.bounce_pred_hard else None,
+            "bounce_hard_precision": p.bounce_pred_hard_right / p.bounce_pred_hard
+            if p.bounce_pred_hard
+            else None,
             "bounce_address_accuracy": p.bounce_address_right / tp_b if tp_b else None,
             "phone_number_accuracy": p.phone_number_right / tp_c if tp_c else None,
             "phone_system_accuracy": p.phone_system_right / tp_c if tp_c else None,

@@ -28,7 +28,7 @@ OOO_SUBJECT = re.compile(
     r"автоответ|автоматический ответ|нет на месте|в отпуске|"
     r"respuesta automática|fuera de la oficina|ausente|"
     r"risposta automatica|fuori sede|fuori ufficio|"
-    r"resposta automática|ausência|fora do escritório|"
+    r"resposta automática|ausência(?: do escritório)?|fora do escritório|"
     r"automatisch antwoord|afwezig|niet aanwezig|"
     r"odpowiedź automatyczna|autoodpowiedź|automatyczna odpowiedź|poza biurem|nieobecność"
     r")\s*(?::|$|-\s)",

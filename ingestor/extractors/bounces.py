@@ -103,17 +103,17 @@ def read_bounce(raw: bytes | None, parsed: ParsedMessage, bounced_at: datetime) 
     if parsed.sender is not None:
         own.add(parsed.sender.email)
     failed_header = msg.get("x-failed-recipients") if msg is not None else None
-    address = (
+    failed = (
         _address(str(failed_header or ""))
         or _inline_recipient(text)
         or _failed_address(text, own)
         or (_original_recipient(msg) if msg is not None else None)
         or _quoted_to(text, own)
     )
-    if address is None:
+    if failed is None:
         return None
-    status, diagnostic = _status_near(text, address)
-    return _bounce(address, status, diagnostic, "failed", bounced_at, text)
+    status, diagnostic = _status_near(text, failed)
+    return _bounce(failed, status, diagnostic, "failed", bounced_at, text)
 
 
 def _bounce(
@@ -141,7 +141,9 @@ def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:
         return True
     if action == "delayed" or status in NOT_THE_ADDRESS or SOFT_WORDS.search(diagnostic):
         return False
-    if status.startswith("5.7.") or status.startswith("4."):
+    if status.startswith("4."):
+        return False  # a temporary failure says nothing final about the address
+    if status.startswith("5.7."):
         return bool(STRONG_HARD_WORDS.search(diagnostic))
     if status == "5.4.4":
         return True
@@ -236,6 +238,9 @@ def _human_text(msg: Message) -> str:
     return "\n".join(out)[:MAX_TEXT]
 
 
+_HELPDESK = re.compile(r"(?i)(?:contact|assistance|questions?|write to|help)\W{0,20}$")
+
+
 def _failed_address(text: str, own: set[str]) -> str | None:
     """The first address the notice names that is not its sender's, its reader's or a robot's.
     Lines of the returned message's header (To:, From:, Received:) are not the notice."""
@@ -256,6 +261,8 @@ def _failed_address(text: str, own: set[str]) -> str | None:
                 or local.startswith(("mailer-daemon", "postmaster"))
             ):
                 continue
+            if _HELPDESK.search(stripped[: m.start()]):
+                continue  # the reporting site's helpdesk, not the failed recipient
             if re.match(r"^[0-9a-f.-]{16,}$|^\d+$", local) or addr.endswith(
                 (".png", ".gif", ".jpg")
             ):
@@ -264,7 +271,9 @@ def _failed_address(text: str, own: set[str]) -> str | None:
     return None
 
 
-_INLINE_RECIPIENT = re.compile(r"(?im)^\s*(?:final|original)-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)")
+_INLINE_RECIPIENT = re.compile(
+    r"(?im)^\s*(?:final|original)-recipient:\s*rfc822;\s*<?([^\s<>]+@[^\s<>]+)"
+)
 
 
 def _inline_recipient(text: str) -> str | None:

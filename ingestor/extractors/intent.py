@@ -62,7 +62,7 @@ DEFER = re.compile(
     re.IGNORECASE,
 )
 DECLINE = re.compile(
-    r"\bnot (?:really |currently |at all )?interested\b|\bno interest\b|\bI['’]ll pass\b|"
+    r"\bnot (?:really |currently |at all )?interested\b|\bno interest\b|\bI['’]ll pass(?=[.!,]|\s*$| on (?:this|it|that))|"
     r"\bpass on this\b|\bnot (?:open|considering|looking for) (?:to |any )?(?:new |other )?"
     r"(?:opportunities|roles|positions|offers|a change|a move)|"
     r"\bhappy (?:where I am|in my (?:current )?(?:role|position|job))|\bno,? thanks?(?: you)?\b|"
@@ -100,7 +100,7 @@ REFERRAL = re.compile(
     r"wenden Sie sich (?:bitte |gerne )?an\s+|sprechen Sie (?:bitte |gerne )?mit\s+|"
     r"(?:der richtige|die richtige) Ansprechpartner(?:in)? (?:ist|wäre)\s+|"
     r"обратитесь (?:лучше )?к\s+|напишите (?:лучше )?\s+|свяжитесь (?:лучше )?с\s+|поговорите с\s+|"
-    r"adressez[- ]vous à\s+|contactez (?:plutôt )?\s+|la bonne personne (?:est|serait)\s+|"
+    r"adressez[- ]vous à\s+|contactez(?: plutôt)?\s+|la bonne personne (?:est|serait)\s+|"
     r"hable con\s+|contacte (?:con|a)\s+|escriba a\s+|la persona indicada (?:es|sería)\s+|"
     r"parla(?:te)? con\s+|contatta(?:te)?\s+|la persona giusta è\s+|"
     r"fale com\s+|entre em contato com\s+|a pessoa certa é\s+|"
@@ -110,7 +110,19 @@ REFERRAL = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NOT_NAMES = frozenset(
-    "Monday Tuesday Wednesday Thursday Friday HR Human Resources The Our My".split()
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "HR",
+        "Human",
+        "Resources",
+        "The",
+        "Our",
+        "My",
+    ]
 )
 
 

@@ -25,7 +25,7 @@ LEFT_THIRD = re.compile(
     r"ne travaille plus|n['’]est plus (?:en poste|chez|salarié)|"
     r"ya no (?:trabaja|forma parte|está en)|ha dejado (?:la empresa|la compañía)|dejó la empresa|"
     r"non (?:lavora|fa) più|ha lasciato (?:l['’]azienda|la società)|non è più (?:in|con|parte)|"
-    r"não (?:trabalha|faz parte) mais|já não (?:trabalha|faz parte)|deixou a empresa|"
+    r"não (?:trabalha|faz parte|faz) mais|já não (?:trabalha|faz parte)|deixou a empresa|"
     r"niet meer (?:werkzaam|in dienst)|werkt niet meer|is uit dienst|heeft (?:het bedrijf|ons) verlaten|"
     r"nie pracuje już|już nie pracuje|nie jest już pracownik|opuścił[a]? firmę",
     re.IGNORECASE,
@@ -53,8 +53,25 @@ CONTACT_CUE = re.compile(
     re.IGNORECASE,
 )
 ROLE_LOCALS = frozenset(
-    "info support sales hr office contact hello team admin service kontakt help jobs careers "
-    "noreply no-reply postmaster".split()
+    [
+        "info",
+        "support",
+        "sales",
+        "hr",
+        "office",
+        "contact",
+        "hello",
+        "team",
+        "admin",
+        "service",
+        "kontakt",
+        "help",
+        "jobs",
+        "careers",
+        "noreply",
+        "no-reply",
+        "postmaster",
+    ]
 )
 
 

@@ -50,12 +50,14 @@ _NUMERIC = re.compile(
 )
 _TIME_ONLY = re.compile(r"^\d{1,2}(?:[:.h]\d\d)?\s*(?:am|pm|uhr|h|hrs)?\.?$", re.IGNORECASE)
 _TOKEN = re.compile(r"\S+")
-_STOP = re.compile(r"[\n;]|\.\s+[A-ZА-Я]|\(|\s[-–—]\s|\b(?:and|und|и|et|y|e|en|oraz|i)\b\s")
+_STOP = re.compile(r"[\n;]|(?<!\d)\.\s+[A-ZА-Я]|\(|\s[-–—]\s|\b(?:and|und|и|et|y|e|en|oraz|i)\b\s")
 _NEXT_WEEK = re.compile(
     r"^(?:next week|nächste[rn]? Woche|следующей недели|следующей неделе|la semaine prochaine|"
     r"la próxima semana|la settimana prossima|próxima semana|volgende week|przyszłego tygodnia)",
     re.IGNORECASE,
 )
+# Words between a weekday and its date that dateparser does not read ("Montag, den 24. August").
+_FILLER = re.compile(r"(?<=\w),?\s+(?:den|dem)\s+", re.IGNORECASE)
 MDY_REGIONS = frozenset({"US", "CA", "PH"})
 
 
@@ -98,12 +100,12 @@ def read_date(window: str, sent: date, lang: str, region: str = "US") -> date | 
         "PREFER_DAY_OF_MONTH": "first",
     }
     for n in range(len(tokens), 0, -1):
-        phrase = " ".join(tokens[:n]).strip(".,;:!")
+        phrase = _FILLER.sub(" ", " ".join(tokens[:n])).strip(".,;:! ")
         if not phrase or _TIME_ONLY.match(phrase) or phrase.isdigit():
             continue
         if not re.search(r"[^\W\d_]{3,}", phrase):
             continue  # a month name, a weekday or "tomorrow": bare numbers are too loose
-        parsed = dateparser.parse(phrase, languages=[lang], settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(phrase, languages=[lang], settings=settings)
         if parsed is None:
             continue
         found = parsed.date()
