@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import CalendarFindings
     from ingestor.extractors.profile import ProfileFindings
+    from ingestor.extractors.signaltypes import Signal
 
 Role = Literal["from", "sender", "reply_to", "to", "cc", "bcc", "organizer", "attendee"]
 Direction = Literal["inbound", "outbound"]
@@ -102,6 +103,7 @@ class MessageFindings:
     automated_reason: str | None  # why this is machine mail; None for a person's mail
     profile: ProfileFindings | None = None  # what the sender's own text says about them
     invites: list[CalendarFindings] = field(default_factory=list)  # text/calendar parts
+    signal: Signal | None = None  # what the mail says should happen next (a follow-up, a bounce)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,13 @@ def process_item(
     try:
         parsed = parse_message(item.data, item.internal_date)
         findings = extract(
-            parsed, owners, item.internal_date or now, item.folder, region=region, window=window
+            parsed,
+            owners,
+            item.internal_date or now,
+            item.folder,
+            region=region,
+            window=window,
+            raw=item.data,
         )
     except MessageParseError as e:
         # Declared input errors only: parse_message turns hostile input it cannot read

@@ -10,6 +10,7 @@ from ingestor.extractors.automated import automated_reason
 from ingestor.extractors.htmltext import html_to_text
 from ingestor.extractors.profile import extract_profile
 from ingestor.extractors.quotes import split_new_text
+from ingestor.extractors.signals import read_signals
 from ingestor.model import Direction, MessageFindings, ParsedMessage
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ def extract_message(
     folder: str = "",
     region: str = "US",
     window: tuple[datetime, datetime] | None = None,
+    raw: bytes | None = None,
 ) -> MessageFindings:
     """All findings for one message.
 
@@ -44,15 +46,23 @@ def extract_message(
             sender.email if sender else None,
             region,
         )
+    occurred_at = parsed.date or received_at
+    # Only mail to the owner can ask them to do something (a delivery report included).
+    signal = (
+        read_signals(parsed, profile.new_text if profile else None, occurred_at, region, raw)
+        if way != "outbound"
+        else None
+    )
     return MessageFindings(
         parsed=parsed,
-        occurred_at=parsed.date or received_at,
+        occurred_at=occurred_at,
         direction=way,
         # Machine mail becomes a ledger row, not an interaction: its snippet would go nowhere.
         snippet=_shorten(profile.new_text) if profile else "" if reason else snippet(parsed),
         automated_reason=reason,
         profile=profile,
         invites=invites(parsed, owner_addresses, window) if window else [],
+        signal=signal,
     )
 
 

@@ -8,12 +8,21 @@ evidence for, and each item's ledger outcome. The store carries the plan out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from ingestor.extractors.mail import SNIPPET_CHARS
 from ingestor.extractors.meetings import CalendarFindings
+from ingestor.extractors.signaltypes import Bounce, LeftCompany, OutOfOffice, PhoneCall, ReplyIntent
 from ingestor.model import Direction, FolderCursor, ItemResult, MessageFindings, Participant
+from ingestor.resolve.followups import (
+    DEFAULT_FOLLOWUPS,
+    FollowupPolicy,
+    Followups,
+    call_reason,
+    machine_reason,
+)
 from ingestor.resolve.names import better_name, normalise_name, plausible_name
 from ingestor.resolve.plan import (
     CalendarObjectDeleted,
@@ -43,9 +52,11 @@ def resolve_batch(
     policy: CreationPolicy,
     now: datetime,
     cursor: FolderCursor | None = None,
+    followups: FollowupPolicy = DEFAULT_FOLLOWUPS,
 ) -> WritePlan:
     """The plan for `results` (items not yet in the ledger), in item order."""
-    return _Resolver(known, policy, WritePlan(now=now, cursor=cursor)).run(results)
+    plan = WritePlan(now=now, cursor=cursor)
+    return _Resolver(known, policy, plan, followups).run(results)
 
 
 def mentioned_addresses(results: Iterable[ItemResult]) -> set[str]:
@@ -66,10 +77,17 @@ def email_keys(results: Iterable[ItemResult]) -> set[str]:
 
 
 class _Resolver:
-    def __init__(self, known: KnownState, policy: CreationPolicy, plan: WritePlan) -> None:
+    def __init__(
+        self,
+        known: KnownState,
+        policy: CreationPolicy,
+        plan: WritePlan,
+        followups: FollowupPolicy,
+    ) -> None:
         self.known = known
         self.policy = policy
         self.plan = plan
+        self.followups = followups
         self.created: dict[str, str | None] = {}  # address -> name, for contacts the plan creates
         self.emails: dict[str, EmailWrite] = {}  # planned email interactions by dedup key
         # Participants not linked to a contact, by address: (email, index of the participant).
@@ -92,8 +110,17 @@ class _Resolver:
 
     def _message(self, result: ItemResult, f: MessageFindings) -> None:
         key = dedup_key(f.parsed.message_id)
-        if f.automated_reason is not None:
-            self._ledger(result, "skipped", f.automated_reason, facts=_facts(f))
+        signal = f.signal
+        rules = Followups(self.plan, self.followups, _owner(f, self.policy))
+        if isinstance(signal, PhoneCall):
+            self._call(result, f, signal, key, rules)
+            return
+        if f.automated_reason is not None or isinstance(signal, (OutOfOffice, LeftCompany, Bounce)):
+            # Machine mail never makes a contact; what it says attaches to an existing one.
+            if signal is not None:
+                rules.machine(signal, f, key, self._existing(f), self._creator("inbound"))
+            reason = (machine_reason(signal) if signal else None) or f.automated_reason
+            self._ledger(result, "skipped", reason, facts=_facts(f))
             self.plan.counts.skipped += 1
             return
         existing = self.known.interactions.get(key)
@@ -104,33 +131,96 @@ class _Resolver:
             self._invites(f, result)  # links this mailbox to the meeting too
             self.plan.counts.duplicate += 1
             return
-        email = self._new_email(result, f, key)
+        email, sender = self._new_email(result, f, key)
         self.emails[key] = email
         self.plan.emails.append(email)
         self._ledger(result, "ingested", None, key)
         self.plan.counts.ingested += 1
         self._invites(f, result)
+        if isinstance(signal, ReplyIntent) and sender is not None and f.parsed.sender:
+            rules.intent(signal, f, key, sender, f.parsed.sender.email, self._creator("inbound"))
 
-    def _new_email(self, result: ItemResult, f: MessageFindings, key: str) -> EmailWrite:
+    def _call(
+        self, result: ItemResult, f: MessageFindings, call: PhoneCall, key: str, rules: Followups
+    ) -> None:
+        """A phone system's missed-call or voicemail mail: a call with the caller's contact
+        (matched by number, never created), the system itself never a contact."""
+        if self.known.interactions.get(key) is not None or key in self.emails:
+            self.plan.extra_sources.append((key, result.item.ref))
+            self._ledger(result, "duplicate", "same Message-ID as interaction", key)
+            self.plan.counts.duplicate += 1
+            return
+        caller = self.known.phones.get(call.number_e164) if call.number_e164 else None
+        email = EmailWrite(
+            values=self._interaction_values(f, key)
+            | dict(
+                kind="call",
+                snippet=(call.transcript or "")[:SNIPPET_CHARS] or None,
+                status="received",
+                direction="inbound",
+                phone=call.number_e164,
+                call_status=call.status,
+                duration_s=call.duration_s,
+            ),
+            participants=[
+                ParticipantWrite(p.email, p.name, "sender" if p.role == "from" else p.role, None)
+                for p in f.parsed.participants
+                if p.role in ("from", "to")
+            ],
+            ref=result.item.ref,
+        )
+        if call.number_e164:
+            email.participants.insert(
+                0, ParticipantWrite(f"tel:{call.number_e164}", call.caller_name, "from", caller)
+            )
+        if caller is not None:
+            self._touch(caller, f.occurred_at)
+        self.emails[key] = email
+        self.plan.emails.append(email)
+        self._ledger(result, "ingested", call_reason(call), key)
+        self.plan.counts.ingested += 1
+        rules.call(call, f, key, caller)
+
+    def _existing(self, f: MessageFindings) -> ContactRef | None:
+        """The sender's contact if there is one already (known, or created in this batch)."""
+        sender = f.parsed.sender
+        if sender is None:
+            return None
+        known = self.known.contacts.get(sender.email)
+        if known is not None:
+            return known.id
+        return sender.email if sender.email in self.created else None
+
+    def _creator(self, direction: Direction) -> Callable[[Participant], ContactRef | None]:
+        return lambda p: self._contact_for(p, direction)
+
+    def _interaction_values(self, f: MessageFindings, key: str) -> dict[str, Any]:
         p = f.parsed
         thread = p.references[0] if p.references else (p.in_reply_to or p.message_id)
+        return dict(
+            dedup_key=key,
+            kind="email",
+            occurred_at=f.occurred_at,
+            subject=p.subject,
+            snippet=f.snippet,
+            message_id=p.message_id,
+            in_reply_to=p.in_reply_to,
+            thread_id=thread,
+            status="received" if f.direction == "inbound" else "sent",
+            direction=f.direction,
+            phone=None,
+            call_status=None,
+            duration_s=None,
+            created_at=self.plan.now,
+            updated_at=self.plan.now,
+        )
+
+    def _new_email(
+        self, result: ItemResult, f: MessageFindings, key: str
+    ) -> tuple[EmailWrite, ContactRef | None]:
+        p = f.parsed
         email = EmailWrite(
-            values=dict(
-                dedup_key=key,
-                kind="email",
-                occurred_at=f.occurred_at,
-                subject=p.subject,
-                snippet=f.snippet,
-                message_id=p.message_id,
-                in_reply_to=p.in_reply_to,
-                thread_id=thread,
-                status="received" if f.direction == "inbound" else "sent",
-                direction=f.direction,
-                created_at=self.plan.now,
-                updated_at=self.plan.now,
-            ),
-            participants=[],
-            ref=result.item.ref,
+            values=self._interaction_values(f, key), participants=[], ref=result.item.ref
         )
         sender: ContactRef | None = None
         for participant in p.participants:
@@ -149,7 +239,7 @@ class _Resolver:
         if f.profile is not None and sender is not None and f.direction == "inbound":
             # The sender's own signature is evidence about them; the owner's is not.
             self.plan.profiles.append(ProfileWrite(sender, f.profile, key))
-        return email
+        return email, sender
 
     def _touch(self, contact: ContactRef, when: datetime) -> None:
         last = self.plan.last_interaction.get(contact)
@@ -257,6 +347,14 @@ class _Resolver:
         facts: dict[str, Any] | None = None,
     ) -> None:
         self.plan.ledger.append(LedgerWrite(result, outcome, reason, interaction, facts))
+
+
+def _owner(f: MessageFindings, policy: CreationPolicy) -> str | None:
+    """The mailbox owner a task is for: the owner address the message went to."""
+    for p in f.parsed.participants:
+        if p.email in policy.owner_addresses:
+            return p.email
+    return min(policy.owner_addresses) if policy.owner_addresses else None
 
 
 def _people(findings: CalendarFindings) -> set[str]:

@@ -204,7 +204,9 @@ class WritePlan:
         for p in self.profiles:
             yield f"signature of contact {_ref(p.contact)} from {p.interaction}"
         for t in self.tasks:
-            whose = f"contact {_ref(t.contact)}" if t.contact is not None else f"{t.address} (waits)"
+            whose = (
+                f"contact {_ref(t.contact)}" if t.contact is not None else f"{t.address} (waits)"
+            )
             yield f"task {t.kind} for {whose} due {t.due.isoformat()} ({t.status}): {t.reason}"
         for sw in self.suggestions:
             yield f"suggest {sw.kind} for contact {_ref(sw.contact)}"

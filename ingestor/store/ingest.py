@@ -28,6 +28,7 @@ from ingestor.resolve.plan import (
     LedgerWrite,
     WritePlan,
 )
+from ingestor.store.followups import apply_followups
 from ingestor.store.known import MAX_QUARANTINE_BYTES
 from ingestor.store.meetings import MeetingWriter
 from ingestor.store.profile import ProfileUpdater
@@ -64,6 +65,7 @@ def apply_plan(
     _update_contacts(session, plan, contact_id)
     interaction_id = _insert_emails(session, source, plan, contact_id)
     _apply_profiles(session, plan, contact_id, interaction_id)
+    apply_followups(session, plan, contact_id, interaction_id)
     reasons = _write_calendar(session, source, plan, contact_id, owners)
     _insert_ledger(session, source, plan, interaction_id, reasons)
     if plan.cursor is not None:

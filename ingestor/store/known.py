@@ -10,11 +10,19 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ingestor.extractors.signaltypes import PhoneCall
 from ingestor.model import ItemResult
 from ingestor.resolve.batch import email_keys, mentioned_addresses
 from ingestor.resolve.plan import KnownContact, KnownState
 from ingestor.store.rematch import rematch
-from ingestor.store.schema import Contact, ContactEmail, Interaction, LedgerEntry, Suggestion
+from ingestor.store.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Interaction,
+    LedgerEntry,
+    Suggestion,
+)
 
 MAX_QUARANTINE_BYTES = 32 * 1024 * 1024
 
@@ -64,10 +72,24 @@ def load_known(session: Session, results: list[ItemResult]) -> KnownState:
             select(Interaction.dedup_key, Interaction.id).where(Interaction.dedup_key.in_(keys))
         )
         interactions = {key: id_ for key, id_ in found}
+    numbers = {
+        r.findings.signal.number_e164
+        for r in results
+        if r.findings is not None
+        and isinstance(r.findings.signal, PhoneCall)
+        and r.findings.signal.number_e164
+    }
+    phones: dict[str, int] = {}
+    if numbers:
+        found_phones = session.execute(
+            select(ContactPhone.number, ContactPhone.contact_id).where(
+                ContactPhone.number.in_(numbers)
+            )
+        )
+        phones = {number: cid for number, cid in found_phones}
     unknown = addresses - contacts.keys()
-    return KnownState(
-        contacts, rejected_addresses(session) if unknown else frozenset(), interactions
-    )
+    rejected = rejected_addresses(session) if unknown else frozenset()
+    return KnownState(contacts, rejected, interactions, phones)
 
 
 def rejected_addresses(session: Session) -> frozenset[str]:

@@ -19,7 +19,9 @@ from ingestor.store.schema import (
     InteractionParticipant,
     InteractionSource,
     LedgerEntry,
+    Suggestion,
 )
+from ingestor.store.tasks import all_tasks
 
 CHUNK = 2000
 
@@ -30,10 +32,17 @@ def _iso(d: datetime | None) -> str | None:
 
 def contacts(session: Session) -> list[dict[str, Any]]:
     emails: dict[int, list[str]] = defaultdict(list)
-    for cid, address in session.execute(
-        select(ContactEmail.contact_id, ContactEmail.address).order_by(ContactEmail.id)
-    ):
-        emails[cid].append(address)
+    details: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    gone: set[str] = set()  # hard-bounced on two days: never the primary (first) address
+    for e in session.scalars(select(ContactEmail).order_by(ContactEmail.id)):
+        details[e.contact_id].append(
+            {"address": e.address, "status": e.status, "bounced_at": _iso(e.bounced_at)}
+        )
+        emails[e.contact_id].append(e.address)
+        if len(e.bounce_days or []) >= 2:
+            gone.add(e.address)
+    for addresses in emails.values():
+        addresses.sort(key=lambda a: a in gone)  # stable: the rest keep their order
     phones: dict[int, list[dict[str, str]]] = defaultdict(list)
     for cid, number, ptype in session.execute(
         select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.type).order_by(
@@ -56,6 +65,8 @@ def contacts(session: Session) -> list[dict[str, Any]]:
             "origin": c.origin,
             "last_interaction_at": _iso(c.last_interaction_at),
             "completeness": completeness(c, len(phones.get(c.id, [])), len(emails.get(c.id, []))),
+            "do_not_contact": bool(c.do_not_contact),
+            "email_details": details.get(c.id, []),
         }
         for c in rows
     ]
@@ -125,6 +136,11 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
             "conference_url": i.conference_url,
             "participants": parts.get(i.id, []),
             "sources": sources.get(i.id, []),
+            **(
+                {"phone": i.phone, "call_status": i.call_status, "duration_s": i.duration_s}
+                if i.kind == "call"
+                else {}
+            ),
         }
         for i in batch
     ]
@@ -155,6 +171,23 @@ def export(session: Session) -> dict[str, Any]:
             {"source": e.source, "ref": e.ref, "reason": e.reason}
             for e in entries
             if e.outcome == "quarantined"
+        ],
+        "tasks": all_tasks(session),
+        "suggestions": [
+            {
+                "id": s.id,
+                "kind": s.kind,
+                "contact_id": s.contact_id,
+                "field": s.field,
+                "old": s.old_value,
+                "new": s.new_value,
+                "status": s.status,
+                "interaction_id": next(
+                    (e.get("interaction_id") for e in s.evidence or [] if e.get("interaction_id")),
+                    None,
+                ),
+            }
+            for s in session.scalars(select(Suggestion).order_by(Suggestion.id))
         ],
     }
 

@@ -82,11 +82,24 @@ class Interaction(Closed):
     conference_url: NullableStr
     participants: list[Participant]
     sources: list[str]
+    # Only on calls from phone-system mail (missed calls, voicemail).
+    phone: Annotated[
+        str | None, WithJsonSchema({"type": ["string", "null"], "description": "E.164; calls only"})
+    ] = None
+    call_status: Annotated[
+        Literal["missed", "voicemail", "answered"] | None,
+        WithJsonSchema(
+            {"enum": ["missed", "voicemail", "answered", None], "description": "calls only"}
+        ),
+    ] = None
+    duration_s: Annotated[
+        int | None, WithJsonSchema({"type": ["integer", "null"], "description": "calls only"})
+    ] = None
 
 
 class Suggestion(Closed):
     id: int
-    kind: Literal["new_contact", "field_update", "merge", "name_fix"]
+    kind: Literal["new_contact", "field_update", "merge", "name_fix", "job_change", "referral"]
     contact_id: NullableInt
     field: NullableStr
     old_value: NullableStr

@@ -1,0 +1,180 @@
+"""Carrying out a plan's follow-ups: tasks (or signals waiting for their contact), the tasks a
+later interaction supersedes, suggestions from signals, bounced addresses, do-not-contact.
+
+Idempotent: tasks and waiting signals are keyed by kind and message, so a reply seen in three
+mailboxes, or a batch written again after a crash, adds nothing twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from ingestor.resolve.followups import DEFAULT_FOLLOWUPS
+from ingestor.resolve.plan import ContactRef, TaskWrite, WritePlan
+from ingestor.store.schema import Base, Contact, ContactEmail, PendingSignal, Suggestion, Task
+
+SUPERSEDED = "superseded"
+
+
+def apply_followups(
+    session: Session,
+    plan: WritePlan,
+    contact_id: Callable[[ContactRef], int],
+    interaction_id: dict[str, int],
+) -> None:
+    waiting = [t for t in plan.tasks if t.contact is None]
+    _insert_ignore(session, PendingSignal, [_pending_row(t, plan.now) for t in waiting])
+    rows = [
+        _task_row(t, contact_id(t.contact), interaction_id, plan.now)
+        for t in plan.tasks
+        if t.contact is not None
+    ]
+    rows += _take_waiting(
+        session, {n.address: contact_id(n.address) for n in plan.new_contacts}, plan.now
+    )
+    _insert_ignore(session, Task, rows)
+    for ref, when in plan.last_interaction.items():
+        _supersede(session, contact_id(ref), when, plan.now)
+    for s in plan.suggestions:
+        _suggest(session, contact_id(s.contact), s, interaction_id, plan.now)
+    for bounce in plan.hard_bounces:
+        _bounced(session, bounce.address, bounce.at)
+    for ref in plan.do_not_contact:
+        contact = session.get(Contact, contact_id(ref))
+        if contact is not None and not contact.do_not_contact:
+            contact.do_not_contact = True
+            contact.updated_at = plan.now
+
+
+def _task_row(
+    t: TaskWrite, contact: int, interaction_id: dict[str, int], now: datetime
+) -> dict[str, Any]:
+    return dict(
+        dedup_key=t.dedup_key,
+        contact_id=contact,
+        kind=t.kind,
+        reason=t.reason,
+        due=t.due,
+        status=t.status,
+        interaction_id=interaction_id.get(t.interaction) if t.interaction else None,
+        message_id=t.message_id,
+        owner=t.owner,
+        signal_at=t.signal_at,
+        snoozed_until=None,
+        created_at=now,
+        closed_by=None,
+        closed_at=None,
+    )
+
+
+def _pending_row(t: TaskWrite, now: datetime) -> dict[str, Any]:
+    payload = asdict(t)
+    payload.update(due=t.due.isoformat(), signal_at=t.signal_at.isoformat(), contact=None)
+    return dict(dedup_key=t.dedup_key, address=t.address, payload=payload, created_at=now)
+
+
+def _take_waiting(session: Session, new: dict[str, int], now: datetime) -> list[dict[str, Any]]:
+    """Tasks for signals that waited for these new contacts (folder order never matters)."""
+    if not new:
+        return []
+    found = list(session.scalars(select(PendingSignal).where(PendingSignal.address.in_(new))))
+    rows = []
+    for p in found:
+        d = p.payload
+        due = date.fromisoformat(d["due"])
+        stale = due < now.date() - timedelta(days=DEFAULT_FOLLOWUPS.expire_after_days)
+        rows.append(
+            dict(
+                dedup_key=p.dedup_key,
+                contact_id=new[p.address],
+                kind=d["kind"],
+                reason=d["reason"],
+                due=due,
+                status="expired" if stale else "open",
+                interaction_id=None,
+                message_id=d.get("message_id"),
+                owner=d.get("owner"),
+                signal_at=datetime.fromisoformat(d["signal_at"]),
+                snoozed_until=None,
+                created_at=now,
+                closed_by=None,
+                closed_at=None,
+            )
+        )
+    if found:
+        session.execute(delete(PendingSignal).where(PendingSignal.id.in_([p.id for p in found])))
+    return rows
+
+
+def _supersede(session: Session, contact: int, when: datetime, now: datetime) -> None:
+    """A later interaction with the contact (either way) closes its open follow-ups."""
+    session.execute(
+        update(Task)
+        .where(
+            Task.contact_id == contact,
+            Task.kind == "follow_up",
+            Task.status.in_(("open", "snoozed")),
+            Task.signal_at < when,
+        )
+        .values(status="done", closed_by=SUPERSEDED, closed_at=now)
+    )
+
+
+def _suggest(
+    session: Session, contact: int, s: Any, interaction_id: dict[str, int], now: datetime
+) -> None:
+    evidence = {
+        "interaction_id": interaction_id.get(s.interaction) if s.interaction else None,
+        "subject": s.subject,
+        "occurred_at": s.occurred_at.isoformat(),
+        "message_id": s.message_id,
+    }
+    for pending in session.scalars(
+        select(Suggestion).where(
+            Suggestion.contact_id == contact,
+            Suggestion.kind == s.kind,
+            Suggestion.status == "pending",
+        )
+    ):
+        if any(e.get("message_id") == s.message_id for e in pending.evidence or []):
+            return  # the same message, seen in another mailbox
+    session.add(
+        Suggestion(
+            contact_id=contact,
+            kind=s.kind,
+            field=s.field,
+            old_value=s.old,
+            new_value=s.new,
+            payload=dict(s.payload),
+            evidence=[evidence],
+            created_at=now,
+        )
+    )
+
+
+def _bounced(session: Session, address: str, at: datetime) -> None:
+    row = session.scalar(select(ContactEmail).where(ContactEmail.address == address))
+    if row is None:
+        return  # bounces never create contacts
+    day = at.date().isoformat()
+    row.status = "bounced"
+    if row.bounced_at is None or row.bounced_at < at:
+        row.bounced_at = at
+    if day not in (row.bounce_days or []):
+        row.bounce_days = sorted([*(row.bounce_days or []), day])
+
+
+def _insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    ins = pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
+    session.execute(ins.on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
