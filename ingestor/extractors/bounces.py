@@ -91,14 +91,18 @@ def read_bounce(raw: bytes | None, parsed: ParsedMessage, bounced_at: datetime) 
     text = parsed.text_plain or ""
     msg = None
     if raw is not None:
-        msg = email.message_from_bytes(raw[: MAX_TEXT * 5], policy=compat32)
-        found = _from_delivery_status(msg)
+        try:
+            msg = email.message_from_bytes(raw[: MAX_TEXT * 5], policy=compat32)
+            found = _from_delivery_status(msg)
+        except RecursionError:  # hostile nesting: read the text parse_message kept instead
+            msg, found = None, None
         if found is not None:
             address, status, diagnostic, action = found
             if action in ("delivered", "relayed", "expanded"):
                 return None
             return _bounce(address, status, diagnostic, action, bounced_at, text)
-        text = _human_text(msg) or text or _raw_body(raw)
+        if msg is not None:
+            text = _human_text(msg) or text or _raw_body(raw)
     own = {p.email for p in parsed.participants if p.role in ("to", "cc")}
     if parsed.sender is not None:
         own.add(parsed.sender.email)
@@ -230,7 +234,7 @@ def _human_text(msg: Message) -> str:
                 charset = part.get_content_charset() or "utf-8"
                 try:
                     decoded = data.decode(charset, "replace")
-                except LookupError:
+                except (LookupError, ValueError):
                     decoded = data.decode("utf-8", "replace")
                 if ctype == "text/html":
                     decoded = re.sub(r"<[^>]+>", " ", decoded)

@@ -59,6 +59,10 @@ class Bounce:
     status: str  # the enhanced status code, e.g. "5.1.1"; "" when the report gives none
     diagnostic: str
 
+    @property
+    def evidence(self) -> str:
+        return f"{'hard' if self.hard else 'soft'} bounce for {self.address} ({self.status or 'no status'})"
+
 
 @dataclass(frozen=True)
 class PhoneCall:

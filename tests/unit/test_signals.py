@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from benchmarks.score_signals import SIGNALS, score, summary
+from benchmarks.score_signals import ENRON, SIGNALS, real_mail_signals, score, summary
 from ingestor.extractors.message import parse_message
 from ingestor.extractors.signals import Bounce, OutOfOffice, PhoneCall, ReplyIntent, read_signals
 
@@ -125,3 +125,11 @@ def test_bounce_and_phone_call_are_read_from_their_senders() -> None:
     got = read_signals(parse_message(call), None, SENT, "US", raw=call)
     assert isinstance(got, PhoneCall) and got.system == "ringcentral" and got.status == "missed"
     assert got.number_e164 == "+14085550188"
+
+
+@pytest.mark.skipif(not ENRON.is_dir(), reason="shared corpora not present")
+def test_real_business_mail_gives_almost_no_signals() -> None:
+    """Enron mail is ordinary business mail: a signal read from it is more likely wrong."""
+    n, found = real_mail_signals()
+    assert n >= 400
+    assert len(found) <= 3, found
