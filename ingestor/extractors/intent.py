@@ -159,7 +159,8 @@ def reply_intent(
     defer = DEFER.search(text)
     decline = DECLINE.search(text) or SHORT_DECLINE.match(_without_signoff(text))
     if defer or decline:
-        period = period_start(text, sent)
+        anchors = [m.start() for m in DEFER.finditer(text)] + ([decline.start()] if decline else [])
+        period = period_start(text, sent, anchors)
         if period is not None:
             cue = defer or decline
             assert cue is not None

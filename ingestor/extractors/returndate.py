@@ -28,7 +28,7 @@ _CUES: dict[str, str] = {
     r"(?:am|ab)|ab dem|ab (?=\w+, den|\d)",
     "ru": r"до(?: конца)?|с(?= [^.\n]{3,25} (?:буду|выйду|вернусь|на связи|на месте|в офисе))|по(?= \d)|вернусь|выйду(?: на работу)?|буду на (?:месте|связи) с|"
     r"возвращаюсь",
-    "fr": r"jusqu['’]au|(?<=\w )au(?= \d)|jusqu['’]à|de retour(?: au bureau)?(?: le| à partir du)?|retour(?: prévu)?"
+    "fr": r"jusqu['’]au|reviens(?: le)?|reviendrai(?: le)?|rentre(?: le)?|(?<=\w )au(?= \d)|jusqu['’]à|de retour(?: au bureau)?(?: le| à partir du)?|retour(?: prévu)?"
     r"(?: le)?|à partir du",
     "es": r"hasta(?: el)?|(?<=\w )al(?= \d)|regreso(?: el)?|de vuelta(?: el)?|volveré(?: el)?|"
     r"me reincorporo(?: el)?|a partir del",
@@ -60,7 +60,8 @@ _NEXT_WEEK = re.compile(
 _FILLER = re.compile(r"(?<=\w),?\s+(?:den|dem)\s+", re.IGNORECASE)
 # Words between a cue and its date: "back in the office on 1 September", "até o dia 10".
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:in|the|office|at|work|my|desk|on|to|am|dem|den|le|el|il|o|dia|op)\s+){1,4}(?=\S)",
+    r"^(?:(?:in|the|office|at|work|my|desk|on|to|am|dem|den|le|el|il|o|dia|op|next|próximo|"
+    r"prochain|nächsten|prossimo|próxima|volgende|przyszł\w+)\s+){1,4}(?=\S)",
     re.IGNORECASE,
 )
 # "до понедельника": dateparser reads the nominative only.
@@ -119,12 +120,29 @@ def read_date(window: str, sent: date, lang: str, region: str = "US") -> date | 
         "DATE_ORDER": "MDY" if lang == "en" and region in MDY_REGIONS else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
     }
+    found = _parse_tokens(tokens, sent, lang, settings)
+    if (
+        found is None
+        and len(tokens) > 1
+        and tokens[1][:1].isdigit()
+        and not tokens[0][:1].isdigit()
+    ):
+        # "do poniedziałku 24 sierpnia": a weekday dateparser cannot read, then the date
+        found = _parse_tokens(tokens[1:], sent, lang, settings)
+    return found
+
+
+def _parse_tokens(
+    tokens: list[str], sent: date, lang: str, settings: dict[str, object]
+) -> date | None:
     for n in range(len(tokens), 0, -1):
         phrase = _FILLER.sub(" ", " ".join(tokens[:n])).strip(".,;:! ")
         if not phrase or _TIME_ONLY.match(phrase) or phrase.isdigit():
             continue
         if not re.search(r"[^\W\d_]{3,}", phrase):
             continue  # a month name, a weekday or "tomorrow": bare numbers are too loose
+        if n < len(tokens) and tokens[n][:1].isdigit() and not re.search(r"\d", phrase):
+            continue  # "Montag, 24. August" unread: its weekday alone would be a week early
         parsed = dateparser.parse(phrase, languages=[lang], settings=settings)
         if parsed is None:
             continue
