@@ -16,8 +16,8 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from benchmarks.signals_samples_batch3 import INTENTS3, NEGATIVES3, OOO3
 from benchmarks.signals_samples_batch2 import INTENTS2, LEFT2, NEGATIVES2, OOO2, PHONE2
+from benchmarks.signals_samples_batch3 import INTENTS3, NEGATIVES3, OOO3
 from benchmarks.signals_samples_ooo import AUTO_NOT_OOO, OOO
 from benchmarks.signals_samples_people import INTENTS, LEFT, MACHINE_NEGATIVES, NEGATIVES
 from benchmarks.signals_samples_phone import PHONE
