@@ -73,6 +73,8 @@ SOFT_WORDS = re.compile(
 
 def looks_like_bounce(parsed: ParsedMessage) -> bool:
     """Whether `parsed` claims to be a delivery report: its type, its sender or its subject."""
+    if _SES_BOUNCE in (parsed.text_plain or "")[:2000]:
+        return True
     ctype = parsed.headers.get("content-type", "").lower()
     if "report-type=delivery-status" in ctype.replace('"', "") or "delivery-status" in ctype:
         return True
@@ -89,6 +91,8 @@ def read_bounce(raw: bytes | None, parsed: ParsedMessage, bounced_at: datetime) 
     if not looks_like_bounce(parsed):
         return None
     text = parsed.text_plain or ""
+    if _SES_BOUNCE in text[:2000]:
+        return _ses_bounce(text, bounced_at)
     msg = None
     if raw is not None:
         try:
@@ -133,6 +137,28 @@ def _bounce(
 ADDRESS_GONE = frozenset({"5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "4.1.1"})
 SENDER_SIDE = frozenset({"5.1.7", "5.1.8", "4.1.7", "4.1.8"})
 NOT_THE_ADDRESS = frozenset({"5.2.2", "5.2.3", "5.3.4"})
+
+
+_SES_BOUNCE = '"notificationType":"Bounce"'
+_SES_FIELD = re.compile(r'"(emailAddress|status|diagnosticCode|action)":"([^"]{0,500})"')
+
+
+def _ses_bounce(text: str, at: datetime) -> Bounce | None:
+    """Amazon SES's bounce notification: JSON delivered by SNS (folded, so read field by field)."""
+    fields: dict[str, str] = {}
+    for m in _SES_FIELD.finditer(text.replace("!\n ", "")[:MAX_TEXT]):
+        fields.setdefault(m.group(1), m.group(2))
+    address = _address(fields.get("emailAddress", ""))
+    if address is None:
+        return None
+    return _bounce(
+        address,
+        fields.get("status", ""),
+        fields.get("diagnosticCode", ""),
+        fields.get("action", "failed"),
+        at,
+        text,
+    )
 
 
 def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:

@@ -92,13 +92,13 @@ def _quarter(m: re.Match[str], sent: date) -> date:
     return found
 
 
-def _month(m: re.Match[str], sent: date) -> date:
-    name = m.group("m").lower()
+def _month(m: re.Match[str], sent: date) -> date | None:
+    name = m.group("m")
     for number, names in _MONTHS.items():
-        if re.fullmatch(names, name):
+        if re.fullmatch(names, name, re.IGNORECASE):
             found = date(sent.year, number, 1)
             return found if found > sent else date(sent.year + 1, number, 1)
-    raise AssertionError(name)
+    return None  # matched case-insensitively but is none of ours ("İ" folds differently)
 
 
 def _months_ahead(m: re.Match[str], sent: date) -> date:

@@ -9,6 +9,7 @@ from ingestor.extractors.intent import reply_intent
 from ingestor.extractors.leftcompany import left_company
 from ingestor.extractors.message import parse_message
 from ingestor.extractors.phonecalls import phone_call
+from ingestor.extractors.signals import read_signals
 
 SENT = date(2026, 7, 6)
 
@@ -97,3 +98,12 @@ def test_a_phone_system_mail_without_a_call_is_not_a_call() -> None:
     )
     parsed = parse_message(raw)
     assert phone_call(parsed, parsed.text_plain or "", "US") is None
+
+
+def test_a_date_header_far_out_gives_no_dated_signal() -> None:
+    raw = (
+        b"From: a@b.example\nTo: alex@talent.example\nSubject: Automatic reply: x\n"
+        b"Auto-Submitted: auto-replied\nDate: Fri, 31 Dec 9999 10:00:00 +0000\n\nI am away until 3 January.\n"
+    )
+    parsed = parse_message(raw)
+    assert read_signals(parsed, None, datetime(9999, 12, 31, tzinfo=UTC), raw=raw) is None
