@@ -10,6 +10,7 @@ from ingestor.extractors.leftcompany import left_company
 from ingestor.extractors.message import parse_message
 from ingestor.extractors.phonecalls import phone_call
 from ingestor.extractors.signals import read_signals
+from ingestor.extractors.signaltypes import Bounce, OutOfOffice, PhoneCall, ReplyIntent
 
 SENT = date(2026, 7, 6)
 
@@ -107,3 +108,18 @@ def test_a_date_header_far_out_gives_no_dated_signal() -> None:
     )
     parsed = parse_message(raw)
     assert read_signals(parsed, None, datetime(9999, 12, 31, tzinfo=UTC), raw=raw) is None
+
+
+def test_every_signal_names_its_ledger_reason() -> None:
+    assert (
+        OutOfOffice(date(2026, 8, 14), date(2026, 8, 17), "en", "h").reason
+        == "out of office until 2026-08-14"
+    )
+    at = datetime(2026, 7, 6, tzinfo=UTC)
+    assert Bounce(True, "x@y.example", at, "5.1.1", "").reason == "hard bounce for x@y.example"
+    call = PhoneCall("ringcentral", "voicemail", "+14155550199", None, 12, None, "e")
+    assert call.reason == "voicemail from +14155550199"
+    assert (
+        ReplyIntent("not_now", date(2026, 9, 1), None, None, "e").reason
+        == "not now, until 2026-09-01"
+    )
