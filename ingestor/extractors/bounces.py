@@ -134,6 +134,10 @@ def _bounce(
     )
 
 
+# The receiving server refused the sender, not the recipient; or DNS answered badly, which
+# says nothing about whether the domain exists.
+_AFTER_MAIL_FROM = re.compile(r"after MAIL FROM|sender (?:address )?rejected", re.IGNORECASE)
+_DNS_TROUBLE = re.compile(r"malformed|unexpected|timed? ?out|servfail|temporar", re.IGNORECASE)
 ADDRESS_GONE = frozenset({"5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "4.1.1"})
 SENDER_SIDE = frozenset({"5.1.7", "5.1.8", "4.1.7", "4.1.8"})
 NOT_THE_ADDRESS = frozenset({"5.2.2", "5.2.3", "5.3.4"})
@@ -165,7 +169,7 @@ def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:
     """Whether the failure says the address itself is gone: an unknown user or domain, a
     moved or closed mailbox. Sender-side errors, full mailboxes, policy and spam blocks,
     rate limits and delays are soft."""
-    if status in SENDER_SIDE:
+    if status in SENDER_SIDE or _AFTER_MAIL_FROM.search(diagnostic):
         return False
     if status in ADDRESS_GONE:
         return True
@@ -176,7 +180,7 @@ def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:
     if status.startswith("5.7."):
         return bool(STRONG_HARD_WORDS.search(diagnostic))
     if status == "5.4.4":
-        return True
+        return not _DNS_TROUBLE.search(diagnostic)
     return bool(HARD_WORDS.search(diagnostic))
 
 

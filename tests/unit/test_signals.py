@@ -16,6 +16,7 @@ PRECISION_FLOOR = {"dev": 0.95, "heldout": 0.9}
 RECALL_FLOOR = {"out_of_office": 0.9, "bounce": 0.9}
 OOO_DUE_EXACT_FLOOR = 0.85
 BOUNCE_ADDRESS_FLOOR = 0.95
+BOUNCE_HARD_ACCURACY_FLOOR = 0.85  # against sisimai's own hard/soft verdicts
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def test_recall_of_out_of_office_and_bounces(figures, part) -> None:
 def test_due_dates_and_addresses(figures, part) -> None:
     assert figures[part]["ooo_due_exact"] >= OOO_DUE_EXACT_FLOOR
     assert figures[part]["bounce_address_accuracy"] >= BOUNCE_ADDRESS_FLOOR
+    assert figures[part]["bounce_hard_accuracy"] >= BOUNCE_HARD_ACCURACY_FLOOR
+    assert figures[part]["not_now_due_exact"] >= 0.9
 
 
 def test_the_corpus_is_big_enough(figures) -> None:
