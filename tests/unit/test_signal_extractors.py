@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from ingestor.extractors.bounces import is_hard, read_bounce
 from ingestor.extractors.intent import reply_intent
 from ingestor.extractors.leftcompany import left_company
-from ingestor.extractors.message import parse_message
+from ingestor.extractors.message import MessageParseError, parse_message
 from ingestor.extractors.phonecalls import phone_call
 from ingestor.extractors.signals import read_signals
 from ingestor.extractors.signaltypes import Bounce, OutOfOffice, PhoneCall, ReplyIntent
+from tests.mime_strategies import messages
 
 SENT = date(2026, 7, 6)
 
@@ -123,3 +127,25 @@ def test_every_signal_names_its_ledger_reason() -> None:
         ReplyIntent("not_now", date(2026, 9, 1), None, None, "e").reason
         == "not now, until 2026-09-01"
     )
+
+
+HOSTILE_PREFIXES = [
+    b"Auto-Submitted: auto-replied\r\n",
+    b"Subject: Undeliverable: x\r\nFrom: MAILER-DAEMON@x\r\n",
+    b"X-Asterisk-VM-Caller-ID-Num: 4155550123\r\n",
+    b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n",
+    b"",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(messages(), st.sampled_from(HOSTILE_PREFIXES))
+def test_hostile_mime_gives_a_signal_or_none_never_an_error(raw: bytes, prefix: bytes) -> None:
+    raw = prefix + raw
+    try:
+        parsed = parse_message(raw)
+    except MessageParseError:
+        return
+    at = parsed.date or datetime(2026, 1, 1, tzinfo=UTC)
+    read_signals(parsed, None, at, "US", raw=raw)
+    read_signals(parsed, None, at, "DE")
