@@ -16,6 +16,8 @@ from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from benchmarks.signals_samples_batch2 import INTENTS2, LEFT2, NEGATIVES2, OOO2, PHONE2
+from benchmarks.signals_samples_batch3 import INTENTS3, NEGATIVES3, OOO3
 from benchmarks.signals_samples_ooo import AUTO_NOT_OOO, OOO
 from benchmarks.signals_samples_people import INTENTS, LEFT, MACHINE_NEGATIVES, NEGATIVES
 from benchmarks.signals_samples_phone import PHONE
@@ -100,7 +102,7 @@ def main() -> None:
         (written / f"{name}.eml").write_bytes(data)
         labels.append({"file": f"written/{name}.eml", **label})
 
-    for name, lang, env, sent, subject, body, ret in OOO:
+    for name, lang, env, sent, subject, body, ret in OOO + OOO2 + OOO3:
         sender = f"{name.replace('-', '.')} <{name}@company.example>"
         put(
             name,
@@ -115,7 +117,9 @@ def main() -> None:
             ),
             {"signal": None, "lang": lang},
         )
-    for name, lang, sent, subject, new, quoted, kind, due, ref_name, ref_email in INTENTS:
+    for name, lang, sent, subject, new, quoted, kind, due, ref_name, ref_email in (
+        INTENTS + INTENTS2 + INTENTS3
+    ):
         body = new if new.startswith("<html") else new + quoted
         sender = f"Candidate {name[-2:]} <{name}@people.example>"
         label: dict[str, object] = {"signal": f"intent:{kind}", "due": due, "lang": lang}
@@ -128,7 +132,7 @@ def main() -> None:
             ),
             label,
         )
-    for name, lang, env, sent, subject, body, rep_name, rep_email in LEFT:
+    for name, lang, env, sent, subject, body, rep_name, rep_email in LEFT + LEFT2:
         sender = f"Former Employee <{name}@company.example>"
         put(
             name,
@@ -140,7 +144,7 @@ def main() -> None:
                 "lang": lang,
             },
         )
-    for name, lang, sent, subject, new, quoted in NEGATIVES:
+    for name, lang, sent, subject, new, quoted in NEGATIVES + NEGATIVES2 + NEGATIVES3:
         sender = f"Person {name[-2:]} <{name}@people.example>"
         put(
             name,
@@ -153,7 +157,9 @@ def main() -> None:
         else:
             data = message(name, sender, subject, sent, body, headers)
         put(name, data, {"signal": None})
-    for name, system, status, number, duration, sent, sender, subject, headers, body in PHONE:
+    for name, system, status, number, duration, sent, sender, subject, headers, body in (
+        PHONE + PHONE2
+    ):
         put(
             name,
             message(name, sender, subject, sent, body, headers),

@@ -73,6 +73,8 @@ SOFT_WORDS = re.compile(
 
 def looks_like_bounce(parsed: ParsedMessage) -> bool:
     """Whether `parsed` claims to be a delivery report: its type, its sender or its subject."""
+    if _SES_BOUNCE in (parsed.text_plain or "")[:2000]:
+        return True
     ctype = parsed.headers.get("content-type", "").lower()
     if "report-type=delivery-status" in ctype.replace('"', "") or "delivery-status" in ctype:
         return True
@@ -89,16 +91,22 @@ def read_bounce(raw: bytes | None, parsed: ParsedMessage, bounced_at: datetime) 
     if not looks_like_bounce(parsed):
         return None
     text = parsed.text_plain or ""
+    if _SES_BOUNCE in text[:2000]:
+        return _ses_bounce(text, bounced_at)
     msg = None
     if raw is not None:
-        msg = email.message_from_bytes(raw[: MAX_TEXT * 5], policy=compat32)
-        found = _from_delivery_status(msg)
+        try:
+            msg = email.message_from_bytes(raw[: MAX_TEXT * 5], policy=compat32)
+            found = _from_delivery_status(msg)
+        except RecursionError:  # hostile nesting: read the text parse_message kept instead
+            msg, found = None, None
         if found is not None:
             address, status, diagnostic, action = found
             if action in ("delivered", "relayed", "expanded"):
                 return None
             return _bounce(address, status, diagnostic, action, bounced_at, text)
-        text = _human_text(msg) or text or _raw_body(raw)
+        if msg is not None:
+            text = _human_text(msg) or text or _raw_body(raw)
     own = {p.email for p in parsed.participants if p.role in ("to", "cc")}
     if parsed.sender is not None:
         own.add(parsed.sender.email)
@@ -126,16 +134,42 @@ def _bounce(
     )
 
 
+# The receiving server refused the sender, not the recipient; or DNS answered badly, which
+# says nothing about whether the domain exists.
+_AFTER_MAIL_FROM = re.compile(r"after MAIL FROM|sender (?:address )?rejected", re.IGNORECASE)
+_DNS_TROUBLE = re.compile(r"malformed|unexpected|timed? ?out|servfail|temporar", re.IGNORECASE)
 ADDRESS_GONE = frozenset({"5.1.1", "5.1.2", "5.1.3", "5.1.6", "5.1.10", "4.1.1"})
 SENDER_SIDE = frozenset({"5.1.7", "5.1.8", "4.1.7", "4.1.8"})
 NOT_THE_ADDRESS = frozenset({"5.2.2", "5.2.3", "5.3.4"})
+
+
+_SES_BOUNCE = '"notificationType":"Bounce"'
+_SES_FIELD = re.compile(r'"(emailAddress|status|diagnosticCode|action)":"([^"]{0,500})"')
+
+
+def _ses_bounce(text: str, at: datetime) -> Bounce | None:
+    """Amazon SES's bounce notification: JSON delivered by SNS (folded, so read field by field)."""
+    fields: dict[str, str] = {}
+    for m in _SES_FIELD.finditer(text.replace("!\n ", "")[:MAX_TEXT]):
+        fields.setdefault(m.group(1), m.group(2))
+    address = _address(fields.get("emailAddress", ""))
+    if address is None:
+        return None
+    return _bounce(
+        address,
+        fields.get("status", ""),
+        fields.get("diagnosticCode", ""),
+        fields.get("action", "failed"),
+        at,
+        text,
+    )
 
 
 def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:
     """Whether the failure says the address itself is gone: an unknown user or domain, a
     moved or closed mailbox. Sender-side errors, full mailboxes, policy and spam blocks,
     rate limits and delays are soft."""
-    if status in SENDER_SIDE:
+    if status in SENDER_SIDE or _AFTER_MAIL_FROM.search(diagnostic):
         return False
     if status in ADDRESS_GONE:
         return True
@@ -146,7 +180,7 @@ def is_hard(status: str, diagnostic: str, action: str = "failed") -> bool:
     if status.startswith("5.7."):
         return bool(STRONG_HARD_WORDS.search(diagnostic))
     if status == "5.4.4":
-        return True
+        return not _DNS_TROUBLE.search(diagnostic)
     return bool(HARD_WORDS.search(diagnostic))
 
 
@@ -230,7 +264,7 @@ def _human_text(msg: Message) -> str:
                 charset = part.get_content_charset() or "utf-8"
                 try:
                     decoded = data.decode(charset, "replace")
-                except LookupError:
+                except (LookupError, ValueError):
                     decoded = data.decode("utf-8", "replace")
                 if ctype == "text/html":
                     decoded = re.sub(r"<[^>]+>", " ", decoded)

@@ -45,7 +45,7 @@ DEFER = re.compile(
     r"try me|contact me again|follow up (?:with me )?(?:again )?|reconnect|touch base|"
     r"revisit|(?:write|email|talk to) me again|too early|not before|not (?:until|till)|"
     r"nicht jetzt|(?:im Moment|derzeit|zurzeit|momentan|aktuell|gerade) (?:leider )?(?:nicht|kein)|"
-    r"melden Sie sich (?:gerne |gern |bitte )?(?:wieder|nochmal|noch einmal|erneut)|"
+    r"melden Sie sich\b[^.!?]{0,40}?\b(?:wieder|nochmal|noch einmal|erneut)|passt es (?:leider )?nicht|"
     r"wir melden uns|ich melde mich|kommen Sie (?:gerne |gern )?(?:wieder |nochmal )?auf mich zu|"
     r"frühestens|nicht vor|"
     r"не сейчас|сейчас не|пока не|напишите|свяжитесь|вернёмся|вернемся|давайте вернуться|"
@@ -65,18 +65,24 @@ DECLINE = re.compile(
     r"\bnot (?:really |currently |at all )?interested\b|\bno interest\b|\bI['’]ll pass(?=[.!,]|\s*$| on (?:this|it|that))|"
     r"\bpass on this\b|\bnot (?:open|considering|looking for) (?:to |any )?(?:new |other )?"
     r"(?:opportunities|roles|positions|offers|a change|a move)|"
-    r"\bhappy (?:where I am|in my (?:current )?(?:role|position|job))|\bno,? thanks?(?: you)?\b|"
+    r"\bhappy (?:where I am|in my (?:current )?(?:role|position|job))|"
     r"\bnot for me\b|"
     r"kein(?:erlei)? Interesse|nicht interessiert|kein Bedarf|keinen Bedarf|nicht auf der Suche|"
     r"nicht wechselwillig|"
-    r"не интересно|не интересует|неинтересно|не рассматриваю|не ищу|нет,? спасибо|"
-    r"pas intéressée?|ne suis pas intéressée?|ne m['’]intéresse pas|pas à la recherche|non,? merci|"
-    r"no me interesa|no estoy interesad[oa]|no estoy buscando|no busco|no,? gracias|"
-    r"non sono interessat[oa]|non mi interessa|non sto cercando|no,? grazie|"
+    r"не интересно|не интересует|неинтересно|не рассматриваю|"
+    r"pas intéressée?|ne suis pas intéressée?|ne m['’]intéresse pas|pas à la recherche|"
+    r"no me interesa|no estoy interesad[oa]|no estoy buscando|no busco|"
+    r"non sono interessat[oa]|non mi interessa|non sto cercando|"
     r"não tenho interesse|não estou interessad[oa]|não me interessa|não estou procurando|"
-    r"não,? obrigad[oa]|"
-    r"geen interesse|niet geïnteresseerd|niet op zoek|nee,? dank(?:je|u)|"
-    r"nie jestem zainteresowan[ya]|nie interesuje mnie|nie szukam|nie,? dziękuję",
+    r"geen interesse|niet geïnteresseerd|niet op zoek|"
+    r"nie jestem zainteresowan[ya]|nie interesuje mnie|nie szukam",
+    re.IGNORECASE,
+)
+# "No thanks" declines only when it is (nearly) the whole reply: "No thanks, I'll wait for
+# Cheryl's review" declines something else.
+SHORT_DECLINE = re.compile(
+    r"^\W*(?:no,? thanks?(?: you)?|no,? thank you|nein,? danke|нет,? спасибо|non,? merci|no,? gracias|"
+    r"no,? grazie|não,? obrigad[oa]|nee,? dank(?:je|u)(?: wel)?|nie,? dziękuję)\W*$",
     re.IGNORECASE,
 )
 WARMTH = re.compile(
@@ -109,6 +115,17 @@ REFERRAL = re.compile(
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Cues that name a person to talk to without an address: anything weaker needs the address.
+STRONG_REFERRAL = re.compile(
+    r"(?:you should|you might want to|you may want to|better to|I['’]d suggest you|I suggest you)|"
+    r"(?:the right|a better|the best|better) (?:person|contact|fit)|(?:I['’]ve |I have )?(?:cc['’]?d|"
+    r"copied|looped in|forwarded)|(?:der richtige|die richtige) Ansprechpartner|la bonne personne|"
+    r"la persona indicada|la persona giusta|a pessoa certa",
+    re.IGNORECASE,
+)
+_IF = re.compile(
+    r"\b(?:if|should you|wenn|falls|sollten Sie|если|si|se|als|jeśli|jeżeli)\b", re.IGNORECASE
+)
 _NOT_NAMES = frozenset(
     [
         "Monday",
@@ -140,9 +157,10 @@ def reply_intent(
     if referral is not None:
         return referral
     defer = DEFER.search(text)
-    decline = DECLINE.search(text)
+    decline = DECLINE.search(text) or SHORT_DECLINE.match(_without_signoff(text))
     if defer or decline:
-        period = period_start(text, sent)
+        anchors = [m.start() for m in DEFER.finditer(text)] + ([decline.start()] if decline else [])
+        period = period_start(text, sent, anchors)
         if period is not None:
             cue = defer or decline
             assert cue is not None
@@ -166,9 +184,18 @@ def _referral(text: str, sender_email: str | None, sender_name: str | None) -> R
             name = None
         if email and name is None and email_m and email_m.start() > 40:
             email = None  # an address far from the cue belongs to something else
-        if name or email:
-            return ReplyIntent("referral", None, name, email, _around(text, cue))
+        if not (name or email) or _conditional(text, cue.start()):
+            continue
+        if email is None and not STRONG_REFERRAL.match(cue.group(0)):
+            continue  # "please contact Susan Lewis (x5471)" is an instruction, not a referral
+        return ReplyIntent("referral", None, name, email, _around(text, cue))
     return None
+
+
+def _conditional(text: str, at: int) -> bool:
+    """'If you have questions, please contact ...': the sentence sets a condition first."""
+    start = max(text.rfind(".", 0, at), text.rfind("!", 0, at), text.rfind("?", 0, at)) + 1
+    return bool(_IF.search(text[max(start, at - 120) : at]))
 
 
 def _quoted_or_asked(text: str, m: re.Match[str]) -> bool:
@@ -183,6 +210,18 @@ def _quoted_or_asked(text: str, m: re.Match[str]) -> bool:
     return asked or bool(
         re.search(r"\b(?:if|whether|unless|wenn|falls|если|si|se|als|jeśli)\b", before)
     )
+
+
+def _without_signoff(text: str) -> str:
+    """The reply without a trailing sign-off or device line ("Sent from my iPhone", "Best, Kim")."""
+    text = re.sub(
+        r"(?i)\b(?:sent from my \w+|von meinem \w+ gesendet|отправлено с \w+)\W*$", "", text
+    )
+    return re.sub(
+        r"(?i)(?<=[.!?,])\s*(?:best|regards|kind regards|cheers|br|mfg|grüße|с уважением|cordialement|saludos)\b.{0,40}$",
+        "",
+        text,
+    ).strip()
 
 
 def _around(text: str, m: re.Match[str]) -> str:

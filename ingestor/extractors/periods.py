@@ -8,7 +8,7 @@ date; a period already begun or past moves to its next occurrence. Vague words (
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from dateutil.easter import easter
@@ -92,13 +92,13 @@ def _quarter(m: re.Match[str], sent: date) -> date:
     return found
 
 
-def _month(m: re.Match[str], sent: date) -> date:
-    name = m.group("m").lower()
+def _month(m: re.Match[str], sent: date) -> date | None:
+    name = m.group("m")
     for number, names in _MONTHS.items():
-        if re.fullmatch(names, name):
+        if re.fullmatch(names, name, re.IGNORECASE):
             found = date(sent.year, number, 1)
             return found if found > sent else date(sent.year + 1, number, 1)
-    raise AssertionError(name)
+    return None  # matched case-insensitively but is none of ours ("İ" folds differently)
 
 
 def _months_ahead(m: re.Match[str], sent: date) -> date:
@@ -232,16 +232,25 @@ RULES: list[Rule] = [
 ]
 
 
-def period_start(text: str, sent: date) -> tuple[date, str] | None:
-    """The first day of the first period `text` names after `sent`, and the words naming it."""
+def period_start(text: str, sent: date, anchors: Sequence[int] = ()) -> tuple[date, str] | None:
+    """The first day of the period `text` names after `sent`, and the words naming it.
+
+    With `anchors` (where the reply defers: "try me", "not now"), the period nearest after one
+    of them wins ("we launch in the autumn; try me again in 4 months"); else the first named.
+    """
     best: tuple[int, date, str] | None = None
     for pattern, start in RULES:
-        m = pattern.search(text)
-        if m is None:
-            continue
-        found = start(m, sent)
-        if found is None or found <= sent:
-            continue
-        if best is None or m.start() < best[0]:
-            best = (m.start(), found, m.group(0))
+        for m in pattern.finditer(text):
+            found = start(m, sent)
+            if found is None or found <= sent:
+                continue
+            rank = _distance(m.start(), anchors)
+            if best is None or rank < best[0]:
+                best = (rank, found, m.group(0))
     return (best[1], best[2]) if best else None
+
+
+def _distance(at: int, anchors: Sequence[int]) -> int:
+    if not anchors:
+        return at
+    return min(at - a if at >= a else 3 * (a - at) for a in anchors)

@@ -26,15 +26,15 @@ _CUES: dict[str, str] = {
     "de": r"bis (?:einschlie(?:ß|ss)lich|inklusive|inkl\.?|zum|einschl\.?)(?: (?:zum|den))?|"
     r"bis(?: zum| am| Ende| den)?|zurück(?: am| ab)?|wieder (?:im Büro |erreichbar |da )?"
     r"(?:am|ab)|ab dem|ab (?=\w+, den|\d)",
-    "ru": r"до(?: конца)?|по(?= \d)|вернусь|выйду(?: на работу)?|буду на (?:месте|связи) с|"
+    "ru": r"до(?: конца)?|с(?= [^.\n]{3,25} (?:буду|выйду|вернусь|на связи|на месте|в офисе))|по(?= \d)|вернусь|выйду(?: на работу)?|буду на (?:месте|связи) с|"
     r"возвращаюсь",
-    "fr": r"jusqu['’]au|jusqu['’]à|de retour(?: au bureau)?(?: le| à partir du)?|retour(?: prévu)?"
+    "fr": r"jusqu['’]au|reviens(?: le)?|reviendrai(?: le)?|rentre(?: le)?|(?<=\w )au(?= \d)|jusqu['’]à|de retour(?: au bureau)?(?: le| à partir du)?|retour(?: prévu)?"
     r"(?: le)?|à partir du",
-    "es": r"hasta(?: el)?|regreso(?: el)?|de vuelta(?: el)?|volveré(?: el)?|"
+    "es": r"hasta(?: el)?|(?<=\w )al(?= \d)|regreso(?: el)?|de vuelta(?: el)?|volveré(?: el)?|"
     r"me reincorporo(?: el)?|a partir del",
-    "it": r"fino al|fino a|rientro(?: previsto)?(?: il| per il| in ufficio il)?|"
+    "it": r"fino al|(?<=\w )al(?= \d)|fino a|rientro(?: previsto)?(?: il| per il| in ufficio il)?|"
     r"di ritorno(?: il)?|tornerò(?: il)?|sarò di nuovo in ufficio(?: il| da)?",
-    "pt": r"até(?: ao| o| dia| ao dia| o dia)?|retorno(?: no dia| em| a| dia)?|regresso(?: a| em)?|"
+    "pt": r"até(?: ao dia| o dia| ao| o| dia)?|(?<=\d )a(?= \d)|(?<=[a-z]{3} )a(?= \d)|retorno(?: no dia| em| a| dia)?|regresso(?: a| em)?|"
     r"de volta(?: em| a| no dia)?|volto(?: em| no dia| dia)?",
     "nl": r"tot en met|t/m|tot|terug op|weer aanwezig(?: op| vanaf)?|vanaf",
     "pl": r"do(?: dnia)?|wracam(?: do biura)?(?: w| dnia)?|powrót(?: do biura)?(?: w| dnia)?|"
@@ -58,6 +58,23 @@ _NEXT_WEEK = re.compile(
 )
 # Words between a weekday and its date that dateparser does not read ("Montag, den 24. August").
 _FILLER = re.compile(r"(?<=\w),?\s+(?:den|dem)\s+", re.IGNORECASE)
+# Words between a cue and its date: "back in the office on 1 September", "até o dia 10".
+_LEADING_FILLER = re.compile(
+    r"^(?:(?:in|the|office|at|work|my|desk|on|to|am|dem|den|le|el|il|o|dia|op|next|próximo|"
+    r"prochain|nächsten|prossimo|próxima|volgende|przyszł\w+)\s+){1,4}(?=\S)",
+    re.IGNORECASE,
+)
+# "до понедельника": dateparser reads the nominative only.
+_RU_DAYS = {
+    "понедельника": "понедельник",
+    "вторника": "вторник",
+    "среды": "среда",
+    "четверга": "четверг",
+    "пятницы": "пятница",
+    "субботы": "суббота",
+    "воскресенья": "воскресенье",
+}
+_RU_GENITIVE_DAY = re.compile("|".join(_RU_DAYS), re.IGNORECASE)
 MDY_REGIONS = frozenset({"US", "CA", "PH"})
 
 
@@ -66,6 +83,7 @@ def read_return_date(text: str, sent: date, region: str = "US") -> tuple[date | 
     of the cue that gave it; (None, language) when the cues name no usable date."""
     best: date | None = None
     best_lang: str | None = None
+    best_cue = 0
     seen_lang: str | None = None
     for lang, pattern in CUE_PATTERNS.items():
         for m in pattern.finditer(text[:20_000]):
@@ -74,10 +92,11 @@ def read_return_date(text: str, sent: date, region: str = "US") -> tuple[date | 
             if found is None:
                 continue
             seen_lang = seen_lang or lang
+            cue = len(m.group(0).strip())  # on the same date the longer cue names the language
             if sent <= found <= sent + timedelta(days=MAX_AHEAD_DAYS) and (
-                best is None or found > best
+                best is None or (found, cue) > (best, best_cue)
             ):
-                best, best_lang = found, lang
+                best, best_lang, best_cue = found, lang, cue
     return best, best_lang or seen_lang
 
 
@@ -86,6 +105,8 @@ def read_date(window: str, sent: date, lang: str, region: str = "US") -> date | 
     window = _STOP.split(window, maxsplit=1)[0].strip().strip(".,")
     if not window:
         return None
+    window = _LEADING_FILLER.sub("", window)
+    window = _RU_GENITIVE_DAY.sub(lambda m: _RU_DAYS[m.group(0).lower()], window)
     numeric = _numeric(window, sent, lang, region)
     if numeric is not None:
         return numeric
@@ -99,12 +120,29 @@ def read_date(window: str, sent: date, lang: str, region: str = "US") -> date | 
         "DATE_ORDER": "MDY" if lang == "en" and region in MDY_REGIONS else "DMY",
         "PREFER_DAY_OF_MONTH": "first",
     }
+    found = _parse_tokens(tokens, sent, lang, settings)
+    if (
+        found is None
+        and len(tokens) > 1
+        and tokens[1][:1].isdigit()
+        and not tokens[0][:1].isdigit()
+    ):
+        # "do poniedziałku 24 sierpnia": a weekday dateparser cannot read, then the date
+        found = _parse_tokens(tokens[1:], sent, lang, settings)
+    return found
+
+
+def _parse_tokens(
+    tokens: list[str], sent: date, lang: str, settings: dict[str, object]
+) -> date | None:
     for n in range(len(tokens), 0, -1):
         phrase = _FILLER.sub(" ", " ".join(tokens[:n])).strip(".,;:! ")
         if not phrase or _TIME_ONLY.match(phrase) or phrase.isdigit():
             continue
         if not re.search(r"[^\W\d_]{3,}", phrase):
             continue  # a month name, a weekday or "tomorrow": bare numbers are too loose
+        if n < len(tokens) and tokens[n][:1].isdigit() and not re.search(r"\d", phrase):
+            continue  # "Montag, 24. August" unread: its weekday alone would be a week early
         parsed = dateparser.parse(phrase, languages=[lang], settings=settings)
         if parsed is None:
             continue

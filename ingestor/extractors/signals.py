@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 MAX_TEXT = 50_000
+MIN_YEAR, MAX_YEAR = 1900, 9800
 
 
 def read_signals(
@@ -65,6 +66,8 @@ def read_signals(
     call = phone_call(parsed, text, region)
     if call is not None:
         return call
+    if not MIN_YEAR <= sent.year <= MAX_YEAR:
+        return None  # a Date header no due date can be computed from (hostile or broken)
     evidence = auto_reply_evidence(parsed)
     if evidence is not None:
         own = f"{parsed.subject or ''}\n{new_text}"

@@ -25,6 +25,13 @@ class OutOfOffice:
     language: str | None
     evidence: str
 
+    @property
+    def reason(self) -> str:
+        """The ledger reason the issue asks for: "out of office until 2026-08-14"."""
+        if self.return_date is None:
+            return "out of office (no return date)"
+        return f"out of office until {self.return_date.isoformat()}"
+
 
 @dataclass(frozen=True)
 class LeftCompany:
@@ -33,6 +40,11 @@ class LeftCompany:
     replacement_name: str | None
     replacement_email: str | None
     evidence: str
+
+    @property
+    def reason(self) -> str:
+        instead = self.replacement_email or self.replacement_name
+        return f"left the company (write to {instead})" if instead else "left the company"
 
 
 @dataclass(frozen=True)
@@ -47,6 +59,14 @@ class ReplyIntent:
     referral_email: str | None
     evidence: str
 
+    @property
+    def reason(self) -> str:
+        if self.kind == "not_now":
+            return f"not now, until {self.due.isoformat()}" if self.due else "not now"
+        if self.kind == "referral":
+            return f"referral to {self.referral_email or self.referral_name}"
+        return self.kind.replace("_", " ")
+
 
 @dataclass(frozen=True)
 class Bounce:
@@ -58,6 +78,14 @@ class Bounce:
     bounced_at: datetime
     status: str  # the enhanced status code, e.g. "5.1.1"; "" when the report gives none
     diagnostic: str
+
+    @property
+    def evidence(self) -> str:
+        return f"{'hard' if self.hard else 'soft'} bounce for {self.address} ({self.status or 'no status'})"
+
+    @property
+    def reason(self) -> str:
+        return f"{'hard' if self.hard else 'soft'} bounce for {self.address}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +100,11 @@ class PhoneCall:
     duration_s: int | None
     transcript: str | None
     evidence: str
+
+    @property
+    def reason(self) -> str:
+        what = "voicemail" if self.status == "voicemail" else "missed call"
+        return f"{what} from {self.number_e164 or self.caller_name or 'an unknown number'}"
 
 
 Signal = OutOfOffice | LeftCompany | ReplyIntent | Bounce | PhoneCall

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from ingestor.extractors.bounces import is_hard, read_bounce
 from ingestor.extractors.intent import reply_intent
 from ingestor.extractors.leftcompany import left_company
-from ingestor.extractors.message import parse_message
+from ingestor.extractors.message import MessageParseError, parse_message
 from ingestor.extractors.phonecalls import phone_call
+from ingestor.extractors.signals import read_signals
+from ingestor.extractors.signaltypes import Bounce, OutOfOffice, PhoneCall, ReplyIntent
+from tests.mime_strategies import messages
 
 SENT = date(2026, 7, 6)
 
@@ -97,3 +103,49 @@ def test_a_phone_system_mail_without_a_call_is_not_a_call() -> None:
     )
     parsed = parse_message(raw)
     assert phone_call(parsed, parsed.text_plain or "", "US") is None
+
+
+def test_a_date_header_far_out_gives_no_dated_signal() -> None:
+    raw = (
+        b"From: a@b.example\nTo: alex@talent.example\nSubject: Automatic reply: x\n"
+        b"Auto-Submitted: auto-replied\nDate: Fri, 31 Dec 9999 10:00:00 +0000\n\nI am away until 3 January.\n"
+    )
+    parsed = parse_message(raw)
+    assert read_signals(parsed, None, datetime(9999, 12, 31, tzinfo=UTC), raw=raw) is None
+
+
+def test_every_signal_names_its_ledger_reason() -> None:
+    assert (
+        OutOfOffice(date(2026, 8, 14), date(2026, 8, 17), "en", "h").reason
+        == "out of office until 2026-08-14"
+    )
+    at = datetime(2026, 7, 6, tzinfo=UTC)
+    assert Bounce(True, "x@y.example", at, "5.1.1", "").reason == "hard bounce for x@y.example"
+    call = PhoneCall("ringcentral", "voicemail", "+14155550199", None, 12, None, "e")
+    assert call.reason == "voicemail from +14155550199"
+    assert (
+        ReplyIntent("not_now", date(2026, 9, 1), None, None, "e").reason
+        == "not now, until 2026-09-01"
+    )
+
+
+HOSTILE_PREFIXES = [
+    b"Auto-Submitted: auto-replied\r\n",
+    b"Subject: Undeliverable: x\r\nFrom: MAILER-DAEMON@x\r\n",
+    b"X-Asterisk-VM-Caller-ID-Num: 4155550123\r\n",
+    b"Content-Type: multipart/report; report-type=delivery-status; boundary=b\r\n",
+    b"",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(messages(), st.sampled_from(HOSTILE_PREFIXES))
+def test_hostile_mime_gives_a_signal_or_none_never_an_error(raw: bytes, prefix: bytes) -> None:
+    raw = prefix + raw
+    try:
+        parsed = parse_message(raw)
+    except MessageParseError:
+        return
+    at = parsed.date or datetime(2026, 1, 1, tzinfo=UTC)
+    read_signals(parsed, None, at, "US", raw=raw)
+    read_signals(parsed, None, at, "DE")

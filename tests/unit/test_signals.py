@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from benchmarks.score_signals import SIGNALS, score, summary
+from benchmarks.score_signals import ENRON, SIGNALS, real_mail_signals, score, summary
 from ingestor.extractors.message import parse_message
 from ingestor.extractors.signals import Bounce, OutOfOffice, PhoneCall, ReplyIntent, read_signals
 
@@ -16,6 +16,7 @@ PRECISION_FLOOR = {"dev": 0.95, "heldout": 0.9}
 RECALL_FLOOR = {"out_of_office": 0.9, "bounce": 0.9}
 OOO_DUE_EXACT_FLOOR = 0.85
 BOUNCE_ADDRESS_FLOOR = 0.95
+BOUNCE_HARD_ACCURACY_FLOOR = 0.85  # against sisimai's own hard/soft verdicts
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,8 @@ def test_recall_of_out_of_office_and_bounces(figures, part) -> None:
 def test_due_dates_and_addresses(figures, part) -> None:
     assert figures[part]["ooo_due_exact"] >= OOO_DUE_EXACT_FLOOR
     assert figures[part]["bounce_address_accuracy"] >= BOUNCE_ADDRESS_FLOOR
+    assert figures[part]["bounce_hard_accuracy"] >= BOUNCE_HARD_ACCURACY_FLOOR
+    assert figures[part]["not_now_due_exact"] >= 0.9
 
 
 def test_the_corpus_is_big_enough(figures) -> None:
@@ -125,3 +128,11 @@ def test_bounce_and_phone_call_are_read_from_their_senders() -> None:
     got = read_signals(parse_message(call), None, SENT, "US", raw=call)
     assert isinstance(got, PhoneCall) and got.system == "ringcentral" and got.status == "missed"
     assert got.number_e164 == "+14085550188"
+
+
+@pytest.mark.skipif(not ENRON.is_dir(), reason="shared corpora not present")
+def test_real_business_mail_gives_almost_no_signals() -> None:
+    """Enron mail is ordinary business mail: a signal read from it is more likely wrong."""
+    n, found = real_mail_signals()
+    assert n >= 400
+    assert len(found) <= 3, found
