@@ -28,6 +28,7 @@ __all__ = ["FoundSignature", "ProfileFindings", "clear_caches", "extract_profile
 
 # Chosen on the real dev sets (benchmarks/score_real.py --calibrate); see the README.
 FIELD_THRESHOLD = 0.6
+PROFILE_PHONE_CONFIDENCE = 0.7  # a phone at least this sure is a signature's, for the profile
 UNMATCHED_NAME_FACTOR = 0.8
 GUESSED_FACTOR = 0.5
 MAX_TEXT_CHARS = 1_000_000  # a person's message is never this long; the rest is not read
@@ -128,6 +129,12 @@ def _merge(signature: list[Phone], body: list[Phone], new_text: str) -> list[Pho
 def _position(text: str, raw: str) -> int:
     at = text.find(raw)
     return at if at >= 0 else len(text)
+
+
+def is_profile_phone(phone: Phone) -> bool:
+    """A number sure enough to go on the profile (a signature's); the rest is evidence only
+    ("call me on ..." in the body)."""
+    return phone.confidence >= PROFILE_PHONE_CONFIDENCE
 
 
 def to_json_dict(findings: ProfileFindings) -> dict[str, Any]:

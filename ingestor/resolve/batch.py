@@ -14,6 +14,7 @@ from typing import Any
 
 from ingestor.extractors.mail import SNIPPET_CHARS
 from ingestor.extractors.meetings import CalendarFindings
+from ingestor.extractors.profile import is_profile_phone
 from ingestor.extractors.signaltypes import Bounce, LeftCompany, OutOfOffice, PhoneCall, ReplyIntent
 from ingestor.model import Direction, FolderCursor, ItemResult, MessageFindings, Participant
 from ingestor.resolve.followups import (
@@ -93,6 +94,7 @@ class _Resolver:
         # Participants not linked to a contact, by address: (email, index of the participant).
         self.unlinked: dict[str, list[tuple[EmailWrite, int]]] = {}
         self.by_id = {c.id: c for c in known.contacts.values()}
+        self.phones: dict[str, ContactRef] = {}  # numbers this batch's signatures give
 
     def run(self, results: list[ItemResult]) -> WritePlan:
         for result in results:
@@ -150,7 +152,8 @@ class _Resolver:
             self._ledger(result, "duplicate", "same Message-ID as interaction", key)
             self.plan.counts.duplicate += 1
             return
-        caller = self.known.phones.get(call.number_e164) if call.number_e164 else None
+        number = call.number_e164
+        caller = (self.known.phones.get(number) or self.phones.get(number)) if number else None
         email = EmailWrite(
             values=self._interaction_values(f, key)
             | dict(
@@ -239,6 +242,9 @@ class _Resolver:
         if f.profile is not None and sender is not None and f.direction == "inbound":
             # The sender's own signature is evidence about them; the owner's is not.
             self.plan.profiles.append(ProfileWrite(sender, f.profile, key))
+            for phone in f.profile.phones:  # a call later in this batch can find them by it
+                if is_profile_phone(phone):
+                    self.phones.setdefault(phone.number, sender)
         return email, sender
 
     def _touch(self, contact: ContactRef, when: datetime) -> None:

@@ -106,25 +106,15 @@ class Followups:
         if isinstance(signal, OutOfOffice) and address:
             reason = machine_reason(signal) or "out of office"
             self.task("follow_up", address, sender, signal.due, reason, f, key, None)
-        elif isinstance(signal, LeftCompany) and sender is not None:
-            self._suggest(
-                sender, "job_change", None, None, None, {"evidence": signal.evidence}, f, None
-            )
-            if signal.replacement_email:
-                replacement = contact_for(
-                    Participant(signal.replacement_email.lower(), signal.replacement_name, "to")
-                )
-                if replacement is not None and replacement != sender:
-                    self._suggest(
-                        replacement,
-                        "referral",
-                        None,
-                        None,
-                        signal.replacement_email.lower(),
-                        {"replaces": _ref(sender)},
-                        f,
-                        None,
-                    )
+        elif isinstance(signal, LeftCompany) and address:
+            evidence = {"evidence": signal.evidence}
+            self._suggest(address, sender, "job_change", None, None, None, evidence, f, None)
+            new = (signal.replacement_email or "").lower()
+            if new and new != address:
+                replacement = contact_for(Participant(new, signal.replacement_name, "to"))
+                if replacement is not None:
+                    payload = {"replaces": address, "evidence": signal.evidence}
+                    self._suggest(new, replacement, "referral", None, None, new, payload, f, None)
         elif isinstance(signal, Bounce) and signal.hard:
             self.plan.hard_bounces.append(BounceWrite(signal.address.lower(), signal.bounced_at))
 
@@ -153,9 +143,17 @@ class Followups:
                 Participant(signal.referral_email.lower(), signal.referral_name, "to")
             )
             if referred is not None and referred != sender:
-                payload = {"referred_by": _ref(sender), "evidence": signal.evidence}
+                payload = {"referred_by": address, "evidence": signal.evidence}
                 self._suggest(
-                    referred, "referral", None, None, signal.referral_email.lower(), payload, f, key
+                    signal.referral_email.lower(),
+                    referred,
+                    "referral",
+                    None,
+                    None,
+                    signal.referral_email.lower(),
+                    payload,
+                    f,
+                    key,
                 )
 
     def call(
@@ -175,7 +173,8 @@ class Followups:
 
     def _suggest(
         self,
-        contact: ContactRef,
+        address: str,
+        contact: ContactRef | None,
         kind: str,
         field: str | None,
         old: str | None,
@@ -186,6 +185,7 @@ class Followups:
     ) -> None:
         self.plan.suggestions.append(
             SuggestionWrite(
+                address,
                 contact,
                 kind,
                 field,
@@ -198,7 +198,3 @@ class Followups:
                 f.parsed.subject,
             )
         )
-
-
-def _ref(ref: ContactRef) -> int | str:
-    return ref

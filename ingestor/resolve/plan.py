@@ -146,9 +146,11 @@ class TaskWrite:
 
 @dataclass(frozen=True)
 class SuggestionWrite:
-    """A suggestion a message's signal gives (a job change, a referral's new contact)."""
+    """A suggestion a message's signal gives (a job change, a referral's new contact).
+    `contact` None: `address` is no contact yet; the suggestion waits for it."""
 
-    contact: ContactRef
+    address: str
+    contact: ContactRef | None
     kind: str
     field: str | None
     old: str | None
@@ -209,7 +211,10 @@ class WritePlan:
             )
             yield f"task {t.kind} for {whose} due {t.due.isoformat()} ({t.status}): {t.reason}"
         for sw in self.suggestions:
-            yield f"suggest {sw.kind} for contact {_ref(sw.contact)}"
+            whose = (
+                f"contact {_ref(sw.contact)}" if sw.contact is not None else f"{sw.address} (waits)"
+            )
+            yield f"suggest {sw.kind} for {whose}"
         for b in self.hard_bounces:
             yield f"address {b.address} bounced"
         for ref in sorted(self.do_not_contact, key=str):

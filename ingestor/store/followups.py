@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS
-from ingestor.resolve.plan import ContactRef, TaskWrite, WritePlan
+from ingestor.resolve.plan import ContactRef, SuggestionWrite, TaskWrite, WritePlan
 from ingestor.store.schema import Base, Contact, ContactEmail, PendingSignal, Suggestion, Task
 
 SUPERSEDED = "superseded"
@@ -44,9 +44,15 @@ def apply_followups(
     for ref, when in plan.last_interaction.items():
         _supersede(session, contact_id(ref), when, plan.now)
     for s in plan.suggestions:
-        _suggest(session, contact_id(s.contact), s, interaction_id, plan.now)
+        if s.contact is not None:
+            _suggest(session, contact_id(s.contact), _suggestion(s, interaction_id), plan.now)
+        else:
+            key = f"{s.kind}:{s.message_id}:{s.address}"
+            payload = {"type": "suggestion", **_suggestion(s, interaction_id)}
+            row = dict(dedup_key=key, address=s.address, payload=payload, created_at=plan.now)
+            _insert_ignore(session, PendingSignal, [row])
     for bounce in plan.hard_bounces:
-        _bounced(session, bounce.address, bounce.at)
+        _bounced(session, bounce.address, bounce.at, plan.now)
     for ref in plan.do_not_contact:
         contact = session.get(Contact, contact_id(ref))
         if contact is not None and not contact.do_not_contact:
@@ -89,6 +95,12 @@ def _take_waiting(session: Session, new: dict[str, int], now: datetime) -> list[
     rows = []
     for p in found:
         d = p.payload
+        if d.get("type") == "bounce":
+            _bounced(session, p.address, datetime.fromisoformat(d["at"]), now)
+            continue
+        if d.get("type") == "suggestion":
+            _suggest(session, new[p.address], d, now)
+            continue
         due = date.fromisoformat(d["due"])
         stale = due < now.date() - timedelta(days=DEFAULT_FOLLOWUPS.expire_after_days)
         rows.append(
@@ -128,43 +140,62 @@ def _supersede(session: Session, contact: int, when: datetime, now: datetime) ->
     )
 
 
-def _suggest(
-    session: Session, contact: int, s: Any, interaction_id: dict[str, int], now: datetime
-) -> None:
-    evidence = {
-        "interaction_id": interaction_id.get(s.interaction) if s.interaction else None,
-        "subject": s.subject,
-        "occurred_at": s.occurred_at.isoformat(),
-        "message_id": s.message_id,
+def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str, Any]:
+    """A suggestion as plain JSON: what the row gets, or what waits for its contact."""
+    return {
+        "kind": s.kind,
+        "field": s.field,
+        "old": s.old,
+        "new": s.new,
+        "payload": dict(s.payload),
+        "evidence": {
+            "interaction_id": interaction_id.get(s.interaction) if s.interaction else None,
+            "subject": s.subject,
+            "occurred_at": s.occurred_at.isoformat(),
+            "message_id": s.message_id,
+        },
     }
+
+
+def _suggest(session: Session, contact: int, s: dict[str, Any], now: datetime) -> None:
+    message_id = s["evidence"]["message_id"]
     for pending in session.scalars(
         select(Suggestion).where(
             Suggestion.contact_id == contact,
-            Suggestion.kind == s.kind,
+            Suggestion.kind == s["kind"],
             Suggestion.status == "pending",
         )
     ):
-        if any(e.get("message_id") == s.message_id for e in pending.evidence or []):
+        if any(e.get("message_id") == message_id for e in pending.evidence or []):
             return  # the same message, seen in another mailbox
     session.add(
         Suggestion(
             contact_id=contact,
-            kind=s.kind,
-            field=s.field,
-            old_value=s.old,
-            new_value=s.new,
-            payload=dict(s.payload),
-            evidence=[evidence],
+            kind=s["kind"],
+            field=s["field"],
+            old_value=s["old"],
+            new_value=s["new"],
+            payload=s["payload"],
+            evidence=[s["evidence"]],
             created_at=now,
         )
     )
 
 
-def _bounced(session: Session, address: str, at: datetime) -> None:
+def _bounced(session: Session, address: str, at: datetime, now: datetime) -> None:
     row = session.scalar(select(ContactEmail).where(ContactEmail.address == address))
-    if row is None:
-        return  # bounces never create contacts
     day = at.date().isoformat()
+    if row is None:
+        # Bounces never create contacts; this one waits for the address to become one (the
+        # report may be read before the outreach it answers).
+        waiting = {"type": "bounce", "at": at.isoformat()}
+        key = f"bounce:{address}:{day}"
+        _insert_ignore(
+            session,
+            PendingSignal,
+            [dict(dedup_key=key, address=address, payload=waiting, created_at=now)],
+        )
+        return
     row.status = "bounced"
     if row.bounced_at is None or row.bounced_at < at:
         row.bounced_at = at

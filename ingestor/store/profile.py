@@ -14,7 +14,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from ingestor.extractors.phones import Phone
-from ingestor.extractors.profile import FIELD_THRESHOLD, ProfileFindings
+from ingestor.extractors.profile import FIELD_THRESHOLD, ProfileFindings, is_profile_phone
 from ingestor.resolve.names import different_spelling, normalise_name
 from ingestor.store.schema import Contact, ContactPhone, Observation, Suggestion
 
@@ -229,9 +229,7 @@ class ProfileUpdater:
     def _phone(
         self, contact: Contact, phone: Phone, interaction: InteractionFacts, fill: bool
     ) -> None:
-        extractor = (
-            EXTRACTOR if phone.confidence >= SIGNATURE_CONFIDENCE - 0.2 else BODY_PHONE_EXTRACTOR
-        )
+        extractor = EXTRACTOR if is_profile_phone(phone) else BODY_PHONE_EXTRACTOR
         self._observe(contact, "phone", phone.number, interaction, extractor, phone.confidence)
         if extractor == BODY_PHONE_EXTRACTOR:
             return  # "call me on …" outside the signature: evidence only, never a profile value

@@ -1,0 +1,158 @@
+"""Follow-ups from a real Dovecot mailbox: out-of-office, "not now", a referral, an unsubscribe,
+a left-the-company reply, a bounce and a voicemail give exactly the expected tasks, flags,
+calls and suggestions, on SQLite and PostgreSQL, and the same again on every re-run.
+
+The replies are messages of the labelled signals corpus (tests/corpus/signals); the outreach in
+Sent and one signature are written here. The clock is fixed (sync_source's stages) because a
+task's status depends on how old its due date is when it is read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ingestor.config import PasswordSpec
+from ingestor.pipeline import Stages, sync_source
+from ingestor.store import queries
+from ingestor.store.schema import PendingSignal, Task
+from tests.factories import defaults, make_message, source_config
+from tests.servers.dovecot import DovecotServer
+
+pytestmark = pytest.mark.integration
+CORPUS = Path(__file__).parents[1] / "corpus" / "signals"
+OWNER = "alex@talent.example"
+NOW = datetime(2026, 7, 20, 12, 0, tzinfo=UTC)
+REPLIES = [
+    "written/ooo-en-01.eml",  # out of office until 2026-08-14
+    "written/int-notnow-en-01.eml",  # not now: try after the summer (2026-09-01)
+    "written/int-notnow-en-02.eml",  # not now, then writes again: superseded
+    "written/int-ref-en-01.eml",  # you should talk to Jane Doe <jane.doe@northwind.example>
+    "written/int-unsub-en-01.eml",  # please remove me
+    "written/left-en-01.eml",  # no longer with the company; write to Rachel Green
+    "sisimai/lhost-exim-05.eml",  # a hard bounce for kijitora@neko.example.co.jp
+    "written/call-gvoice-01.eml",  # voicemail from +14155550199
+]
+PEOPLE = [
+    "ooo-en-01@company.example",
+    "int-notnow-en-01@people.example",
+    "int-notnow-en-02@people.example",
+    "int-ref-en-01@people.example",
+    "int-unsub-en-01@people.example",
+    "left-en-01@company.example",
+    "kijitora@neko.example.co.jp",
+]
+SAM = make_message(
+    sender="Sam Caller <sam@people.example>",
+    to=f"Alex Recruiter <{OWNER}>",
+    subject="CV",
+    message_id="<sam1@test>",
+    date=datetime(2026, 6, 1, 9, 0, tzinfo=UTC),
+    body="Hi Alex,\n\nhere is my CV.\n\nBest,\nSam Caller\nSenior Engineer\nMobile: +1 415 555 0199\n",
+)
+AGAIN = make_message(
+    sender="Candidate 02 <int-notnow-en-02@people.example>",
+    to=f"Alex Recruiter <{OWNER}>",
+    subject="Re: actually, let's talk",
+    message_id="<again@test>",
+    date=datetime(2026, 7, 15, 9, 0, tzinfo=UTC),
+    body="Hi Alex, things changed, happy to talk next week.\n\nCandidate 02\n",
+)
+
+
+def outreach(address: str, i: int) -> bytes:
+    return make_message(
+        sender=f"Alex Recruiter <{OWNER}>",
+        to=address,
+        subject="A role you may like",
+        message_id=f"<out{i}@test>",
+        date=datetime(2026, 6, 20, 9, 0, tzinfo=UTC),
+        body="Hello,\n\nwould you be open to a chat about a new role?\n\nAlex\n",
+    )
+
+
+@pytest.fixture
+def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("FOLLOWUP_PW", "pw")
+    with DovecotServer(tmp_path / "dovecot", users={"alex": "pw"}) as server:
+        # INBOX is read before Sent: the out-of-office reply arrives before its contact exists.
+        server.bulk_load(
+            "alex", "INBOX", [SAM, *[(CORPUS / f).read_bytes() for f in REPLIES], AGAIN]
+        )
+        server.bulk_load("alex", "Sent", [outreach(a, i) for i, a in enumerate(PEOPLE)])
+        yield server
+
+
+def sync(server: DovecotServer, sessions, name: str = "alex"):
+    cfg = source_config(
+        name=name,
+        type="imap",
+        host=server.host,
+        port=server.port,
+        security="none",
+        username="alex",
+        password=PasswordSpec(env="FOLLOWUP_PW"),
+        folders=("INBOX", "Sent"),
+        owner_addresses=(OWNER,),
+        timeout=10.0,
+    )
+    summary = sync_source(cfg, defaults(), sessions, stages=Stages(clock=lambda: NOW))
+    assert summary.ok, summary.error
+    return summary
+
+
+def test_a_mailbox_of_replies_sets_exactly_the_expected_follow_ups(mailbox, sessions):
+    sync(mailbox, sessions)
+    with sessions() as s:
+        data = queries.export(s)
+    email_of = {c["id"]: c["emails"][0] for c in data["contacts"]}
+    tasks = sorted(
+        (email_of[t["contact_id"]], t["kind"], t["due"], t["status"]) for t in data["tasks"]
+    )
+    assert tasks == [
+        ("int-notnow-en-01@people.example", "follow_up", "2026-09-01", "open"),
+        ("int-notnow-en-02@people.example", "follow_up", tasks[1][2], "done"),  # superseded
+        ("ooo-en-01@company.example", "follow_up", "2026-08-17", "open"),
+        ("sam@people.example", "call_back", "2026-07-06", "open"),
+    ]
+    contacts = {c["emails"][0]: c for c in data["contacts"]}
+    assert [a for a, c in contacts.items() if c["do_not_contact"]] == [
+        "int-unsub-en-01@people.example"
+    ]
+    bounced = [d for c in data["contacts"] for d in c["email_details"] if d["status"] == "bounced"]
+    assert [d["address"] for d in bounced] == ["kijitora@neko.example.co.jp"]
+    # The auto-reply and the phone system never became contacts; Jane and Rachel did.
+    assert "voice-noreply@google.com" not in contacts
+    assert {"jane.doe@northwind.example", "rachel.green@contoso.example"} <= set(contacts)
+    signals = sorted(
+        (s["kind"], email_of.get(s["contact_id"]))
+        for s in data["suggestions"]
+        if s["kind"] in ("job_change", "referral")
+    )
+    assert signals == [
+        ("job_change", "left-en-01@company.example"),
+        ("referral", "jane.doe@northwind.example"),
+        ("referral", "rachel.green@contoso.example"),
+    ]
+    (call,) = [i for i in data["interactions"] if i["kind"] == "call"]
+    assert (call["phone"], call["call_status"]) == ("+14155550199", "voicemail")
+    sam = contacts["sam@people.example"]["id"]
+    assert any(p["contact_id"] == sam for p in call["participants"])
+    reasons = {e["message_id"]: e["reason"] for e in data["ledger"]}
+    assert reasons["<ooo-en-01@corpus.signals.example>"] == "out of office until 2026-08-14"
+    assert reasons["<call-gvoice-01@corpus.signals.example>"] == "voicemail from +14155550199"
+    bounce = "hard bounce for kijitora@neko.example.co.jp"
+    assert reasons["<fffffff-000000-00@mx4.example.org>"] == bounce
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(PendingSignal)) == 0  # all applied
+
+    # Again, and from a second mailbox holding the same mail: nothing is added twice.
+    assert sync(mailbox, sessions).seen == 0
+    sync(mailbox, sessions, name="alex-copy")
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Task)) == 4
+        again = queries.export(s)
+    assert len(again["suggestions"]) == len(data["suggestions"])
