@@ -28,10 +28,10 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davdiscovery import Calendar, absolute, choose, discover
 from ingestor.sources.davhttp import TOO_BIG, DavSession, redact
 from ingestor.sources.davstate import (
@@ -82,8 +82,9 @@ class _MultigetFailed(Exception):
 @register
 class CalDavSource(Source):
     type = "caldav"
+    config: CalDavSourceConfig
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: CalDavSourceConfig) -> None:
         super().__init__(config)
         self.session = DavSession(self.name, config)
         self.clock: Callable[[], datetime] = utc_now  # aware; its UTC date paces re-expansion

@@ -20,11 +20,11 @@ from caldav.lib.http_sync import HTTPBasicAuth
 from caldav.lib.http_sync import requests as http
 from lxml import etree
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.oauth.access import AccessTokens, login_hint, open_token_store
 from ingestor.oauth.client import OAuthClient
 from ingestor.secrets import read_password
+from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davxml import (
     Entry,
     Reply,
@@ -58,7 +58,7 @@ class BearerAuth(http.auth.AuthBase):
 class DavSession:
     """One source's authenticated connection to a DAV server; open() before any request."""
 
-    def __init__(self, name: str, config: SourceConfig) -> None:
+    def __init__(self, name: str, config: CalDavSourceConfig) -> None:
         self.name = name  # the source's, for errors
         self.config = config
         self.client: DAVClient | None = None

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.ics_config import IcsSourceConfig
 from ingestor.sources.icsplit import content_hash, split_by_uid
 from ingestor.sources.reexpand import Reexpansion, utc_now
 
@@ -33,8 +33,9 @@ FOLDER = "calendar"
 @register
 class IcsSource(Source):
     type = "ics"
+    config: IcsSourceConfig
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: IcsSourceConfig) -> None:
         super().__init__(config)
         self._events: dict[str, bytes] = {}
         self.clock: Callable[[], datetime] = utc_now  # aware; its UTC date paces re-expansion
