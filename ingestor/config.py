@@ -27,6 +27,7 @@ from ingestor.configsecrets import (
     PasswordSpec,
     SecretsSection,
 )
+from ingestor.configsource import NetworkSourceConfig, SourceConfig
 from ingestor.configtypes import (
     PROBLEM,
     ConfigModel,
@@ -47,7 +48,6 @@ from ingestor.sources.imap_config import SECURITY, ImapSourceConfig
 from ingestor.sources.loginconfig import AUTH_KINDS, OAUTH_KEYS, LoginSourceConfig
 from ingestor.sources.maildir_config import MaildirSourceConfig
 from ingestor.sources.mbox_config import MboxSourceConfig
-from ingestor.sources.sourceconfig import NetworkSourceConfig, SourceConfig
 
 __all__ = [
     "AUTH_KINDS",

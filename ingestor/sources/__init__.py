@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import importlib
 
+from ingestor.configsource import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.sources.base import REGISTRY, Source
-from ingestor.sources.sourceconfig import SourceConfig
 
 _MODULES = {
     "imap": "ingestor.sources.imap",

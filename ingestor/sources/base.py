@@ -20,8 +20,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ingestor.configsource import SourceConfig
 from ingestor.model import Batch, FolderCursor, RawItem
-from ingestor.sources.sourceconfig import SourceConfig
 
 
 @dataclass(frozen=True, slots=True)

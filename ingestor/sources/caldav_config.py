@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationInfo, field_validator
 
+from ingestor.configsource import CALENDAR_NOT_IN_FILE
 from ingestor.configtypes import Names, Problem, Url, problem
 from ingestor.oauth.providers import (
     GOOGLE_CALDAV_URL,
@@ -15,7 +16,6 @@ from ingestor.oauth.providers import (
     provider_defaults,
 )
 from ingestor.sources.loginconfig import LoginSourceConfig
-from ingestor.sources.sourceconfig import CALENDAR_NOT_IN_FILE
 
 
 class CalDavSourceConfig(LoginSourceConfig):

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ValidationInfo
 
+from ingestor.configsource import CALENDAR_NOT_IN_FILE, NetworkSourceConfig
 from ingestor.configtypes import Problem, Text, Url, local_path
-from ingestor.sources.sourceconfig import CALENDAR_NOT_IN_FILE, NetworkSourceConfig
 
 
 class IcsSourceConfig(NetworkSourceConfig):

@@ -14,6 +14,7 @@ from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from ingestor.configdefaults import SourceContext
 from ingestor.configsecrets import PASSWORD_KEYS, KeySpec, OAuthConfig, PasswordSpec
+from ingestor.configsource import NetworkSourceConfig
 from ingestor.configtypes import (
     EnvVar,
     ExistingFile,
@@ -25,7 +26,6 @@ from ingestor.configtypes import (
     problem,
 )
 from ingestor.oauth.providers import ProviderDefaults
-from ingestor.sources.sourceconfig import NetworkSourceConfig
 
 AUTH_KINDS = ("password", "oauth2")
 OAUTH_KEYS = (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+from ingestor.configsource import SourceConfig
 from ingestor.configtypes import Text, local_path
-from ingestor.sources.sourceconfig import SourceConfig
 
 
 class MboxSourceConfig(SourceConfig):
