@@ -452,7 +452,9 @@ def test_the_example_config_loads_and_documents_every_key(monkeypatch):
         IcsSourceConfig,
     ]
     keys = {k for m in models for k in m.file_keys()} - {"password"}  # refused with a reason
-    undocumented = [k for k in sorted(keys) if not re.search(rf"^[#\s]*(\[+{k}\]+|{k}\s*=)", text, re.M)]
+    undocumented = [
+        k for k in sorted(keys) if not re.search(rf"^[#\s]*(\[+{k}\]+|{k}\s*=)", text, re.M)
+    ]
     assert undocumented == []
 
 
