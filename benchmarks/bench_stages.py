@@ -5,7 +5,7 @@ Usage: python -m benchmarks.bench_stages [--n 20000] [--limit 5000] [--backend s
 
 Reads the cached benchmark corpus (benchmarks/corpus.py), splits it into the batches the IMAP
 source would deliver, runs `process_item` on every item, then writes the results batch by batch
-with `BatchWriter`, one transaction each, into a fresh store. It prints milliseconds per message
+with `pipeline.write_batch`, one transaction each, into a fresh store. It prints milliseconds per message
 for each stage: the CPU budget of the first ingest, apart from fetching.
 """
 
@@ -22,10 +22,10 @@ from pathlib import Path
 
 from benchmarks.corpus import OWNER, ensure_corpus, read_folder
 from ingestor.model import FolderCursor, ItemResult, RawItem
-from ingestor.pipeline import process_item
+from ingestor.pipeline import write_batch
+from ingestor.process import process_item
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.store.database import open_store
-from ingestor.store.ingest import BatchWriter
 
 MAX_BYTES = 25 * 1024 * 1024
 BATCH_BYTES = 16 * 1024 * 1024
@@ -66,9 +66,8 @@ def write(results: list[list[ItemResult]], url: str) -> None:
     for batch in results:
         with sessions.begin() as s:
             last = batch[-1].item
-            BatchWriter(s, "bench", policy).write(
-                batch, FolderCursor(last.folder, 1, last.uid or 0)
-            )
+            cursor = FolderCursor(last.folder, 1, last.uid or 0)
+            write_batch(s, "bench", policy, batch, cursor, datetime.now(UTC))
 
 
 def main() -> None:

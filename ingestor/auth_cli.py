@@ -38,7 +38,7 @@ def _oauth_source(settings: Settings, name: str) -> LoginSourceConfig:
 
 
 def _store(args: argparse.Namespace, settings: Settings) -> TokenStore:
-    from ingestor import cli as main_cli
+    from ingestor.cli_args import sessions_for
     from ingestor.oauth.keys import TokenKeyError, load_key
     from ingestor.store.tokens import TokenStore
 
@@ -46,7 +46,7 @@ def _store(args: argparse.Namespace, settings: Settings) -> TokenStore:
         key = load_key(settings.secrets)
     except TokenKeyError as e:
         raise IngestorError(f"cannot read the token key: {e}") from None
-    return TokenStore(main_cli._sessions(settings), key)
+    return TokenStore(sessions_for(settings), key)
 
 
 def _client(cfg: LoginSourceConfig) -> OAuthClient:
@@ -66,11 +66,11 @@ def cmd_keygen(args: argparse.Namespace) -> int:
 
 
 def cmd_login(args: argparse.Namespace) -> int:
-    from ingestor import cli as main_cli
+    from ingestor.cli_args import settings_from
     from ingestor.oauth import flows
     from ingestor.oauth.client import OAuthError
 
-    settings = main_cli._settings(args)
+    settings = settings_from(args)
     cfg = _oauth_source(settings, args.name)
     assert cfg.oauth is not None
     store = _store(args, settings)
@@ -98,13 +98,13 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ingestor import cli as main_cli
+    from ingestor.cli_args import settings_from
     from ingestor.oauth.access import explain
     from ingestor.oauth.client import OAuthError
 
     if not args.refresh_token_stdin:
         raise IngestorError("auth import needs --refresh-token-stdin")
-    settings = main_cli._settings(args)
+    settings = settings_from(args)
     cfg = _oauth_source(settings, args.name)
     assert cfg.oauth is not None
     token = sys.stdin.readline().strip()
@@ -134,11 +134,11 @@ def _when(at: datetime | None, now: datetime) -> str:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from ingestor import cli as main_cli
+    from ingestor.cli_args import settings_from
     from ingestor.oauth.keys import TokenKeyError
     from ingestor.store.tokens import TokenStore
 
-    settings = main_cli._settings(args)
+    settings = settings_from(args)
     sources = [
         s for s in settings.sources if isinstance(s, LoginSourceConfig) and s.auth == "oauth2"
     ]

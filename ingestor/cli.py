@@ -16,34 +16,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestor import __version__
+from ingestor.cli_args import sessions_for, settings_from
 from ingestor.cli_output import contacts_table, summary_line
-from ingestor.config import Settings, load_settings
 from ingestor.errors import ConfigError, IngestorError
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    pass
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    path = args.config or os.environ.get("INGESTOR_CONFIG")
-    if not path:
-        raise ConfigError(
-            "ingestor", ["no configuration: pass --config PATH or set INGESTOR_CONFIG"]
-        )
-    return load_settings(path)
-
-
-def _sessions(settings: Settings) -> sessionmaker[Session]:
-    from ingestor.store.database import open_store
-
-    return open_store(settings.store_url)
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
-    from ingestor.pipeline import sync_source
+    from ingestor.pipeline import Stages, dry_run, sync_source
+    from ingestor.resolve.plan import WritePlan
+
+    def show(source: str, plan: WritePlan) -> None:
+        for line in plan.describe():
+            print(f"{source}: {line}")
 
     if not args.once:
         print(
@@ -51,16 +41,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    settings = _settings(args)
+    settings = settings_from(args)
     sources = [settings.source(args.source)] if args.source else list(settings.sources)
     if not sources:
         print("no sources configured", file=sys.stderr)
         return 1
-    sessions = _sessions(settings)
+    sessions = sessions_for(settings)
     failed = False
+    stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
     for cfg in sources:
-        s = sync_source(cfg, settings.defaults, sessions)
-        print(summary_line(s))
+        s = sync_source(cfg, settings.defaults, sessions, stages=stages)
+        print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
         failed = failed or not s.ok
     return 1 if failed else 0
 
@@ -68,15 +59,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from ingestor.daemon import Daemon
 
-    settings = _settings(args)
-    Daemon(settings, _sessions(settings)).run_forever()
+    settings = settings_from(args)
+    Daemon(settings, sessions_for(settings)).run_forever()
     return 0
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
     from ingestor.pipeline import check_source
 
-    settings = _settings(args)
+    settings = settings_from(args)
     failed = False
     for cfg in settings.sources:
         try:
@@ -94,8 +85,8 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         if args.format == "json":
             json.dump(queries.export(s), sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -123,8 +114,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_contacts_list(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         print("\n".join(contacts_table(queries.contacts(s))))
     return 0
 
@@ -132,8 +123,8 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
 def cmd_why(args: argparse.Namespace) -> int:
     from ingestor.store import queries
 
-    settings = _settings(args)
-    with _sessions(settings)() as s:
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
         lines = queries.why(s, args.message_id)
     print("\n".join(lines))
     return 0 if not lines[0].endswith("never seen by any source") else 1
@@ -142,7 +133,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from ingestor.store.database import open_engine, upgrade
 
-    settings = _settings(args)
+    settings = settings_from(args)
     upgrade(open_engine(settings.store_url))
     print("database is at the latest schema")
     return 0
@@ -155,7 +146,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     region = args.region
     if region is None and (args.config or os.environ.get("INGESTOR_CONFIG")):
-        region = _settings(args).defaults.phone_region
+        region = settings_from(args).defaults.phone_region
     result = extract_file(Path(args.path), (region or "US").upper(), datetime.now(UTC))
     if args.json:
         json.dump(result, sys.stdout, ensure_ascii=False)
@@ -202,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("sync", cmd_sync, "one pass over the sources, with a summary per source")
     sp.add_argument("--once", action="store_true", help="run one pass and exit (required)")
     sp.add_argument("--source", help="only this source")
+    sp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what each batch would write (contacts, interactions, ledger) instead",
+    )
     add("run", cmd_run, "run the daemon: poll every source on its interval")
     sources = sub.add_parser("sources", help="inspect sources").add_subparsers(
         dest="sub", required=True
@@ -238,16 +234,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, own_logging: bool = True) -> int:
+    """`own_logging=False` leaves the root logger as the caller set it (an embedding program,
+    or tests that capture records)."""
     args = build_parser().parse_args(argv)
     from ingestor.logsetup import setup_logging
 
-    setup_logging(args.log_format or "text", "DEBUG" if args.verbose else "INFO")
+    if own_logging:
+        setup_logging(args.log_format or "text", "DEBUG" if args.verbose else "INFO")
     try:
-        if args.config or os.environ.get("INGESTOR_CONFIG"):
+        if own_logging and (args.config or os.environ.get("INGESTOR_CONFIG")):
             # Honour [logging] from the file when it is valid; a bad file is reported below.
             try:
-                s = _settings(args)
+                s = settings_from(args)
                 setup_logging(
                     args.log_format or s.log_format, "DEBUG" if args.verbose else s.log_level
                 )

@@ -31,6 +31,7 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 GIB = 1024**3
 MAX_POLL_INTERVAL = 7 * DAY
 MAX_TIMEOUT = HOUR
+MAX_LEASE_PERIOD = HOUR  # a dead instance's sources wait this long to be taken over
 MAX_SIZE = GIB  # a message or a batch; bigger is a typo, or a memory blow-up
 MAX_BATCH_MESSAGES = 100_000
 MAX_PAST_DAYS = MAX_HISTORY_DAYS = 100 * 365
@@ -64,6 +65,7 @@ FutureDays = Annotated[int, Strict(), between(0, MAX_FUTURE_DAYS)]
 HistoryDays = Annotated[int, days(MAX_HISTORY_DAYS)]
 ContactCreation = Annotated[str, Strict(), one_of(*CONTACT_CREATION)]
 ParseWorkers = Annotated[int, Strict(), between(0, MAX_PARSE_WORKERS)]
+LeasePeriod = Annotated[float, duration(MAX_LEASE_PERIOD)]
 HISTORY_KEY = "calendar_history"  # the file's name of calendar_history_days
 
 
@@ -82,6 +84,7 @@ class Defaults(ConfigModel):
     # How far back an infinite recurring series is expanded; `calendar_history = "3y"` in a file.
     calendar_history_days: HistoryDays = Field(default=3 * 365, validation_alias=HISTORY_KEY)
     parse_workers: ParseWorkers = 0  # 0 parses in the syncing process
+    lease_period: LeasePeriod = 60.0  # PostgreSQL: how long a source's lease holds unrenewed
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -22,8 +23,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Settings, SourceConfig
+from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
 from ingestor.pipeline import BUG, sync_source
+from ingestor.store.leases import DaemonLock, Lease, uses_leases
 from ingestor.store.status import SourceHealth
 
 if TYPE_CHECKING:
@@ -35,15 +38,41 @@ MAX_BACKOFF = 3600.0
 MIN_RETRY = 30.0
 
 
-def backoff_delay(interval: float, failures: int) -> float:
+def backoff_delay(
+    interval: float, failures: int, min_retry: float = MIN_RETRY, max_backoff: float = MAX_BACKOFF
+) -> float:
     """Seconds to wait after the n-th consecutive failure: doubling, capped at an hour."""
-    return min(max(interval, MIN_RETRY) * 2 ** max(failures - 1, 0), MAX_BACKOFF)
+    return min(max(interval, min_retry) * 2 ** max(failures - 1, 0), max_backoff)
+
+
+Sync = Callable[..., SyncSummary]
 
 
 class Daemon:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session]) -> None:
+    """`sync` runs one pass over a source (sync_source's signature) and `backoff` gives the
+    delay after consecutive failures: passed in, so tests choose them without patching."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        sync: Sync = sync_source,
+        backoff: Callable[[float, int], float] = backoff_delay,
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
+        self.sync = sync
+        self.backoff = backoff
+        # PostgreSQL: instances share the sources by lease. SQLite: this daemon alone.
+        self.leases: LeaseKeeper | None = None
+        self.lock: DaemonLock | None = None
+        if uses_leases(sessions):
+            names = [cfg.name for cfg in settings.sources]
+            self.leases = LeaseKeeper(sessions, names, settings.defaults.lease_period)
+        else:
+            database = sessions.kw["bind"].url.database
+            if database and database != ":memory:":
+                self.lock = DaemonLock(database)
         self.stopping = threading.Event()
         # Consecutive failures per source, kept here: the backoff must work without the store.
         self.failures: dict[str, int] = {}
@@ -66,13 +95,30 @@ class Daemon:
                 self._idle.notify_all()
 
     def _sync(self, cfg: SourceConfig) -> None:
+        if self.leases is None:
+            self._sync_under(cfg, None)
+            return
+        with self.leases.polling(cfg.name) as lease:
+            if lease is None:
+                log.debug("%s: held by another instance", cfg.name)
+                return
+            self._sync_under(cfg, lease)
+
+    def _sync_under(self, cfg: SourceConfig, lease: Lease | None) -> None:
         try:
-            summary = sync_source(
-                cfg, self.settings.defaults, self.sessions, self.stopping.is_set, self.health
+            summary = self.sync(
+                cfg,
+                self.settings.defaults,
+                self.sessions,
+                self.stopping.is_set,
+                self.health,
+                lease=lease,
             )
         except Exception as e:  # sync_source never raises: a bug, but the schedule must go on
             log.exception("%s: sync failed unexpectedly", cfg.name, extra=BUG)
             summary = SyncSummary(cfg.name, error=f"internal error: {type(e).__name__}")
+        if summary.lease_lost and self.leases is not None and lease is not None:
+            self.leases.forget(cfg.name, lease)
         if summary.ok:
             self.failures.pop(cfg.name, None)
             if summary.seen:
@@ -88,13 +134,15 @@ class Daemon:
                 )
             return
         n = self.failures[cfg.name] = self.failures.get(cfg.name, 0) + 1
-        delay = backoff_delay(cfg.poll_interval, n)
+        delay = self.backoff(cfg.poll_interval, n)
         log.warning("%s: failure %d in a row; next attempt in %.0f s", cfg.name, n, delay)
         job = self.scheduler.get_job(cfg.name)
         if job is not None:
             job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
 
     def start(self) -> None:
+        if self.lock is not None:
+            self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
         if self.settings.web.enabled:
             from ingestor.web.server import start_background
 
@@ -103,6 +151,18 @@ class Daemon:
                 self.sessions, self.settings.web.host, self.settings.web.port
             )
         now = datetime.now(UTC)
+        if self.leases is not None:
+            self.leases.beat()  # the first polls start with this instance's share
+            self.scheduler.add_job(
+                self.leases.beat,
+                "interval",
+                seconds=self.leases.interval,
+                id="leases",
+                name="leases",
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
         for cfg in self.settings.sources:
             self.scheduler.add_job(
                 self._poll,
@@ -130,6 +190,10 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         with self._idle:  # running polls stop between batches
             self._idle.wait_for(lambda: self._polls == 0)
+        if self.leases is not None:
+            self.leases.close()
+        if self.lock is not None:
+            self.lock.release()
         if self.web is not None:
             self.web.stop()
 

@@ -1,20 +1,24 @@
 """`ingestor extract PATH`: the whole extraction on one .eml or .ics file, without a database.
 
-The JSON it prints is a contract other programs rely on (see README).
+It runs `process_item`, the function the daemon runs on every item, so both always agree: a
+machine-sent message, for instance, gets no profile here either. The JSON it prints is a
+contract other programs rely on (see README).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ingestor.errors import IngestorError
-from ingestor.extractors.automated import automated_reason
-from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.extractors.profile import extract_profile, to_json_dict
+from ingestor.extractors.meetings import CalendarFindings, meeting_to_json
+from ingestor.extractors.profile import to_json_dict
+from ingestor.model import ItemResult, MessageFindings, RawItem
+from ingestor.process import process_item
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+NO_PROFILE: dict[str, Any] = {"new_text": "", "signature": None, "phones": []}
 
 
 class ExtractError(IngestorError):
@@ -31,30 +35,47 @@ def extract_file(
         raise ExtractError(f"{path}: cannot read: {e.strerror or e}") from None
     if len(data) > MAX_FILE_BYTES:
         raise ExtractError(f"{path}: larger than {MAX_FILE_BYTES} bytes")
-    window = (now - timedelta(days=past_days), now + timedelta(days=future_days))
-    if path.suffix.lower() == ".ics" or data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR":
-        return _calendar(path, data, window)
-    return _message(path, data, region, window)
-
-
-def _message(
-    path: Path, data: bytes, region: str, window: tuple[datetime, datetime]
-) -> dict[str, Any]:
-    try:
-        parsed = parse_message(data)
-    except MessageParseError as e:  # the parser's declared input errors; anything else is a bug
-        raise ExtractError(f"{path}: not an email message: {e}") from None
-    sender = parsed.sender
-    profile = extract_profile(
-        parsed.text_plain,
-        parsed.text_html,
-        sender.name if sender else None,
-        sender.email if sender else None,
-        region,
+    calendar = path.suffix.lower() == ".ics" or data.lstrip()[:15].upper() == b"BEGIN:VCALENDAR"
+    item = RawItem(
+        ref=str(path),
+        folder="",
+        data=data,
+        size=len(data),
+        kind="calendar" if calendar else "message",
     )
-    meetings: list[dict[str, Any]] = []
-    for part in parsed.calendar_parts:
-        meetings.extend(_meetings(part, window, strict=False))
+    result = process_item(
+        item, frozenset(), now, region=region, window_days=(past_days, future_days)
+    )
+    if result.quarantine_reason is not None:
+        raise ExtractError(f"{path}: {_why(result)}")
+    if result.calendar is not None:
+        return {
+            "message_id": None,
+            "from": None,
+            "participants": [],
+            "automated": False,
+            **NO_PROFILE,
+            "meetings": _meetings(result.calendar.findings),
+        }
+    assert result.findings is not None
+    return _message(result.findings)
+
+
+def _why(result: ItemResult) -> str:
+    """The quarantine reason as this command has always worded it."""
+    reason = result.quarantine_reason or ""
+    for prefix, wording in (
+        ("unreadable message: ", "not an email message: "),
+        ("unreadable calendar object: ", ""),
+    ):
+        if reason.startswith(prefix):
+            return wording + reason[len(prefix) :]
+    return reason
+
+
+def _message(f: MessageFindings) -> dict[str, Any]:
+    parsed = f.parsed
+    sender = parsed.sender
     return {
         "message_id": parsed.message_id,
         "from": {"name": sender.name, "email": sender.email} if sender else None,
@@ -63,41 +84,12 @@ def _message(
         ],
         "subject": parsed.subject,
         "date": parsed.date.isoformat() if parsed.date else None,
-        "automated": automated_reason(parsed) is not None,
-        "automated_reason": automated_reason(parsed),
-        **to_json_dict(profile),
-        "meetings": meetings,
+        "automated": f.automated_reason is not None,
+        "automated_reason": f.automated_reason,
+        **(to_json_dict(f.profile) if f.profile is not None else NO_PROFILE),
+        "meetings": [m for invite in f.invites for m in _meetings(invite)],
     }
 
 
-def _calendar(path: Path, data: bytes, window: tuple[datetime, datetime]) -> dict[str, Any]:
-    from ingestor.extractors.meetings import CalendarParseError
-
-    try:
-        meetings = _meetings(data, window, strict=True)
-    except CalendarParseError as e:
-        raise ExtractError(f"{path}: {e}") from None
-    return {
-        "message_id": None,
-        "from": None,
-        "participants": [],
-        "automated": False,
-        "new_text": "",
-        "signature": None,
-        "phones": [],
-        "meetings": meetings,
-    }
-
-
-def _meetings(data: bytes, window: tuple[datetime, datetime], strict: bool) -> list[dict[str, Any]]:
-    from ingestor.extractors.meetings import CalendarParseError, extract_meetings, meeting_to_json
-
-    try:
-        findings = extract_meetings(
-            data, owner_addresses=frozenset(), window_start=window[0], window_end=window[1]
-        )
-    except CalendarParseError:
-        if strict:
-            raise
-        return []
+def _meetings(findings: CalendarFindings) -> list[dict[str, Any]]:
     return [{**meeting_to_json(o), "method": findings.method} for o in findings.occurrences]

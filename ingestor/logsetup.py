@@ -55,5 +55,5 @@ def setup_logging(fmt: str = "text", level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(level)
     # Protocol traffic and library chatter stay off unless asked for at DEBUG.
-    for noisy in ("imapclient", "apscheduler", "alembic", "urllib3", "caldav"):
+    for noisy in ("imapclient", "apscheduler", "alembic", "urllib3", "httpx", "httpcore"):
         logging.getLogger(noisy).setLevel(logging.WARNING if level != "DEBUG" else logging.INFO)

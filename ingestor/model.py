@@ -141,6 +141,7 @@ class SyncSummary:
     duplicate: int = 0
     contacts_created: int = 0
     error: str | None = None
+    lease_lost: bool = False  # another instance took the source over mid-pass (not an error)
 
     @property
     def ok(self) -> bool:

@@ -4,302 +4,79 @@ Each batch commits together with its cursor, so a crash at any point loses at mo
 flight, which the next run reads again. A message that cannot be parsed is quarantined; it
 never stops a sync.
 
-Quarantine is for input, not for bugs: only the parser's declared input errors quarantine an
-item. Any other exception is a bug: the batch in flight is rolled back (never committed), and
-the source fails with the traceback logged once at ERROR, to be retried with backoff.
+Quarantine is for input, not for bugs (see ingestor.process). Any other exception is a bug:
+the batch in flight is rolled back (never committed), and the source fails with the traceback
+logged once at ERROR, to be retried with backoff.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import logging
-import multiprocessing
-import os
-import signal
-import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import fields, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from functools import partial
-from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ingestor.config import MAX_PARSE_WORKERS, Defaults, SourceConfig
+from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError
-from ingestor.extractors.mail import extract_message
-from ingestor.extractors.meetings import CalendarParseError, extract_meetings
-from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import Batch, CalendarResult, FolderCursor, ItemResult, RawItem, SyncSummary
+from ingestor.leasekeeper import one_off_lease
+from ingestor.model import Batch, FolderCursor, ItemResult, SyncSummary
+from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
+from ingestor.process import process_item
+from ingestor.resolve.batch import resolve_batch
+from ingestor.resolve.plan import BatchCounts, WritePlan
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.sources import make_source
-from ingestor.sources.base import BatchLimits
-from ingestor.store.ingest import BatchCounts, BatchWriter, load_cursors
+from ingestor.sources.base import BatchLimits, Source
+from ingestor.store.ingest import apply_plan, load_cursors
+from ingestor.store.known import fresh_results, load_known
+from ingestor.store.leases import Lease, LeaseLost, fence, uses_leases
 from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
 
 log = logging.getLogger(__name__)
+Persist = Callable[[Session, str, WritePlan, frozenset[str]], BatchCounts]
 
 # Log records of bugs (as opposed to bad input or a dead server) carry this attribute; the
 # test suite fails any test during which one is logged (tests/integration/conftest.py).
 BUG = {"ingestor_bug": True}
 
-# Every quarantine reason starts with one of these: each names bad input, never a bug.
-UNREADABLE = "unreadable message: "
-INPUT_ERROR_REASONS = (
-    UNREADABLE,
-    "unreadable calendar object: ",
-    "calendar object over the size cap",
-    "refused by the store: ",
-)
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
-def is_input_error(reason: str) -> bool:
-    """Whether a quarantine reason is one of the declared input errors."""
-    return reason.startswith(INPUT_ERROR_REASONS)
+@dataclass(frozen=True)
+class Stages:
+    """What a sync runs, passed in so tests (and `sync --dry-run`) choose without patching.
 
-
-def process_item(
-    item: RawItem,
-    owners: frozenset[str],
-    now: datetime,
-    region: str = "US",
-    window_days: tuple[int, int] = (365, 180),
-) -> ItemResult:
-    """Parse and extract one item; pure apart from the clock value passed in."""
-    window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
-    if item.kind == "calendar":
-        return process_calendar_item(item, owners, window)
-    try:
-        parsed = parse_message(item.data, item.internal_date)
-        findings = extract_message(
-            parsed, owners, item.internal_date or now, item.folder, region=region, window=window
-        )
-    except MessageParseError as e:
-        # Declared input errors only: parse_message turns hostile input it cannot read
-        # (including nesting too deep for the stdlib parser) into these. Anything else is a
-        # bug and propagates: it fails the sync instead of hiding in the quarantine.
-        return ItemResult(item, None, f"{UNREADABLE}{_one_line(e)}")
-    except RecursionError as e:
-        # Hostile nesting too deep for an extractor after the parser (text is flat by then, so
-        # none is known): keep the bytes, say why and where, move on.
-        where = _innermost_frame(e)
-        log.warning("quarantining %s: RecursionError in %s", item.ref, where)
-        return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
-    if item.truncated:
-        note = f"[body not downloaded: {item.size} bytes is over the size cap]"
-        findings = replace(findings, snippet=note)
-    return ItemResult(item, findings)
-
-
-def _one_line(e: BaseException) -> str:
-    return " ".join(str(e).split())[:200] or type(e).__name__
-
-
-def _innermost_frame(e: BaseException) -> str:
-    frames = traceback.extract_tb(e.__traceback__)
-    if not frames:
-        return "?"
-    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}"
-
-
-def process_calendar_item(
-    item: RawItem, owners: frozenset[str], window: tuple[datetime, datetime]
-) -> ItemResult:
-    if item.deleted:
-        return ItemResult(item, None)
-    if item.truncated:
-        return ItemResult(item, None, f"calendar object over the size cap ({item.size} bytes)")
-    if item.object_key is not None and item.object_key.endswith("#"):
-        # No UID could be read: storing it would cancel every meeting of the whole object.
-        return ItemResult(item, None, "unreadable calendar object: no event UID")
-    try:
-        findings = extract_meetings(
-            item.data, owner_addresses=owners, window_start=window[0], window_end=window[1]
-        )
-    except CalendarParseError as e:
-        return ItemResult(item, None, f"unreadable calendar object: {e}")
-    return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
-
-
-# Parsing is CPU-bound and pure, so it can run in worker processes (defaults.parse_workers)
-# while this one fetches and writes. Small batches (a routine poll) are always parsed here.
-POOL_MIN_ITEMS = 32
-# Items bigger than this are parsed here rather than shipped: copying them to a worker would
-# hold them twice more in memory, and parse_message skips their attachments quickly anyway.
-POOL_MAX_ITEM_BYTES = 2 * 1024 * 1024
-TASK_MAX_BYTES = 2 * 1024 * 1024
-TASK_MAX_ITEMS = 64
-
-
-def pool_workers(configured: int = 0) -> int:
-    """How many parser processes: INGESTOR_PARSE_WORKERS, else `defaults.parse_workers`.
-
-    In-process is the default because each parser process costs 40-50 MB (PSS), and one
-    process stays under the 150 MB memory target; with two workers the first sync of a large
-    mailbox is 1.3-1.5x faster on the 2-core reference machine (benchmarks/README.md).
-    """
-    override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
-    return min(int(override), MAX_PARSE_WORKERS) if override.isdigit() else configured
-
-
-Work = Callable[..., ItemResult]
-
-
-class ParsePool:
-    """Runs `work(item, now=...)` for a batch's items, in worker processes when it pays.
-
-    `submit` returns a function that gives the results in item order. The pool is started
-    lazily, so a poll with nothing new forks nothing. If a worker dies, the batch is parsed
-    in-process and the pool is not used again.
+    `clock` gives the batch's time (extraction windows, created_at); `sources` makes the
+    source from its config; `process` parses and extracts one item; `persist` carries out a
+    batch's plan in its transaction (`dry_run` makes one that only shows it).
     """
 
-    def __init__(self, work: Work, workers: int = 0) -> None:
-        self.work = work
-        self.workers = workers
-        self._executor: ProcessPoolExecutor | None = None
-        self._broken = False
-        # Batches to hold back while the workers parse, one per worker so that none waits
-        # while this process writes; without workers, holding one back would only keep it in
-        # memory longer.
-        self.lookahead = workers
-
-    def start(self) -> None:
-        """Fork the workers now, while this process is small: they share its pages."""
-        executor = self._pool()
-        if executor is not None:
-            try:
-                executor.submit(int).result()  # a fork-based pool starts every worker at once
-            except BrokenProcessPool:
-                log.warning("parser processes did not start; parsing in-process")
-                self._broken = True
-
-    def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
-        executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
-        if executor is None:
-            results = [self.work(item, now=now) for item in items]
-            return lambda: results
-        tasks: list[tuple[list[int], Future[list[dict[str, Any]]]]] = []
-        local: list[int] = []
-        chunk: list[int] = []
-        size = 0
-        for i, item in enumerate(items):
-            if len(item.data) > POOL_MAX_ITEM_BYTES:
-                local.append(i)
-                continue
-            if chunk and (size + len(item.data) > TASK_MAX_BYTES or len(chunk) >= TASK_MAX_ITEMS):
-                tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
-                chunk, size = [], 0
-            chunk.append(i)
-            size += len(item.data)
-        if chunk:
-            tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
-
-        def collect() -> list[ItemResult]:
-            out: list[ItemResult | None] = [None] * len(items)
-            for i in local:
-                out[i] = self.work(items[i], now=now)
-            for indexes, future in tasks:
-                try:
-                    parts = future.result()
-                except BrokenProcessPool:
-                    log.warning("a parser process died; parsing in-process from now on")
-                    self._broken = True
-                    parts = [_strip(self.work(items[i], now=now)) for i in indexes]
-                for i, rest in zip(indexes, parts, strict=True):
-                    out[i] = ItemResult(items[i], **rest)
-            return [r for r in out if r is not None]
-
-        return collect
-
-    def _send(
-        self, executor: ProcessPoolExecutor, items: list[RawItem], now: datetime
-    ) -> Future[list[dict[str, Any]]]:
-        if not self._broken:
-            try:
-                return executor.submit(_work_chunk, self.work, items, now)
-            except BrokenProcessPool:
-                log.warning("a parser process died; parsing in-process from now on")
-                self._broken = True
-        done: Future[list[dict[str, Any]]] = Future()
-        done.set_result(_work_chunk(self.work, items, now))
-        return done
-
-    def _pool(self) -> ProcessPoolExecutor | None:
-        if self._executor is None and not self._broken:
-            if self.workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
-                self._broken = True
-                return None
-            try:
-                # fork: workers start in milliseconds with every module already imported.
-                self._executor = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=multiprocessing.get_context("fork"),
-                    initializer=_worker_init,
-                )
-            except OSError as e:
-                log.warning("no parser processes (%s); parsing in-process", e)
-                self._broken = True
-        return None if self._broken else self._executor
-
-    def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+    clock: Callable[[], datetime] = utc_now
+    sources: Callable[[SourceConfig], Source] = make_source
+    process: Work = process_item
+    persist: Persist = apply_plan
 
 
-def _load_malloc_trim() -> Callable[[int], int] | None:
-    try:
-        import ctypes
+def dry_run(show: Callable[[str, WritePlan], None]) -> Persist:
+    """A persist stage that hands each plan to `show` and writes nothing, not the cursor
+    either: the transaction is rolled back (re-matching UIDs may have moved rows in it)."""
 
-        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
-        return trim
-    except (OSError, AttributeError):  # not glibc
-        return None
+    def persist(
+        session: Session, source: str, plan: WritePlan, owners: frozenset[str]
+    ) -> BatchCounts:
+        show(source, plan)
+        session.rollback()
+        return plan.counts
 
-
-_MALLOC_TRIM = _load_malloc_trim()
-
-
-def _release_memory() -> None:
-    """Hand freed memory back to the OS after each batch.
-
-    glibc raises its mmap threshold after a large block is freed, so once a 25 MB message has
-    been read, later big buffers come from the heap, and its free pages stay counted in RSS
-    for the rest of the run (measured: ~150 MB instead of ~110 MB between batches).
-    """
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
-
-
-def _strip(result: ItemResult) -> dict[str, Any]:
-    """An ItemResult without its item: the raw bytes need not travel back."""
-    return {f.name: getattr(result, f.name) for f in fields(result) if f.name != "item"}
-
-
-def _work_chunk(work: Work, items: list[RawItem], now: datetime) -> list[dict[str, Any]]:
-    return [_strip(work(item, now=now)) for item in items]
-
-
-def _worker_init() -> None:
-    # The inherited objects are the parent's: a collection here would walk (and so copy, page
-    # by page) all of them. Freezing keeps the fork's shared memory shared.
-    gc.freeze()
-    # Stopping is the parent's business: it finishes the batch in flight, then shuts the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    try:  # and a worker must not outlive a parent that was killed (kill -9)
-        import ctypes
-
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    return persist
 
 
 def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
@@ -317,21 +94,30 @@ def sync_source(
     sessions: sessionmaker[Session],
     stop: Callable[[], bool] = lambda: False,
     health: SourceHealth | None = None,
+    stages: Stages = Stages(),
+    lease: Lease | None = None,
 ) -> SyncSummary:
     """One pass over a source; never raises (see summary.error), not even for a bug.
 
     A failure is logged here, at ERROR, once: a bug with its traceback, a source or store
     error as one line. The outcome goes to source_status through `health`, which keeps it
     in memory while the store is unavailable (the daemon passes its own, long-lived one).
+
+    On PostgreSQL every batch commit is fenced by the source's lease: the daemon passes the
+    one it holds; without one, a lease is claimed for this pass (skipped while another
+    instance holds it).
     """
     summary = SyncSummary(cfg.name)
     line: str | None = None  # the ERROR line still to log; a bug's is logged at once
     try:
-        with _source_lease(sessions, cfg.name) as held:
-            if not held:
+        with _lease_for(sessions, cfg.name, lease, defaults.lease_period) as held:
+            if held is _HELD_ELSEWHERE:
                 log.info("%s: another instance holds this source; skipping", cfg.name)
                 return summary
-            summary = _sync(cfg, defaults, sessions, stop)
+            summary = _sync(cfg, defaults, sessions, stop, stages, held)
+    except LeaseLost as e:
+        log.warning("%s", e)  # not a failure of the source: its new holder goes on
+        return replace(summary, lease_lost=True)
     except IngestorError as e:
         summary = replace(summary, error=str(e))
         line = summary.error  # it names the source
@@ -357,10 +143,15 @@ def sync_source(
 
 
 def _sync(
-    cfg: SourceConfig, defaults: Defaults, sessions: sessionmaker[Session], stop: Callable[[], bool]
+    cfg: SourceConfig,
+    defaults: Defaults,
+    sessions: sessionmaker[Session],
+    stop: Callable[[], bool],
+    stages: Stages,
+    lease: Lease | None,
 ) -> SyncSummary:
-    source = make_source(cfg)
-    policy = policy_for(cfg, defaults)
+    source = stages.sources(cfg)
+    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
     owners = frozenset(cfg.owner_addresses)
     window_days = (cfg.calendar_past_days, cfg.calendar_future_days)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
@@ -371,7 +162,7 @@ def _sync(
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
     pool = ParsePool(
-        partial(process_item, owners=owners, region=cfg.phone_region, window_days=window_days),
+        partial(stages.process, owners=owners, region=cfg.phone_region, window_days=window_days),
         pool_workers(defaults.parse_workers),
     )
     if pool.lookahead:
@@ -382,18 +173,18 @@ def _sync(
         nonlocal seen
         batch, collect = pending.popleft()
         results = collect()
-        counts = _commit(sessions, cfg.name, policy, results, batch.cursor)
+        counts = writer.commit(results, batch.cursor)
         seen += len(results) - counts.already_seen
         totals.add(counts)
         log.debug("%s: %s committed %d items", cfg.name, batch.folder, len(results))
         del batch, results, collect  # before trimming: the raw bytes go with them
-        _release_memory()
+        release_memory()
 
     try:
         source.open()
         try:
             for batch in source.batches(cursors, limits, stop):
-                pending.append((batch, pool.submit(batch.items, datetime.now(UTC))))
+                pending.append((batch, pool.submit(batch.items, stages.clock())))
                 while len(pending) > pool.lookahead:
                     commit_oldest()
         except IngestorError:
@@ -417,62 +208,89 @@ def _sync(
     )
 
 
-def _commit(
-    sessions: sessionmaker[Session],
-    source: str,
-    policy: CreationPolicy,
-    results: list[ItemResult],
-    cursor: FolderCursor,
-) -> BatchCounts:
-    # A concurrent writer (another instance, same address) can win a unique index race; the
-    # whole batch is then simply written again against the state it created.
-    try:
-        try:
-            return _write(sessions, source, policy, results, cursor)
-        except IntegrityError:
-            log.info("%s: concurrent write, retrying batch", source)
-            return _write(sessions, source, policy, results, cursor)
-    except (DataError, StatementError) as e:
-        if isinstance(e, STORE_UNAVAILABLE):
-            raise
-        # Content the database refuses must not block the folder: write item by item and
-        # quarantine just the ones refused. Replays are safe, since the ledger skips seen refs.
-        log.warning(
-            "%s: batch refused by the store (%s); writing item by item", source, _first_line(e)
-        )
-        return _commit_one_by_one(sessions, source, policy, results, cursor)
-
-
-def _write(
-    sessions: sessionmaker[Session],
+def write_batch(
+    session: Session,
     source: str,
     policy: CreationPolicy,
     results: list[ItemResult],
     cursor: FolderCursor | None,
+    now: datetime,
+    persist: Persist = apply_plan,
 ) -> BatchCounts:
-    with sessions.begin() as s:
-        return BatchWriter(s, source, policy).write(results, cursor)
+    """One batch in the caller's transaction: what the store knows → resolve → persist."""
+    fresh, already_seen = fresh_results(session, source, results)
+    plan = resolve_batch(fresh, load_known(session, fresh), policy, now, cursor)
+    plan.counts.already_seen = already_seen
+    return persist(session, source, plan, policy.owner_addresses)
 
 
-def _commit_one_by_one(
-    sessions: sessionmaker[Session],
-    source: str,
-    policy: CreationPolicy,
-    results: list[ItemResult],
-    cursor: FolderCursor,
-) -> BatchCounts:
-    total = BatchCounts()
-    for result in results:
+class _BatchWriter:
+    """Commits batches: each in one transaction of its own, with its cursor."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        source: str,
+        policy: CreationPolicy,
+        stages: Stages,
+        lease: Lease | None = None,
+    ) -> None:
+        self.sessions = sessions
+        self.source = source
+        self.policy = policy
+        self.stages = stages
+        self.lease = lease
+
+    def commit(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+        # A concurrent writer (another instance, same address) can win a unique index race;
+        # the whole batch is then simply written again against the state it created.
         try:
-            counts = _write(sessions, source, policy, [result], None)
-        except (DataError, IntegrityError, StatementError) as e:
+            try:
+                return self.write(results, cursor)
+            except IntegrityError:
+                log.info("%s: concurrent write, retrying batch", self.source)
+                return self.write(results, cursor)
+        except (DataError, StatementError) as e:
             if isinstance(e, STORE_UNAVAILABLE):
                 raise
-            refused = ItemResult(result.item, None, f"refused by the store: {_first_line(e)}")
-            counts = _write(sessions, source, policy, [refused], None)
-        total.add(counts)
-    total.add(_write(sessions, source, policy, [], cursor))
-    return total
+            # Content the database refuses must not block the folder: write item by item and
+            # quarantine just the ones refused. Replays are safe: the ledger skips seen refs.
+            log.warning(
+                "%s: batch refused by the store (%s); writing item by item",
+                self.source,
+                _first_line(e),
+            )
+            return self._one_by_one(results, cursor)
+
+    def write(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
+        """store → resolve → store, in one transaction."""
+        with self.sessions.begin() as s:
+            counts = write_batch(
+                s,
+                self.source,
+                self.policy,
+                results,
+                cursor,
+                self.stages.clock(),
+                self.stages.persist,
+            )
+            if self.lease is not None:
+                fence(s, self.lease)  # last: the lease row stays locked until the commit
+            return counts
+
+    def _one_by_one(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+        total = BatchCounts()
+        for result in results:
+            try:
+                counts = self.write([result], None)
+            except (DataError, IntegrityError, StatementError) as e:
+                if isinstance(e, STORE_UNAVAILABLE):
+                    raise
+                refused = ItemResult(result.item, None, f"refused by the store: {_first_line(e)}")
+                counts = self.write([refused], None)
+            total.add(counts)
+        total.add(self.write([], cursor))
+        return total
 
 
 def _first_line(e: BaseException) -> str:
@@ -480,34 +298,27 @@ def _first_line(e: BaseException) -> str:
     return text.splitlines()[0][:200] if text else type(e).__name__
 
 
+_HELD_ELSEWHERE = Lease("", "", -1)
+
+
 @contextmanager
-def _source_lease(sessions: sessionmaker[Session], source: str) -> Iterator[bool]:
-    """On PostgreSQL, one instance syncs a source at a time (a session advisory lock that the
-    server drops if the holder dies). SQLite has one daemon by design."""
-    engine = sessions.kw["bind"]
-    if engine.dialect.name != "postgresql":
-        yield True
+def _lease_for(
+    sessions: sessionmaker[Session], source: str, lease: Lease | None, period: float
+) -> Iterator[Lease | None]:
+    """The lease a pass commits under: the given one, one claimed for the pass, or None on
+    SQLite (one daemon by design, see store.leases.DaemonLock)."""
+    if lease is not None or not uses_leases(sessions):
+        yield lease
         return
-    key = int.from_bytes(hashlib.sha256(source.encode()).digest()[:8], "big", signed=True)
-    with engine.connect() as conn:
-        held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
-        conn.commit()
-        try:
-            yield held
-        finally:
-            if held:
-                try:
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-                    conn.commit()
-                except STORE_UNAVAILABLE as e:
-                    # The session is gone (server restarted, connection cut): so is its lock.
-                    # Raising here would hide how the sync itself ended.
-                    log.debug("%s: lease not released: %s", source, _first_line(e))
+    with one_off_lease(sessions, source, period) as claimed:
+        yield claimed if claimed is not None else _HELD_ELSEWHERE
 
 
-def check_source(cfg: SourceConfig) -> list[str]:
+def check_source(
+    cfg: SourceConfig, sources: Callable[[SourceConfig], Source] = make_source
+) -> list[str]:
     """Connect, log in and list folders; raises SourceError saying what is wrong."""
-    source = make_source(cfg)
+    source = sources(cfg)
     try:
         source.open()
         return source.describe()

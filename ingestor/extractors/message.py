@@ -85,10 +85,14 @@ class MessageParseError(ValueError):
 DECODING_ERRORS = (UnicodeError, LookupError, ValueError)
 
 
-def parse_message(raw: bytes, fallback_date: datetime | None = None) -> ParsedMessage:
+def parse_message(
+    raw: bytes, fallback_date: datetime | None = None, elide_min_bytes: int = ELIDE_MIN_BYTES
+) -> ParsedMessage:
+    """`elide_min_bytes`: messages this large have their base64 runs set aside before parsing
+    (see _elide_base64_runs)."""
     if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message once more
         raise MessageParseError("empty message")
-    skeleton, runs = _elide_base64_runs(raw)
+    skeleton, runs = _elide_base64_runs(raw, elide_min_bytes)
     try:
         msg = email.message_from_bytes(skeleton, policy=compat32)
     except RecursionError:
@@ -290,7 +294,7 @@ def _display_name(name: str, addr: str) -> str | None:
     return text
 
 
-def _elide_base64_runs(raw: bytes) -> tuple[bytes, _Runs | None]:
+def _elide_base64_runs(raw: bytes, min_bytes: int = ELIDE_MIN_BYTES) -> tuple[bytes, _Runs | None]:
     """`raw` with each long run of base64 lines replaced by a one-line placeholder.
 
     The stdlib parser handles a message line by line, so a 20 MB attachment costs ~270,000
@@ -301,7 +305,7 @@ def _elide_base64_runs(raw: bytes) -> tuple[bytes, _Runs | None]:
     differ, and `_Runs.restore` puts back the original text of the few payloads that are
     decoded (text and calendar parts). Attachments are never decoded.
     """
-    if len(raw) < ELIDE_MIN_BYTES:
+    if len(raw) < min_bytes:
         return raw, None
     runs = _Runs(raw)
     pieces: list[bytes] = []

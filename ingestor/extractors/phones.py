@@ -141,7 +141,7 @@ def find_phones(
     """
     lines = text.split("\n")
     # Hostile or machine-made text can have thousands of digit lines; a person's has a few.
-    candidates = [i for i, line in enumerate(lines) if _plausible(line)][:_MAX_CANDIDATE_LINES]
+    candidates = [i for i, line in enumerate(lines) if plausible_line(line)][:_MAX_CANDIDATE_LINES]
     if not candidates:
         return []
     candidates = [i for i in candidates if not _in_conference_block(lines, i)]
@@ -279,10 +279,10 @@ def _uncovered(line: str, raws: Iterable[str]) -> bool:
     rest = line
     for raw in raws:
         rest = rest.replace(raw, " ")
-    return _plausible(rest)
+    return plausible_line(rest)
 
 
-def _plausible(line: str) -> bool:
+def plausible_line(line: str) -> bool:
     """Cheap gate for the phonenumbers matcher: 7+ digits that are not a date, URL or IBAN."""
     if len(line) > _MAX_LINE or not _PLAUSIBLE.search(line):
         return False

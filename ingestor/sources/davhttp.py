@@ -1,8 +1,9 @@
 """The CalDAV source's HTTP session: authentication, one DAV request, and a streamed GET.
 
-python-caldav's DAVClient carries the HTTP (session, auth negotiation, TLS, timeouts); this
-module turns its failures into SourceError with a reason a user can act on, and never lets a
-password reach a message: URLs are shown without their user:password@ part.
+The HTTP itself (TLS, timeouts, redirects, Basic/Digest/Bearer, size caps) is httpclient's,
+shared with ICS feeds; this module sends DAV requests through it and turns what comes back
+into Replies for caldav and davdiscovery, or into a SourceError with a reason a user can act on.
+No password reaches a message: URLs are shown without their user:password@ part.
 
 With `auth = "oauth2"` every request carries `Authorization: Bearer <access token>` (Google
 Calendar's CalDAV endpoint); a 401 refreshes the token once and repeats the request once. The
@@ -12,12 +13,8 @@ token is never logged.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlsplit, urlunsplit
 
-from caldav.davclient import DAVClient
-from caldav.lib import error as caldav_error
-from caldav.lib.http_sync import HTTPBasicAuth
-from caldav.lib.http_sync import requests as http
+import httpx
 from lxml import etree
 
 from ingestor.errors import SourceError
@@ -28,31 +25,24 @@ from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davxml import (
     Entry,
     Reply,
+    error_conditions,
     is_multistatus,
     own_entry,
     parse_multistatus,
+    parse_reply,
     propfind_body,
 )
+from ingestor.sources.httpclient import BearerAuth, PasswordAuth, fetch, open_client, redact
 
 log = logging.getLogger(__name__)
 
 TOO_BIG = object()  # marks an object over the size cap
-_UNAUTHORIZED = object()  # a GET refused the access token
+# A DAV reply (multistatus) is read into memory to be parsed; beyond this it is refused. A
+# calendar-multiget asks for at most 50 objects of at most 10 MB each.
+MAX_REPLY_BYTES = 256 * 1024 * 1024
+SUPPORTED_AUTH = ("basic", "digest")
 
-
-class BearerAuth(http.auth.AuthBase):
-    """Sets `Authorization: Bearer` from the source's current access token on each request."""
-
-    def __init__(self, tokens: AccessTokens) -> None:
-        self.tokens = tokens
-
-    def __call__(self, r: http.PreparedRequest) -> http.PreparedRequest:
-        assert r.headers is not None  # a prepared request has its headers
-        r.headers["Authorization"] = f"Bearer {self.tokens.get()}"
-        return r
-
-    def __repr__(self) -> str:  # never the token
-        return "BearerAuth()"
+__all__ = ["TOO_BIG", "DavSession", "redact"]
 
 
 class DavSession:
@@ -61,8 +51,8 @@ class DavSession:
     def __init__(self, name: str, config: CalDavSourceConfig) -> None:
         self.name = name  # the source's, for errors
         self.config = config
-        self.client: DAVClient | None = None
-        self._preemptive = False
+        self.client: httpx.Client | None = None
+        self.auth: PasswordAuth | BearerAuth | None = None
         self.tokens: AccessTokens | None = None
 
     @property
@@ -73,61 +63,20 @@ class DavSession:
         cfg = self.config
         if not cfg.url:
             raise SourceError(self.name, "no url configured")
+        if not cfg.url.startswith(("http://", "https://")):
+            raise SourceError(self.name, f"invalid url {self.where}: not http:// or https://")
         if cfg.auth == "oauth2":
-            self._open_oauth2()
-            return
-        password = read_password(self.name, cfg.password, cfg.timeout)
-        try:
-            client = DAVClient(
-                url=redact(cfg.url),
-                username=cfg.username,
-                password=password,
-                timeout=cfg.timeout,  # type: ignore[arg-type]  # float seconds work too
-                ssl_verify_cert=cfg.tls_verify,
-                enable_rfc6764=False,
-            )
-        except Exception as e:  # noqa: BLE001 - a URL python-caldav cannot even parse
-            raise SourceError(self.name, f"invalid url {self.where}: {type(e).__name__}") from None
-        # Basic credentials go with the first request: negotiating costs a 401 round trip on
-        # every poll. A server that wants Digest gets one more try with negotiation (request).
-        client.auth = HTTPBasicAuth(cfg.username or "", password)
-        self._preemptive = True
-        self.client = client
-
-    def _open_oauth2(self) -> None:
-        cfg = self.config
-        assert cfg.oauth is not None
-        if self.tokens is None:
-            client = OAuthClient(cfg.oauth, cfg.timeout, cfg.tls_verify, cfg.ca_file)
-            self.tokens = AccessTokens(cfg, open_token_store(cfg), client)
-        self.tokens.get()  # a refused refresh fails here, before any DAV request
-        try:
-            dav = DAVClient(
-                url=redact(cfg.url or ""),
-                timeout=cfg.timeout,  # type: ignore[arg-type]  # float seconds work too
-                ssl_verify_cert=cfg.tls_verify,
-                enable_rfc6764=False,
-            )
-        except Exception as e:  # noqa: BLE001 - a URL python-caldav cannot even parse
-            raise SourceError(self.name, f"invalid url {self.where}: {type(e).__name__}") from None
-        dav.auth = BearerAuth(self.tokens)
-        self._preemptive = False
-        self.client = dav
-
-    def _refresh_after_401(self, folder: str | None, retried: bool) -> None:
-        """The server refused the access token: refresh it once, or say what to do."""
-        if self.tokens is None:
-            return
-        if retried:
-            raise SourceError(
-                self.name,
-                f"{self.where} refused a freshly refreshed access token for "
-                f"{self.config.username}; check the scopes and that CalDAV access is enabled "
-                f"for the account, then {login_hint(self.config)}",
-                ref=folder,
-            )
-        log.info("%s: %s refused the access token; refreshing it", self.name, self.where)
-        self.tokens.refresh()
+            assert cfg.oauth is not None
+            if self.tokens is None:
+                client = OAuthClient(cfg.oauth, cfg.timeout, cfg.tls_verify, cfg.ca_file)
+                self.tokens = AccessTokens(cfg, open_token_store(cfg), client)
+            self.tokens.get()  # a refused refresh fails here, before any DAV request
+            refused = f"{self.name}: {self.where} refused the access token; refreshing it"
+            self.auth = BearerAuth(self.tokens, refused)
+        else:
+            password = read_password(self.name, cfg.password, cfg.timeout)
+            self.auth = PasswordAuth(cfg.username or "", password)
+        self.client = open_client(self.name, cfg, self.auth)
 
     def close(self) -> None:
         if self.tokens is not None:
@@ -135,15 +84,40 @@ class DavSession:
             tokens.store.close()
         client, self.client = self.client, None
         if client is not None:
-            try:
-                client.close()
-            except Exception:  # noqa: BLE001 - nothing to save on a dead connection
-                log.debug("closing %s: session already closed", self.name)
+            client.close()
 
-    def connected(self) -> DAVClient:
+    def connected(self) -> httpx.Client:
         if self.client is None:
             raise SourceError(self.name, "not connected")
         return self.client
+
+    def _unauthorized(self, folder: str | None, reading: str | None = None) -> SourceError:
+        """The error for a 401 that survived authentication (and a token refresh)."""
+        if self.tokens is not None:
+            return SourceError(
+                self.name,
+                f"{self.where} refused a freshly refreshed access token for "
+                f"{self.config.username}; check the scopes and that CalDAV access is enabled "
+                f"for the account, then {login_hint(self.config)}",
+                ref=folder,
+            )
+        offered = self.auth.offered if isinstance(self.auth, PasswordAuth) else ()
+        if offered and not set(offered) & set(SUPPORTED_AUTH):
+            return SourceError(
+                self.name,
+                f"{self.where} asks for {', '.join(offered)} authentication; only Basic, "
+                'Digest and auth = "oauth2" are supported',
+                ref=folder,
+            )
+        if reading is not None:
+            return SourceError(
+                self.name, f"login on {self.where} was rejected while reading {reading}", ref=folder
+            )
+        return SourceError(
+            self.name,
+            f"login as {self.config.username!r} on {self.where} was rejected: wrong username or password",
+            ref=folder,
+        )
 
     def request(
         self,
@@ -156,66 +130,36 @@ class DavSession:
     ) -> Reply:
         """One DAV request; network, TLS and auth failures become SourceError.
 
-        `lenient`: an unparsable XML body gives status 0 instead of an error, for requests
-        that have a fallback (sync-collection, calendar-multiget).
+        `lenient`: an unparsable or oversized XML body gives status 0 instead of an error, for
+        requests that have a fallback (sync-collection, calendar-multiget).
         """
         client = self.connected()
         headers = {"Content-Type": "application/xml; charset=utf-8"}
         if depth is not None:
             headers["Depth"] = depth
         shown = redact(url)
-        retried = False
-        while True:
-            try:
-                r = client.request(url, method, body, headers)
-            except caldav_error.AuthorizationError as e:
-                if e.status == 403:
-                    return Reply(403, None, tuple(e.preconditions))
-                if self.tokens is not None:
-                    self._refresh_after_401(folder, retried)
-                    retried = True
-                    continue
-                if self._preemptive:
-                    # Perhaps not Basic: let python-caldav negotiate from the challenge.
-                    self._preemptive = False
-                    client.auth = None
-                    client.auth_type = None
-                    continue
-                raise SourceError(
-                    self.name,
-                    f"login as {self.config.username!r} on {self.where} was rejected: wrong username or password",
-                    ref=folder,
-                ) from None
-            except caldav_error.RateLimitError:
-                raise SourceError(
-                    self.name, f"{shown} is rate-limiting requests (HTTP 429/503)", ref=folder
-                ) from None
-            except http.exceptions.RequestException as e:
-                raise self.network_error(e, shown, folder) from None
-            except etree.LxmlError:
-                if lenient:
-                    return Reply(0, None)
-                raise SourceError(
-                    self.name, f"{method} {shown}: the server sent malformed XML", ref=folder
-                ) from None
-            except NotImplementedError as e:  # no supported auth scheme offered
-                raise SourceError(self.name, f"{shown}: {e}", ref=folder) from None
-            self._preemptive = False
-            preconditions: tuple[str, ...] = ()
-            if r.status >= 400:
-                preconditions = tuple(caldav_error.parse_preconditions(r._raw))
-            return Reply(r.status, r.tree, preconditions)
-
-    def network_error(self, e: BaseException, shown: str, folder: str | None) -> SourceError:
-        if isinstance(e, http.exceptions.SSLError):
-            return SourceError(
-                self.name, f"TLS failure talking to {shown}: {error_reason(e)}", ref=folder
+        got = fetch(client, self.name, method, url, MAX_REPLY_BYTES, headers, body.encode(), folder)
+        if got.status == 401:
+            raise self._unauthorized(folder)
+        if got.body is None:
+            if lenient:
+                return Reply(0, None)
+            raise SourceError(
+                self.name,
+                f"{method} {shown}: the reply is larger than {MAX_REPLY_BYTES} bytes",
+                ref=folder,
             )
-        if isinstance(e, http.exceptions.Timeout):
-            return SourceError(
-                self.name, f"{shown} did not answer within {self.config.timeout:g} s", ref=folder
-            )
-        return SourceError(self.name, f"cannot connect to {shown}: {error_reason(e)}", ref=folder)
+        if got.status >= 400:
+            return Reply(got.status, None, error_conditions(got.body))
+        try:
+            tree = parse_reply(got.body, got.headers.get("Content-Type", ""))
+        except etree.XMLSyntaxError:
+            if lenient:
+                return Reply(0, None)
+            raise SourceError(
+                self.name, f"{method} {shown}: the server sent malformed XML", ref=folder
+            ) from None
+        return Reply(got.status, tree)
 
     def multistatus(self, reply: Reply, what: str, folder: str | None = None) -> list[Entry]:
         if not is_multistatus(reply.tree):
@@ -243,76 +187,12 @@ class DavSession:
     def get(self, url: str, href: str, folder: str, cap: int) -> bytes | object | None:
         """The object's bytes, TOO_BIG over `cap` (not read further), None if it is gone."""
         client = self.connected()
-        retried = False
-        while True:
-            got = self._get_once(client, url, href, folder, cap)
-            if got is not _UNAUTHORIZED:
-                return got
-            self._refresh_after_401(folder, retried)
-            retried = True
-
-    def _get_once(
-        self, client: DAVClient, url: str, href: str, folder: str, cap: int
-    ) -> bytes | object | None:
-        try:
-            r = client.session.request(
-                "GET",
-                url,
-                headers={"Accept": "text/calendar", "User-Agent": "ingestor"},
-                auth=client.auth,
-                timeout=self.config.timeout,
-                verify=client.ssl_verify_cert,
-                stream=True,
-            )
-            try:
-                if r.status_code in (404, 410):
-                    return None
-                if r.status_code == 401 and self.tokens is not None:
-                    return _UNAUTHORIZED
-                if r.status_code == 401:
-                    raise SourceError(
-                        self.name,
-                        f"login on {self.where} was rejected while reading {href}",
-                        ref=folder,
-                    )
-                if r.status_code != 200:
-                    raise SourceError(
-                        self.name, f"GET {href} failed: HTTP {r.status_code}", ref=folder
-                    )
-                data = bytearray()
-                for chunk in r.iter_content(64 * 1024):
-                    data += chunk
-                    if len(data) > cap:
-                        return TOO_BIG
-                return bytes(data)
-            finally:
-                r.close()
-        except http.exceptions.RequestException as e:
-            raise self.network_error(e, redact(url), folder) from None
-
-
-def redact(url: str) -> str:
-    """The URL without user:password@, so no message or request line carries a secret."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
-
-
-def error_reason(e: BaseException) -> str:
-    """The innermost cause of a requests/niquests error: 'Connection refused', not a pool dump."""
-    seen: set[int] = set()
-    best: BaseException = e
-    cur: BaseException | None = e
-    while cur is not None and id(cur) not in seen:
-        seen.add(id(cur))
-        best = cur
-        cur = cur.__cause__ or cur.__context__
-    verify = getattr(best, "verify_message", None)
-    if verify:
-        return f"certificate verification failed: {verify}"
-    strerror = getattr(best, "strerror", None)
-    if strerror:
-        return str(strerror)
-    text = str(best) or type(best).__name__
-    return text.split(" (Caused by", 1)[0][:200]
+        headers = {"Accept": "text/calendar"}
+        got = fetch(client, self.name, "GET", url, cap, headers, folder=folder)
+        if got.status in (404, 410):
+            return None
+        if got.status == 401:
+            raise self._unauthorized(folder, reading=href)
+        if got.status != 200:
+            raise SourceError(self.name, f"GET {href} failed: HTTP {got.status}", ref=folder)
+        return TOO_BIG if got.body is None else got.body

@@ -1,7 +1,8 @@
 """WebDAV/CalDAV XML: the request bodies the CalDAV source sends and the replies it reads.
 
-No I/O: bodies are built as text, and replies arrive as parsed lxml trees (python-caldav parses
-them). Hrefs are compared as decoded paths, because servers differ in what they percent-encode.
+No I/O: bodies are built as text, and replies arrive as bytes (davhttp reads them) and are
+parsed here, with entities and network access off. Hrefs are compared as decoded paths, because
+servers differ in what they percent-encode.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import escape
+
+from lxml import etree
 
 DAV = "{DAV:}"
 CALDAV = "{urn:ietf:params:xml:ns:caldav}"
@@ -73,6 +76,39 @@ def multiget_body(hrefs: Iterable[str]) -> str:
 
 
 # --- replies -----------------------------------------------------------------------------------
+
+_XML_TYPES = ("text/xml", "application/xml")
+
+
+def parse_reply(body: bytes, content_type: str) -> Any:
+    """The reply's XML tree; None when it is empty or not XML (an HTML login page, say).
+
+    Raises etree.XMLSyntaxError when the reply says it is XML and is not: a server bug, or a
+    text node too large for the parser (huge_tree stays off), which callers may work around.
+    """
+    if not body.strip():
+        return None
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    try:
+        return etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError:
+        if content_type.split(";", 1)[0].strip().lower() in _XML_TYPES:
+            raise
+        return None
+
+
+def error_conditions(body: bytes) -> tuple[str, ...]:
+    """The pre/postconditions of a DAV:error body (RFC 4918 16), e.g. ('{DAV:}valid-sync-token',).
+
+    Anything but a well-formed DAV:error document (empty, HTML, text) has none.
+    """
+    try:
+        root = parse_reply(body, "")
+    except etree.XMLSyntaxError:
+        return ()
+    if root is None or root.tag != DAV + "error":
+        return ()
+    return tuple(child.tag for child in root if isinstance(child.tag, str))
 
 
 def is_multistatus(tree: Any) -> bool:

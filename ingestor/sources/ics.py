@@ -13,8 +13,6 @@ round>", so the ledger does not take them for the events it already holds.
 from __future__ import annotations
 
 import hashlib
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.httpclient import fetch, open_client, redact, url_login
 from ingestor.sources.ics_config import IcsSourceConfig
 from ingestor.sources.icsplit import content_hash, split_by_uid
 from ingestor.sources.reexpand import Reexpansion, utc_now
@@ -42,7 +41,7 @@ class IcsSource(Source):
 
     @property
     def where(self) -> str:
-        return self.config.url or self.config.path or "?"
+        return redact(self.config.url) if self.config.url else self.config.path or "?"
 
     def folders(self) -> list[str]:
         return [FOLDER]
@@ -121,25 +120,28 @@ class IcsSource(Source):
         if self.config.path:
             return self._read_file(Path(self.config.path), state)
         assert self.config.url is not None
-        request = urllib.request.Request(self.config.url, headers={"User-Agent": "ingestor"})
+        headers = {"Accept": "text/calendar, */*;q=0.5"}
         if state.get("etag"):
-            request.add_header("If-None-Match", str(state["etag"]))
-        try:
-            with urllib.request.urlopen(request, timeout=self.config.timeout) as response:  # noqa: S310
-                data = response.read(MAX_FEED_BYTES + 1)
-                etag = response.headers.get("ETag")
-        except urllib.error.HTTPError as e:
-            if e.code == 304:
-                return None, {}
+            headers["If-None-Match"] = str(state["etag"])
+        # Credentials in the URL (user:password@) go as Basic or Digest, never into a message.
+        login = url_login(self.config.url)
+        with open_client(self.name, self.config, login) as client:
+            got = fetch(client, self.name, "GET", redact(self.config.url), MAX_FEED_BYTES, headers)
+        if got.status == 304:
+            return None, {}
+        if got.status == 401:
             raise SourceError(
-                self.name, f"GET {self.where} failed: HTTP {e.code} {e.reason}"
-            ) from None
-        except (urllib.error.URLError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            raise SourceError(self.name, f"cannot fetch {self.where}: {reason}") from None
-        if len(data) > MAX_FEED_BYTES:
+                self.name,
+                f"login on {self.where} was rejected: wrong username or password in the url"
+                if login is not None
+                else f"{self.where} asks for a login: give it as https://user:password@… in the url",
+            )
+        if got.status != 200:
+            raise SourceError(self.name, f"GET {self.where} failed: HTTP {got.status} {got.reason}")
+        if got.body is None:
             raise SourceError(self.name, f"{self.where} is larger than {MAX_FEED_BYTES} bytes")
-        return data, {"etag": etag} if etag else {}
+        etag = got.headers.get("ETag")
+        return got.body, {"etag": etag} if etag else {}
 
     def _read_file(
         self, path: Path, state: dict[str, object]

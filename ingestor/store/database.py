@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_S = 30.0
 
 
-def open_engine(url: str) -> Engine:
+def open_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -37,9 +38,11 @@ def open_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": BUSY_TIMEOUT_S}
+        kwargs["connect_args"] = {"timeout": busy_timeout}
     elif parsed.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": 10}
+        # No server-side prepared statements: they are session state, which PgBouncer in
+        # transaction mode does not keep (psycopg prepares after 5 runs of a query otherwise).
+        kwargs["connect_args"] = {"connect_timeout": 10, "prepare_threshold": None}
         kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **kwargs)
@@ -48,36 +51,38 @@ def open_engine(url: str) -> Engine:
             f"store.url: cannot use {parsed.render_as_string(hide_password=True)}: {e}"
         ) from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
     return engine
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout: float) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     # NORMAL is durable across application crashes (kill -9) in WAL mode; only power loss can
     # drop the last transactions, and then the cursor rolls back together with the rows.
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
     cur.close()
 
 
-def alembic_config(engine: Engine) -> AlembicConfig:
+def alembic_config(engine: Engine, migrations: Path = MIGRATIONS) -> AlembicConfig:
     cfg = AlembicConfig()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", str(migrations))
     cfg.attributes["engine"] = engine
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
+def upgrade(
+    engine: Engine, migrations: Path = MIGRATIONS, busy_timeout: float = BUSY_TIMEOUT_S
+) -> None:
     """Bring the schema to the latest migration (idempotent).
 
     All pending migrations and the version stamp run in one transaction on every backend, so a
     crash at any point leaves the old schema or the new one, and a start that finds a migration
-    in progress waits for it (up to BUSY_TIMEOUT_S) and then finds nothing left to do.
+    in progress waits for it (up to `busy_timeout` s) and then finds nothing left to do.
     """
-    cfg = alembic_config(engine)
+    cfg = alembic_config(engine, migrations)
     try:
         if engine.dialect.name == "sqlite" and _at_head(engine, cfg):
             return  # the usual start: no write lock, so it never waits behind a running batch
@@ -90,7 +95,7 @@ def upgrade(engine: Engine) -> None:
         if "database is locked" in str(e.orig):
             raise StoreError(
                 f"cannot open the store {_shown(engine)}: it is locked by another process (a "
-                f"schema migration or a long write) for over {BUSY_TIMEOUT_S:g} s; try again "
+                f"schema migration or a long write) for over {busy_timeout:g} s; try again "
                 "when that has finished"
             ) from None
         raise StoreError(f"cannot open the store {_shown(engine)}: {_first_line(e)}") from None
@@ -197,11 +202,18 @@ def _drop_half_built_schema(conn: Connection, engine: Engine) -> None:
         conn.exec_driver_sql(f'DROP TABLE "{table}"')
 
 
-def open_store(url: str, migrate: bool = True) -> sessionmaker[Session]:
-    engine = open_engine(url)
+def open_store(
+    url: str,
+    migrate: bool = True,
+    migrations: Path = MIGRATIONS,
+    busy_timeout: float = BUSY_TIMEOUT_S,
+) -> sessionmaker[Session]:
+    """Sessions on the store at `url`, its schema brought to the latest of `migrations`;
+    `busy_timeout`: how long to wait for another process's write lock (SQLite)."""
+    engine = open_engine(url, busy_timeout)
     try:
         if migrate:
-            upgrade(engine)
+            upgrade(engine, migrations, busy_timeout)
         elif not inspect(engine).has_table("alembic_version"):
             raise StoreError(
                 f"the store {_shown(engine)} has no schema yet: run `ingestor db upgrade`"

@@ -7,17 +7,17 @@ Deleted or cancelled meetings are kept with status "cancelled": recruiters want 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
-from ingestor.model import Direction, Participant
-from ingestor.store.schema import Interaction, InteractionParticipant, InteractionSource
+from ingestor.store.schema import Contact, Interaction, InteractionParticipant, InteractionSource
 
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import Attendee, CalendarFindings, MeetingOccurrence
-    from ingestor.store.ingest import BatchWriter
 
 SNIPPET_CHARS = 240
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -33,11 +33,25 @@ def object_prefix(folder: str, object_key: str) -> str:
 
 
 class MeetingWriter:
-    """Writes calendar findings through a BatchWriter (same transaction, same contacts)."""
+    """Writes one batch's calendar findings, in its transaction.
 
-    def __init__(self, writer: BatchWriter) -> None:
-        self.w = writer
-        self.session = writer.session
+    `contacts` gives each organizer's and attendee's contact id (None: not a contact), as
+    resolve decided; `owners` are the mailbox owner's addresses.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        source: str,
+        now: datetime,
+        contacts: Mapping[str, int | None],
+        owners: frozenset[str],
+    ) -> None:
+        self.session = session
+        self.source = source
+        self.now = now
+        self.contacts = contacts
+        self.owners = owners
 
     # -- calendars -------------------------------------------------------------------------
 
@@ -73,7 +87,7 @@ class MeetingWriter:
             select(InteractionSource.ref, Interaction)
             .join(Interaction, Interaction.id == InteractionSource.interaction_id)
             .where(
-                InteractionSource.source == self.w.source,
+                InteractionSource.source == self.source,
                 InteractionSource.ref.startswith(prefix, autoescape=True),
             )
         ).all()
@@ -85,7 +99,7 @@ class MeetingWriter:
             if window is not None and not window[0] <= interaction.occurred_at <= window[1]:
                 continue
             interaction.status = "cancelled"
-            interaction.updated_at = self.w.now
+            interaction.updated_at = self.now
             cancelled += 1
         return cancelled
 
@@ -103,7 +117,7 @@ class MeetingWriter:
                     self.upsert(occ, occ_ref, method=method, force_status="cancelled")
                 elif _newer_or_same(occ, interaction):
                     interaction.status = "cancelled"
-                    interaction.updated_at = self.w.now
+                    interaction.updated_at = self.now
                     self._link_source(interaction, occ_ref)
             elif method == "COUNTER":
                 # A counter-proposal is not a reschedule until the organizer sends a REQUEST.
@@ -144,7 +158,7 @@ class MeetingWriter:
         interaction = self._existing(occ)
         if interaction is None:
             interaction = Interaction(
-                dedup_key=meeting_key(occ.uid, occ.recurrence_id), created_at=self.w.now
+                dedup_key=meeting_key(occ.uid, occ.recurrence_id), created_at=self.now
             )
             self.session.add(interaction)
             self._fill(interaction, occ, force_status)
@@ -170,7 +184,7 @@ class MeetingWriter:
         i.location = occ.location
         i.conference_url = occ.conference_url
         i.direction = None
-        i.updated_at = self.w.now
+        i.updated_at = self.now
 
     def _set_participants(self, interaction: Interaction, occ: MeetingOccurrence) -> None:
         self.session.execute(
@@ -179,29 +193,24 @@ class MeetingWriter:
             )
         )
         people: list[Attendee] = ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
-        owners = self.w.policy.owner_addresses
-        direction: Direction = (
-            "outbound" if occ.organizer and occ.organizer.email in owners else "inbound"
-        )
         seen: set[tuple[str, str]] = set()
         for a in people:
             if not a.email or (a.email, a.role) in seen:
                 continue
             seen.add((a.email, a.role))
-            contact = self.w.contact_for(Participant(a.email, a.name, a.role), direction)
-            if contact is not None and contact.id is None:
-                self.session.flush()  # a contact this batch created: it needs its id now
+            contact_id = self.contacts.get(a.email)
+            contact = self.session.get(Contact, contact_id) if contact_id is not None else None
             self.session.add(
                 InteractionParticipant(
                     interaction_id=interaction.id,
-                    contact_id=contact.id if contact else None,
+                    contact_id=contact_id,
                     address=a.email,
                     name=a.name,
                     role=a.role,
                     partstat=a.partstat,
                 )
             )
-            happened = occ.start <= self.w.now and occ.status != "cancelled"
+            happened = occ.start <= self.now and occ.status != "cancelled"
             if (
                 contact is not None
                 and happened
@@ -212,12 +221,12 @@ class MeetingWriter:
     def _link_source(self, interaction: Interaction, ref: str) -> None:
         exists = self.session.scalar(
             select(InteractionSource.id).where(
-                InteractionSource.source == self.w.source, InteractionSource.ref == ref
+                InteractionSource.source == self.source, InteractionSource.ref == ref
             )
         )
         if exists is None:
             self.session.add(
-                InteractionSource(interaction_id=interaction.id, source=self.w.source, ref=ref)
+                InteractionSource(interaction_id=interaction.id, source=self.source, ref=ref)
             )
 
 

@@ -257,3 +257,26 @@ class OAuthToken(Base):
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # stored token
     refreshed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     access_expires_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class SourceLease(Base):
+    """Which daemon instance syncs a source, when several share one PostgreSQL store.
+
+    A lease is held until `expires_at` (the database's clock) and renewed on a heartbeat;
+    `epoch` grows with every change of owner, and every batch commit checks it (fencing).
+    """
+
+    __tablename__ = "source_lease"
+    source: Mapped[str] = mapped_column(String(200), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))  # host:pid:nonce of the instance
+    epoch: Mapped[int] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
+class DaemonInstance(Base):
+    """A live daemon instance, by its heartbeat: how many share the sources."""
+
+    __tablename__ = "daemon_instance"
+    owner: Mapped[str] = mapped_column(String(200), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(TZDateTime)
+    expires_at: Mapped[datetime] = mapped_column(TZDateTime)

@@ -26,10 +26,10 @@ AddCommand = Callable[..., argparse.ArgumentParser]
 
 
 def _store(args: argparse.Namespace) -> tuple[Any, sessionmaker[Session]]:
-    from ingestor import cli as main_cli
+    from ingestor.cli_args import sessions_for, settings_from
 
-    settings = main_cli._settings(args)
-    return settings, main_cli._sessions(settings)
+    settings = settings_from(args)
+    return settings, sessions_for(settings)
 
 
 def _read_password(args: argparse.Namespace, name: str) -> str:

@@ -9,14 +9,8 @@ import pytest
 from ingestor.cli import main
 
 
-@pytest.fixture(autouse=True)
-def keep_caplog(monkeypatch: pytest.MonkeyPatch) -> None:
-    # main() installs its own root handler, which would drop caplog's.
-    monkeypatch.setattr("ingestor.logsetup.setup_logging", lambda *a, **k: None)
-
-
 def run(capsys: pytest.CaptureFixture[str], config: Path, *args: str) -> tuple[int, str]:
     """`ingestor --config CONFIG ARGS…` in this process: exit code and output."""
-    rc = main(["--config", str(config), *args])
+    rc = main(["--config", str(config), *args], own_logging=False)  # caplog keeps the records
     out, err = capsys.readouterr()
     return rc, out + err

@@ -14,18 +14,24 @@ import pytest
 from sqlalchemy import func, select
 
 from ingestor import pipeline
+from ingestor.extractors.mail import extract_message
+from ingestor.parsepool import POOL_MIN_ITEMS
+from ingestor.pipeline import Stages
+from ingestor.process import process_item
 from ingestor.store.schema import LedgerEntry, SourceStatus
 from tests.factories import defaults, make_message, source_config, write_maildir
 
 pytestmark = pytest.mark.integration
 
-real_extract = pipeline.extract_message
-
 
 def buggy_extract(parsed, *args, **kwargs):  # module level: a parser worker can unpickle it
     if parsed.subject == "trigger":
         raise AttributeError("'Header' object has no attribute 'lower'")
-    return real_extract(parsed, *args, **kwargs)
+    return extract_message(parsed, *args, **kwargs)
+
+
+def buggy_process(item, **kwargs):
+    return process_item(item, extract=buggy_extract, **kwargs)
 
 
 @pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "parser-processes"])
@@ -33,15 +39,14 @@ def test_a_bug_fails_the_source_and_commits_nothing_of_its_batch(
     tmp_path, sessions, monkeypatch, caplog, expected_bugs, workers
 ):
     monkeypatch.setenv("INGESTOR_PARSE_WORKERS", workers)
-    count = pipeline.POOL_MIN_ITEMS + 8  # enough for the batch to go to the parser processes
+    count = POOL_MIN_ITEMS + 8  # enough for the batch to go to the parser processes
     mail = [make_message(message_id=f"<m{i}@test>", subject=f"m{i}") for i in range(count)]
     mail[count - 5] = make_message(message_id="<bug@test>", subject="trigger")
     root = write_maildir(tmp_path / "mail", {"INBOX": mail})
     cfg = source_config(path=str(root))
-    monkeypatch.setattr(pipeline, "extract_message", buggy_extract)
     caplog.set_level(logging.WARNING)
 
-    summary = pipeline.sync_source(cfg, defaults(), sessions)
+    summary = pipeline.sync_source(cfg, defaults(), sessions, stages=Stages(process=buggy_process))
 
     assert (
         summary.error == "internal error: AttributeError: 'Header' object has no attribute 'lower'"
@@ -56,8 +61,7 @@ def test_a_bug_fails_the_source_and_commits_nothing_of_its_batch(
         assert status is not None
         assert status.consecutive_failures == 1 and status.last_error == summary.error
 
-    monkeypatch.setattr(pipeline, "extract_message", real_extract)  # the bug is fixed
-    summary = pipeline.sync_source(cfg, defaults(), sessions)
+    summary = pipeline.sync_source(cfg, defaults(), sessions)  # the bug is fixed
     assert summary.ok and summary.ingested == count and summary.quarantined == 0
     with sessions() as s:
         assert s.get(SourceStatus, cfg.name).consecutive_failures == 0
@@ -77,20 +81,17 @@ def test_input_errors_still_quarantine_without_failing_the_source(tmp_path, sess
     assert (summary.ingested + summary.skipped, summary.quarantined) == (2, 1)
 
 
-def test_the_daemon_backs_off_even_if_a_sync_raises(
-    tmp_path, sessions, monkeypatch, caplog, expected_bugs
-):
+def test_the_daemon_backs_off_even_if_a_sync_raises(tmp_path, sessions, caplog, expected_bugs):
     from ingestor import daemon as daemon_module
     from ingestor.config import Settings
 
     def raising(*_args, **_kwargs):
         raise RuntimeError("a bug outside sync_source's own guard")
 
-    monkeypatch.setattr(daemon_module, "sync_source", raising)
     root = write_maildir(tmp_path / "mail", {"INBOX": [make_message()]})
     cfg = source_config(path=str(root), poll_interval=1.0)
     settings = Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,))
-    daemon = daemon_module.Daemon(settings, sessions)
+    daemon = daemon_module.Daemon(settings, sessions, sync=raising)
     caplog.set_level(logging.INFO)
     daemon.start()
     try:

@@ -1,8 +1,8 @@
 """The CalDAV source against real servers: Radicale and Xandikos, started by the tests.
 
 Both servers must start: a missing `radicale` or `xandikos` package fails these tests, it does
-not skip them. HTTP requests are counted by wrapping the HTTP session's `request` method, which
-every request of the source goes through (python-caldav's and the streamed GETs).
+not skip them. HTTP requests are counted by wrapping httpx's `Client.send`, which every request
+of the source goes through (DAV requests and the streamed GETs).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from caldav.lib.http_sync import requests as http_lib
 
 from ingestor.config import PasswordSpec
 from ingestor.errors import SourceError
@@ -86,13 +86,13 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 def requests_log(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Every HTTP request the source sends, as (method, url)."""
     sent: list[tuple[str, str]] = []
-    original = http_lib.Session.request
+    original = httpx.Client.send
 
-    def counting(self: Any, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
-        sent.append((str(method), str(url)))
-        return original(self, method, url, *args, **kwargs)
+    def counting(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> Any:
+        sent.append((request.method, str(request.url)))
+        return original(self, request, **kwargs)
 
-    monkeypatch.setattr(http_lib.Session, "request", counting)
+    monkeypatch.setattr(httpx.Client, "send", counting)
     return sent
 
 

@@ -3,14 +3,14 @@
 Calendar sources hand over only changed events, and series are expanded only inside a window
 around "now"; so every REEXPAND_DAYS each calendar hands over every event again (see
 ingestor/sources/reexpand.py). Here time is frozen and moved by hand: the pipeline's idea of
-now (`ingestor.pipeline.datetime`) and the sources' `clock` move together.
+now (the `clock` stage of sync_source) and the sources' `clock` move together.
 """
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,10 +19,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-import ingestor.pipeline
 from ingestor.config import PasswordSpec, SourceConfig
 from ingestor.model import FolderCursor
-from ingestor.pipeline import sync_source
+from ingestor.pipeline import Stages, sync_source
 from ingestor.sources import make_source
 from ingestor.sources.base import FolderChanges
 from ingestor.sources.reexpand import REEXPAND_DAYS
@@ -125,25 +124,19 @@ class Clock:
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Frozen time for the pipeline (its window) and for every source it makes (re-expansion)."""
-    frozen = Clock(START)
+def clock() -> Clock:
+    """Frozen time for the pipeline (its window) and for every source it makes (re-expansion),
+    handed to sync_source as its stages."""
+    return Clock(START)
 
-    class FrozenDatetime(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> Any:
-            return frozen.now.astimezone(tz) if tz is not None else frozen.now.replace(tzinfo=None)
 
-    make_source: Callable[[SourceConfig], Any] = ingestor.pipeline.make_source
-
+def stages(clock: Clock) -> Stages:
     def make_timed_source(cfg: SourceConfig) -> Any:
         source = make_source(cfg)
-        source.clock = lambda: frozen.now
+        source.clock = lambda: clock.now
         return source
 
-    monkeypatch.setattr(ingestor.pipeline, "datetime", FrozenDatetime)
-    monkeypatch.setattr(ingestor.pipeline, "make_source", make_timed_source)
-    return frozen
+    return Stages(clock=lambda: clock.now, sources=make_timed_source)
 
 
 @pytest.fixture(params=["ics", "radicale", "xandikos"])
@@ -159,9 +152,9 @@ def feed(
         yield DavFeed(server)
 
 
-def sync(feed: Feed, sessions: Any) -> int:
+def sync(feed: Feed, sessions: Any, clock: Clock) -> int:
     """One sync pass; the number of items the source handed over that the ledger did not hold."""
-    summary = sync_source(feed.cfg, defaults(), sessions)
+    summary = sync_source(feed.cfg, defaults(), sessions, stages=stages(clock))
     assert summary.ok, summary.error
     return summary.seen
 
@@ -184,21 +177,21 @@ def weekly_starts(first: datetime, last: datetime) -> list[str]:
 def test_weekly_series_grows_as_time_moves(feed: Feed, sessions: Any, clock: Clock) -> None:
     feed.put("weekly", WEEKLY)
     feed.put("once", ONE_OFF)
-    assert sync(feed, sessions) == 2
+    assert sync(feed, sessions, clock) == 2
     series = occurrences(sessions, "weekly@agency.example")
     first_window = (START - timedelta(days=PAST_DAYS), START + timedelta(days=FUTURE_DAYS))
     assert sorted(o["occurred_at"] for o in series) == weekly_starts(*first_window)
 
     # Within REEXPAND_DAYS of the first read, an unchanged calendar hands over nothing.
     clock.advance(REEXPAND_DAYS - 1)
-    assert sync(feed, sessions) == 0
+    assert sync(feed, sessions, clock) == 0
 
     # A month on: every event is handed over again, under refs the ledger has not seen, and
     # the series gains the occurrences that entered the window. The one-off event vanished
     # meanwhile: that deletion is still noticed in the same round.
     clock.advance(30 - (REEXPAND_DAYS - 1))
     feed.delete("once")
-    assert sync(feed, sessions) == 2  # the series again, and the deletion
+    assert sync(feed, sessions, clock) == 2  # the series again, and the deletion
     series = occurrences(sessions, "weekly@agency.example")
     keys = Counter(o["recurrence_id"] for o in series)
     assert all(n == 1 for n in keys.values()), "duplicate occurrences"
@@ -212,10 +205,10 @@ def test_weekly_series_grows_as_time_moves(feed: Feed, sessions: Any, clock: Clo
 
     # The round is done: a poll days later hands over nothing again ...
     clock.advance(REEXPAND_DAYS - 1)
-    assert sync(feed, sessions) == 0
+    assert sync(feed, sessions, clock) == 0
     # ... until the next round, which again uses refs of its own.
     clock.advance(1)
-    assert sync(feed, sessions) == 1
+    assert sync(feed, sessions, clock) == 1
     with sessions() as s:
         refs = list(s.scalars(select(LedgerEntry.ref).where(LedgerEntry.source == feed.cfg.name)))
     weekly_refs = [r for r in refs if "weekly" in r]

@@ -156,6 +156,28 @@ def test_missing_config_and_env_var(tmp_path: Path, mailbox: Path):
     assert via_env.returncode == 0, via_env.stderr
 
 
+def test_sync_dry_run_prints_the_plan_and_writes_nothing(tmp_path: Path, mailbox: Path):
+    cfg = config_file(tmp_path, source(mailbox))
+    dry = ingestor("sync", "--once", "--dry-run", config=cfg)
+    assert dry.returncode == 0, dry.stderr
+    lines = dry.stdout.splitlines()
+    assert "mail: create contact john@acme.example (John Doe)" in lines
+    assert any(
+        line.startswith("mail: email ")
+        and "from john@acme.example → contact new john@acme.example" in line
+        for line in lines
+    ), lines
+    assert any("skipped (automated" in line or ": skipped (" in line for line in lines), lines
+    assert any(": quarantined (unreadable message" in line for line in lines), lines
+    # Each batch is resolved against the store as it is: INBOX's and Sent's both plan John.
+    assert lines[-1].endswith("2 contacts created (dry run: nothing written)")
+    exported = json.loads(ingestor("export", "--format", "json", config=cfg).stdout)
+    assert exported == {"contacts": [], "interactions": [], "ledger": [], "quarantine": []}
+    # Nothing written, not even the cursor: a real sync afterwards sees everything.
+    done = ingestor("sync", "--once", config=cfg)
+    assert "4 new, 2 ingested" in done.stdout, done.stdout
+
+
 def test_failing_source_exits_1_and_others_still_sync(tmp_path: Path, mailbox: Path):
     body = source(mailbox) + (
         '[[sources]]\nname = "dead"\ntype = "imap"\nhost = "127.0.0.1"\nport = 1\nsecurity = "none"\n'

@@ -20,7 +20,7 @@ from tests.factories import defaults, source_config
 pytestmark = pytest.mark.integration
 
 
-def test_stop_during_a_failed_polls_backoff_returns(tmp_path, monkeypatch):
+def test_stop_during_a_failed_polls_backoff_returns(tmp_path):
     about_to_reschedule = threading.Event()
     real_backoff = daemon_module.backoff_delay
 
@@ -32,12 +32,15 @@ def test_stop_during_a_failed_polls_backoff_returns(tmp_path, monkeypatch):
         stopping_started.wait(5)  # let stop() take the scheduler's locks first
         return real_backoff(interval, failures)
 
-    monkeypatch.setattr(daemon_module, "sync_source", failing_sync)
-    monkeypatch.setattr(daemon_module, "backoff_delay", slow_backoff)
     stopping_started = threading.Event()
     cfg = source_config(path=str(tmp_path), poll_interval=60.0)
     settings = Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,))
-    daemon = daemon_module.Daemon(settings, open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"))
+    daemon = daemon_module.Daemon(
+        settings,
+        open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"),
+        sync=failing_sync,
+        backoff=slow_backoff,
+    )
     daemon.start()
     assert about_to_reschedule.wait(10), "the first poll did not fail"
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from ingestor.config import PasswordSpec
 from ingestor.errors import SourceError
-from ingestor.pipeline import check_source, sync_source
+from ingestor.pipeline import Stages, check_source, sync_source
 from ingestor.sources.imap import ImapSource
 from ingestor.store import queries
 from ingestor.store.schema import Interaction, InteractionSource, LedgerEntry, QuarantinedItem
@@ -139,25 +139,23 @@ def test_uidvalidity_change_rematches_by_message_id(dovecot, sessions):
     assert (again.seen, again.ingested) == (0, 0)
 
 
-def test_connection_killed_mid_sync_resumes_from_committed_cursor(dovecot, sessions, monkeypatch):
+def test_connection_killed_mid_sync_resumes_from_committed_cursor(dovecot, sessions):
     cfg = imap_config(dovecot, folders=("INBOX",), batch_messages=3)
     for raw in messages(10):
         dovecot.deliver(USER, "INBOX", raw)
-    real_fetch = ImapSource.fetch
     calls = {"n": 0}
 
-    def fetch_then_drop(self, folder, refs):
-        calls["n"] += 1
-        if calls["n"] == 2:
-            dovecot.kill_connections(USER)
-        yield from real_fetch(self, folder, refs)
+    class DroppedOnSecondFetch(ImapSource):
+        def fetch(self, folder, refs):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                dovecot.kill_connections(USER)
+            yield from super().fetch(folder, refs)
 
-    monkeypatch.setattr(ImapSource, "fetch", fetch_then_drop)
-    broken = sync_source(cfg, defaults(), sessions)
+    broken = sync_source(cfg, defaults(), sessions, stages=Stages(sources=DroppedOnSecondFetch))
     assert not broken.ok and "imap" in (broken.error or "")
     assert len(ingested_ids(sessions)) == 3  # the first batch committed with its cursor
 
-    monkeypatch.setattr(ImapSource, "fetch", real_fetch)
     resumed = sync_source(cfg, defaults(), sessions)
     assert resumed.ok and resumed.ingested == 7
     assert ingested_ids(sessions) == sorted(f"<in{i}@test>" for i in range(10))
@@ -206,19 +204,23 @@ def test_tls_failure_wrong_password_and_dead_host_are_one_line_errors(dovecot, m
         check_source(dead)
 
 
-def test_a_temporary_authentication_failure_is_not_called_a_wrong_password(dovecot, monkeypatch):
+def test_a_temporary_authentication_failure_is_not_called_a_wrong_password(dovecot):
     # Dovecot answers "NO [UNAVAILABLE] Temporary authentication failure" when its auth
     # process cannot answer in time; the password may be right, so the error must not say
     # otherwise. The server's own answer is replayed here: it cannot be made on demand.
-    from imapclient import IMAPClient
     from imapclient.exceptions import LoginError
 
-    def unavailable(self, username, password):
-        raise LoginError("b'[UNAVAILABLE] Temporary authentication failure. [host:2026-12-01]'")
+    class Unavailable(ImapSource):
+        def _open(self, login):
+            def unavailable(client):
+                raise LoginError(
+                    "b'[UNAVAILABLE] Temporary authentication failure. [host:2026-12-01]'"
+                )
 
-    monkeypatch.setattr(IMAPClient, "login", unavailable)
+            super()._open(unavailable)
+
     with pytest.raises(SourceError, match="temporary authentication failure") as e:
-        check_source(imap_config(dovecot))
+        check_source(imap_config(dovecot), sources=Unavailable)
     assert "wrong" not in str(e.value)
 
 

@@ -52,8 +52,7 @@ from ingestor.store import database
 resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 for line in sys.stdin:
     job = json.loads(line)
-    if job.get("migrations"):
-        database.MIGRATIONS = Path(job["migrations"])
+    migrations = Path(job["migrations"]) if job.get("migrations") else database.MIGRATIONS
     wal = job["path"] + "-wal"
     started = time.perf_counter()
     pid = os.fork()
@@ -64,7 +63,7 @@ for line in sys.stdin:
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
             resource.setrlimit(resource.RLIMIT_FSIZE, (job["bytes"], resource.RLIM_INFINITY))
         try:
-            database.open_store("sqlite:///" + job["path"])
+            database.open_store("sqlite:///" + job["path"], migrations=migrations)
         except BaseException as e:
             sys.stderr.write(f"first start failed: {type(e).__name__}: {e}\n")
             os._exit(3)
@@ -285,14 +284,13 @@ def counts(path: Path) -> tuple[int, int]:
 
 
 def test_a_batch_copy_keeps_the_cascading_children_and_foreign_keys_come_back_on(
-    tmp_path: Path, batch_migrations: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, batch_migrations: Path
 ) -> None:
     # With PRAGMA foreign_keys=ON, DROP TABLE contact inside the copy would delete every
     # contact_email row through ON DELETE CASCADE; the migration connection turns them off.
     path = tmp_path / "store.db"
     store_with_children(path, 50)
-    monkeypatch.setattr(database, "MIGRATIONS", batch_migrations)
-    sessions = open_store(f"sqlite:///{path}")
+    sessions = open_store(f"sqlite:///{path}", migrations=batch_migrations)
     with sessions() as s:
         assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
     sessions.kw["bind"].dispose()
@@ -371,23 +369,21 @@ def test_a_second_start_waits_for_a_migration_in_progress(tmp_path: Path) -> Non
 
 
 def test_a_start_that_cannot_get_the_lock_fails_clearly_and_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "store.db"
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("PRAGMA journal_mode=WAL")
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("CREATE TABLE contact (id INTEGER PRIMARY KEY)")  # a migration, half-way
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.5)
     with pytest.raises(StoreError) as raised:
-        open_store(f"sqlite:///{path}")
+        open_store(f"sqlite:///{path}", busy_timeout=0.5)
     message = str(raised.value)
     assert "\n" not in message
     assert "locked" in message and "another process" in message and "try again" in message
     holder.execute("ROLLBACK")
     assert schema_of(path) == []
     holder.close()
-    monkeypatch.undo()
     open_and_close(path)
     assert versions_of(path) == [head()]
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from ingestor.model import RawItem
-from ingestor.pipeline import process_item, sync_source
+from ingestor.pipeline import sync_source
+from ingestor.process import process_item
 from ingestor.store.schema import LedgerEntry
 from tests.corpus.nasty.generate import generate
 from tests.factories import defaults, source_config, write_maildir

@@ -26,7 +26,7 @@ import pytest
 
 from ingestor.config import load_settings
 from ingestor.sources import make_source
-from tests.integration.oauth_cli import keep_caplog, run  # noqa: F401 (fixture)
+from tests.integration.oauth_cli import run
 from tests.servers.dovecot import free_port
 from tests.servers.idp import IdentityProvider
 from tests.servers.radicale import RadicaleServer

@@ -18,7 +18,7 @@ from ingestor.oauth import flows
 from ingestor.oauth.client import OAuthClient, OAuthError, TokenResponse
 from ingestor.sources import make_source
 from tests.factories import make_message
-from tests.integration.oauth_cli import keep_caplog, run  # noqa: F401 (fixture)
+from tests.integration.oauth_cli import run
 from tests.servers.dovecot import DovecotServer, OAuth2Passdb
 from tests.servers.idp import IdentityProvider, get_redirect
 
@@ -67,7 +67,10 @@ def device_login(
     result: list[int] = []
     thread = threading.Thread(
         target=lambda: result.append(
-            main(["--config", str(config), "auth", "login", "anna", "--flow", "device"])
+            main(
+                ["--config", str(config), "auth", "login", "anna", "--flow", "device"],
+                own_logging=False,
+            )
         )
     )
     thread.start()

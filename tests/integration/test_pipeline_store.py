@@ -3,11 +3,14 @@ ledger, policies, idempotency."""
 
 from __future__ import annotations
 
+import os
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ingestor.pipeline import sync_source
+from ingestor.pipeline import Stages, sync_source
+from ingestor.process import process_item
 from ingestor.store import queries
 from ingestor.store.schema import Contact, Interaction, InteractionSource, LedgerEntry, SourceCursor
 from tests.factories import OWNER, defaults, make_message, source_config, write_maildir
@@ -26,6 +29,13 @@ NEWSLETTER = make_message(
     message_id="<n1@test>",
     extra="List-Id: <jobs.board.example>",
 )
+
+
+def process_noting_pid(path: Path, item, **kw):
+    """process_item, noting which process ran it (module level: it travels to the workers)."""
+    with open(path, "a") as f:
+        f.write(f"{os.getpid()}\n")
+    return process_item(item, **kw)
 
 
 def sync(cfg, sessions, **kw):
@@ -189,18 +199,17 @@ def test_why_explains_each_message(tmp_path: Path, sessions):
 def test_an_item_the_store_refuses_is_quarantined_alone(tmp_path: Path, sessions, monkeypatch):
     from sqlalchemy.exc import DataError
 
-    from ingestor.store.ingest import BatchWriter
+    from ingestor.store.ingest import apply_plan
 
-    real = BatchWriter._create_interaction
-
-    def refuse_maria(self, result, findings):
-        if findings.parsed.message_id == "<m1@test>":
+    def refuse_maria(session, source, plan, owners):
+        if any(e.values["message_id"] == "<m1@test>" for e in plan.emails):
             raise DataError("INSERT", {}, ValueError("text fields cannot contain this"))
-        return real(self, result, findings)
+        return apply_plan(session, source, plan, owners)
 
-    monkeypatch.setattr(BatchWriter, "_create_interaction", refuse_maria)
     root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA, NEWSLETTER], "Sent": [REPLY]})
-    summary = sync(source_config(path=str(root)), sessions)
+    summary = sync_source(
+        source_config(path=str(root)), defaults(), sessions, stages=Stages(persist=refuse_maria)
+    )
     assert summary.ok, summary.error
     assert (summary.ingested, summary.skipped, summary.quarantined) == (1, 1, 1)
     with sessions() as s:
@@ -233,8 +242,6 @@ def test_parser_processes_store_exactly_what_in_process_parsing_stores(
     tmp_path: Path, sessions, monkeypatch
 ):
     """parse_workers = 2 forks a real pool; the store must end up the same, item for item."""
-    from ingestor import pipeline
-
     monkeypatch.delenv("INGESTOR_PARSE_WORKERS", raising=False)
     people = [(f"Person {i}", f"p{i}@firm{i % 7}.example") for i in range(40)]
     inbox = [
@@ -248,17 +255,19 @@ def test_parser_processes_store_exactly_what_in_process_parsing_stores(
         for i, (name, addr) in enumerate(people)
     ]
     root = write_maildir(tmp_path / "mail", {"INBOX": [*inbox, NEWSLETTER, b""], "Sent": [REPLY]})
-    used_pool = []
-    close = pipeline.ParsePool.close
+    pids = {name: tmp_path / f"{name}.pids" for name in ("pooled", "alone")}
 
-    def spy_close(self):
-        used_pool.append(self._executor is not None)
-        close(self)
+    def run(name: str, **kw):
+        stages = Stages(process=partial(process_noting_pid, pids[name]))
+        return sync_source(
+            source_config(name=name, path=str(root)), defaults(**kw), sessions, stages=stages
+        )
 
-    monkeypatch.setattr(pipeline.ParsePool, "close", spy_close)
-    pooled = sync(source_config(name="pooled", path=str(root)), sessions, parse_workers=2)
-    alone = sync(source_config(name="alone", path=str(root)), sessions)
-    assert used_pool == [True, False]
+    pooled = run("pooled", parse_workers=2)
+    alone = run("alone")
+    parsed_in = {name: set(path.read_text().split()) for name, path in pids.items()}
+    assert parsed_in["alone"] == {str(os.getpid())}
+    assert parsed_in["pooled"] - {str(os.getpid())}, "nothing was parsed in a parser process"
     assert pooled.ok and alone.ok, (pooled.error, alone.error)
     assert (pooled.seen, pooled.ingested, pooled.skipped, pooled.quarantined) == (43, 41, 1, 1)
     assert (alone.seen, alone.duplicate, alone.skipped, alone.quarantined) == (43, 41, 1, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import psycopg
 import pytest
@@ -18,9 +19,8 @@ from psycopg import sql
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from ingestor import daemon as daemon_module
 from ingestor.config import PasswordSpec, Settings
-from ingestor.daemon import Daemon
+from ingestor.daemon import Daemon, backoff_delay
 from ingestor.store.database import open_store
 from ingestor.store.schema import Interaction, LedgerEntry, SourceStatus
 from tests.factories import defaults, make_message, source_config, write_maildir
@@ -79,8 +79,6 @@ def test_the_daemon_rides_out_a_store_that_refuses_connections(
     tmp_path, outage_url, monkeypatch, caplog
 ):
     # Retry fast so that a few failed polls fit in seconds (the schedule is the daemon's own).
-    monkeypatch.setattr(daemon_module, "MIN_RETRY", 0.3)
-    monkeypatch.setattr(daemon_module, "MAX_BACKOFF", 1.5)
     monkeypatch.setenv("OUTAGE_PW", "x")
     caplog.set_level(logging.INFO)
     sessions = open_store(outage_url)
@@ -101,7 +99,9 @@ def test_the_daemon_rides_out_a_store_that_refuses_connections(
         ),
     )
     settings = Settings(path="test", store_url=outage_url, defaults=defaults(), sources=sources)
-    daemon = Daemon(settings, sessions)
+    daemon = Daemon(
+        settings, sessions, backoff=partial(backoff_delay, min_retry=0.3, max_backoff=1.5)
+    )
 
     def stored() -> int:
         with sessions() as s:

@@ -6,14 +6,22 @@ import ssl
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import caldav
 import psycopg
 import pytest
 import sqlalchemy
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError
 
+from ingestor.sources.davxml import (
+    DAV,
+    parse_multistatus,
+    parse_reply,
+    prop_text,
+    propfind_body,
+    sync_collection_body,
+)
 from tests.servers.dovecot import DovecotServer
 from tests.servers.postgres import PostgresUnavailable, temporary_database
 from tests.servers.radicale import (
@@ -224,20 +232,31 @@ def test_caldav_calendar_and_events(
         etag = server.put_event("recruiter", "interviews", EVENT, "interview-1.ics")
         assert etag
 
-        with caldav.DAVClient(url=server.url, username="recruiter", password="secret") as dav:
-            calendars = [c for c in dav.principal().calendars() if str(c.url) == url]
-            assert len(calendars) == 1
-            calendar = calendars[0]
-            assert calendar.get_display_name() == "Interviews"
-            events = calendar.events()
-            assert [str(e.icalendar_component["summary"]) for e in events] == [
-                "Interview with Candidate"
-            ]
-            token = calendar.objects_by_sync_token(load_objects=False).sync_token
+        # Checked with plain HTTP and the pure DAV XML helpers, not with the client under test.
+        def dav(method: str, body: str, depth: str) -> list[Any]:
+            _, headers, data = server.request(
+                method, url, "recruiter", body.encode(), "application/xml", {"Depth": depth}
+            )
+            return [parse_reply(data, headers.get("Content-Type", ""))]
 
-            server.delete_event("recruiter", "interviews", "interview-1.ics")
-            assert calendar.events() == []
-            assert calendar.objects_by_sync_token(load_objects=False).sync_token != token
+        def sync_token() -> str | None:
+            (tree,) = dav("REPORT", sync_collection_body(""), "0")
+            return prop_text(tree.find(DAV + "sync-token"))
+
+        (tree,) = dav("PROPFIND", propfind_body("<D:displayname/><D:getetag/>"), "1")
+        entries = {e.path.rstrip("/"): e for e in parse_multistatus(tree)}
+        home = url.split(str(server.port), 1)[1].rstrip("/")
+        assert prop_text(entries[home].props.get(DAV + "displayname")) == "Interviews"
+        assert sorted(p.rsplit("/", 1)[-1] for p in entries if p != home) == ["interview-1.ics"]
+        _, _, data = server.request("GET", f"{url}interview-1.ics", "recruiter")
+        assert b"SUMMARY:Interview with Candidate" in data
+        token = sync_token()
+        assert token
+
+        server.delete_event("recruiter", "interviews", "interview-1.ics")
+        (tree,) = dav("PROPFIND", propfind_body("<D:getetag/>"), "1")
+        assert [e.path.rstrip("/") for e in parse_multistatus(tree)] == [home]
+        assert sync_token() not in (None, token)
 
 
 def test_radicale_rejects_wrong_password(tmp_path: Path) -> None:

@@ -15,10 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from benchmarks.score_real import corpora_dir
-from ingestor import pipeline
 from ingestor.extractors.message import MessageParseError, parse_message
 from ingestor.model import ItemResult, RawItem
-from ingestor.pipeline import is_input_error, process_item
+from ingestor.process import is_input_error, process_item
 from tests.corpus.nasty.generate import generate
 from tests.factories import OWNER, make_message
 from tests.mime_strategies import messages
@@ -126,13 +125,13 @@ def test_deep_nesting_is_an_input_error_saying_what():
         parse_message(b"From: a@b.example\n" + nested + b"Content-Type: text/plain\n\nleaf\n")
 
 
-def test_a_bug_in_extraction_escapes_instead_of_being_quarantined(monkeypatch):
+def test_a_bug_in_extraction_escapes_instead_of_being_quarantined():
     def broken(*_args, **_kwargs):
         raise AttributeError("'Header' object has no attribute 'lower'")  # once quarantined
 
-    monkeypatch.setattr(pipeline, "extract_message", broken)
+    item = RawItem(ref="INBOX:1:1", folder="INBOX", data=make_message())
     with pytest.raises(AttributeError):
-        run(make_message())
+        process_item(item, OWNERS, NOW, extract=broken)
 
 
 def test_input_reasons():

@@ -1,0 +1,194 @@
+"""Parser processes: a batch's items parsed in worker processes while this one fetches and
+writes, when that pays (defaults.parse_workers)."""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from ingestor.config import MAX_PARSE_WORKERS
+from ingestor.model import ItemResult, RawItem
+
+log = logging.getLogger(__name__)
+
+# Parsing is CPU-bound and pure, so it can run in worker processes (defaults.parse_workers)
+# while this one fetches and writes. Small batches (a routine poll) are always parsed here.
+POOL_MIN_ITEMS = 32
+# Items bigger than this are parsed here rather than shipped: copying them to a worker would
+# hold them twice more in memory, and parse_message skips their attachments quickly anyway.
+POOL_MAX_ITEM_BYTES = 2 * 1024 * 1024
+TASK_MAX_BYTES = 2 * 1024 * 1024
+TASK_MAX_ITEMS = 64
+
+
+def pool_workers(configured: int = 0) -> int:
+    """How many parser processes: INGESTOR_PARSE_WORKERS, else `defaults.parse_workers`.
+
+    In-process is the default because each parser process costs 40-50 MB (PSS), and one
+    process stays under the 150 MB memory target; with two workers the first sync of a large
+    mailbox is 1.3-1.5x faster on the 2-core reference machine (benchmarks/README.md).
+    """
+    override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
+    return min(int(override), MAX_PARSE_WORKERS) if override.isdigit() else configured
+
+
+Work = Callable[..., ItemResult]
+
+
+class ParsePool:
+    """Runs `work(item, now=...)` for a batch's items, in worker processes when it pays.
+
+    `submit` returns a function that gives the results in item order. The pool is started
+    lazily, so a poll with nothing new forks nothing. If a worker dies, the batch is parsed
+    in-process and the pool is not used again.
+    """
+
+    def __init__(self, work: Work, workers: int = 0) -> None:
+        self.work = work
+        self.workers = workers
+        self._executor: ProcessPoolExecutor | None = None
+        self._broken = False
+        # Batches to hold back while the workers parse, one per worker so that none waits
+        # while this process writes; without workers, holding one back would only keep it in
+        # memory longer.
+        self.lookahead = workers
+
+    def start(self) -> None:
+        """Fork the workers now, while this process is small: they share its pages."""
+        executor = self._pool()
+        if executor is not None:
+            try:
+                executor.submit(int).result()  # a fork-based pool starts every worker at once
+            except BrokenProcessPool:
+                log.warning("parser processes did not start; parsing in-process")
+                self._broken = True
+
+    def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
+        executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
+        if executor is None:
+            results = [self.work(item, now=now) for item in items]
+            return lambda: results
+        tasks: list[tuple[list[int], Future[list[dict[str, Any]]]]] = []
+        local: list[int] = []
+        chunk: list[int] = []
+        size = 0
+        for i, item in enumerate(items):
+            if len(item.data) > POOL_MAX_ITEM_BYTES:
+                local.append(i)
+                continue
+            if chunk and (size + len(item.data) > TASK_MAX_BYTES or len(chunk) >= TASK_MAX_ITEMS):
+                tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
+                chunk, size = [], 0
+            chunk.append(i)
+            size += len(item.data)
+        if chunk:
+            tasks.append((chunk, self._send(executor, [items[j] for j in chunk], now)))
+
+        def collect() -> list[ItemResult]:
+            out: list[ItemResult | None] = [None] * len(items)
+            for i in local:
+                out[i] = self.work(items[i], now=now)
+            for indexes, future in tasks:
+                try:
+                    parts = future.result()
+                except BrokenProcessPool:
+                    log.warning("a parser process died; parsing in-process from now on")
+                    self._broken = True
+                    parts = [_strip(self.work(items[i], now=now)) for i in indexes]
+                for i, rest in zip(indexes, parts, strict=True):
+                    out[i] = ItemResult(items[i], **rest)
+            return [r for r in out if r is not None]
+
+        return collect
+
+    def _send(
+        self, executor: ProcessPoolExecutor, items: list[RawItem], now: datetime
+    ) -> Future[list[dict[str, Any]]]:
+        if not self._broken:
+            try:
+                return executor.submit(_work_chunk, self.work, items, now)
+            except BrokenProcessPool:
+                log.warning("a parser process died; parsing in-process from now on")
+                self._broken = True
+        done: Future[list[dict[str, Any]]] = Future()
+        done.set_result(_work_chunk(self.work, items, now))
+        return done
+
+    def _pool(self) -> ProcessPoolExecutor | None:
+        if self._executor is None and not self._broken:
+            if self.workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
+                self._broken = True
+                return None
+            try:
+                # fork: workers start in milliseconds with every module already imported.
+                self._executor = ProcessPoolExecutor(
+                    self.workers,
+                    mp_context=multiprocessing.get_context("fork"),
+                    initializer=_worker_init,
+                )
+            except OSError as e:
+                log.warning("no parser processes (%s); parsing in-process", e)
+                self._broken = True
+        return None if self._broken else self._executor
+
+    def close(self) -> None:
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _load_malloc_trim() -> Callable[[int], int] | None:
+    try:
+        import ctypes
+
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _load_malloc_trim()
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the OS after each batch.
+
+    glibc raises its mmap threshold after a large block is freed, so once a 25 MB message has
+    been read, later big buffers come from the heap, and its free pages stay counted in RSS
+    for the rest of the run (measured: ~150 MB instead of ~110 MB between batches).
+    """
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
+def _strip(result: ItemResult) -> dict[str, Any]:
+    """An ItemResult without its item: the raw bytes need not travel back."""
+    return {f.name: getattr(result, f.name) for f in fields(result) if f.name != "item"}
+
+
+def _work_chunk(work: Work, items: list[RawItem], now: datetime) -> list[dict[str, Any]]:
+    return [_strip(work(item, now=now)) for item in items]
+
+
+def _worker_init() -> None:
+    # The inherited objects are the parent's: a collection here would walk (and so copy, page
+    # by page) all of them. Freezing keeps the fork's shared memory shared.
+    gc.freeze()
+    # Stopping is the parent's business: it finishes the batch in flight, then shuts the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:  # and a worker must not outlive a parent that was killed (kill -9)
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -1,0 +1,100 @@
+"""Parse and extract one item: the pure stage both the daemon and `ingestor extract` run.
+
+Quarantine is for input, not for bugs: only the parser's declared input errors quarantine an
+item (their reasons start with one of INPUT_ERROR_REASONS). Any other exception propagates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from ingestor.extractors.mail import extract_message
+from ingestor.extractors.meetings import CalendarParseError, extract_meetings
+from ingestor.extractors.message import MessageParseError, parse_message
+from ingestor.model import CalendarResult, ItemResult, MessageFindings, RawItem
+
+log = logging.getLogger(__name__)
+
+# Every quarantine reason starts with one of these: each names bad input, never a bug.
+UNREADABLE = "unreadable message: "
+INPUT_ERROR_REASONS = (
+    UNREADABLE,
+    "unreadable calendar object: ",
+    "calendar object over the size cap",
+    "refused by the store: ",
+)
+
+
+def is_input_error(reason: str) -> bool:
+    """Whether a quarantine reason is one of the declared input errors."""
+    return reason.startswith(INPUT_ERROR_REASONS)
+
+
+def process_item(
+    item: RawItem,
+    owners: frozenset[str],
+    now: datetime,
+    region: str = "US",
+    window_days: tuple[int, int] = (365, 180),
+    extract: Callable[..., MessageFindings] = extract_message,
+) -> ItemResult:
+    """Parse and extract one item; pure apart from the clock value passed in. `extract` is
+    the message extractor (tests hand in a broken one to show a bug is not bad input)."""
+    window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
+    if item.kind == "calendar":
+        return process_calendar_item(item, owners, window)
+    try:
+        parsed = parse_message(item.data, item.internal_date)
+        findings = extract(
+            parsed, owners, item.internal_date or now, item.folder, region=region, window=window
+        )
+    except MessageParseError as e:
+        # Declared input errors only: parse_message turns hostile input it cannot read
+        # (including nesting too deep for the stdlib parser) into these. Anything else is a
+        # bug and propagates: it fails the sync instead of hiding in the quarantine.
+        return ItemResult(item, None, f"{UNREADABLE}{_one_line(e)}")
+    except RecursionError as e:
+        # Hostile nesting too deep for an extractor after the parser (text is flat by then, so
+        # none is known): keep the bytes, say why and where, move on.
+        where = _innermost_frame(e)
+        log.warning("quarantining %s: RecursionError in %s", item.ref, where)
+        return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
+    if item.truncated:
+        note = f"[body not downloaded: {item.size} bytes is over the size cap]"
+        findings = replace(findings, snippet=note)
+    return ItemResult(item, findings)
+
+
+def _one_line(e: BaseException) -> str:
+    return " ".join(str(e).split())[:200] or type(e).__name__
+
+
+def _innermost_frame(e: BaseException) -> str:
+    frames = traceback.extract_tb(e.__traceback__)
+    if not frames:
+        return "?"
+    return f"{os.path.basename(frames[-1].filename)}:{frames[-1].lineno}"
+
+
+def process_calendar_item(
+    item: RawItem, owners: frozenset[str], window: tuple[datetime, datetime]
+) -> ItemResult:
+    if item.deleted:
+        return ItemResult(item, None)
+    if item.truncated:
+        return ItemResult(item, None, f"calendar object over the size cap ({item.size} bytes)")
+    if item.object_key is not None and item.object_key.endswith("#"):
+        # No UID could be read: storing it would cancel every meeting of the whole object.
+        return ItemResult(item, None, "unreadable calendar object: no event UID")
+    try:
+        findings = extract_meetings(
+            item.data, owner_addresses=owners, window_start=window[0], window_end=window[1]
+        )
+    except CalendarParseError as e:
+        return ItemResult(item, None, f"unreadable calendar object: {e}")
+    return ItemResult(item, None, calendar=CalendarResult(findings, window[0], window[1]))
