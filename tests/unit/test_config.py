@@ -296,6 +296,7 @@ calendar_history_days = 365
             "defaults.calendar_history: must be at most 36500, got 36865",
         ),
         ("defaults", "parse_workers = -1", "defaults.parse_workers: must be 0 to 16, got -1"),
+        ("defaults", 'lease_period = "2h"', "defaults.lease_period: must be at most 1h, got 2h"),
         ("defaults", "batch_messages = true", "defaults.batch_messages: must be an int, got bool"),
         (
             "defaults",
