@@ -144,11 +144,12 @@ class Daemon:
         if self.lock is not None:
             self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
         if self.settings.web.enabled:
+            from ingestor.store.unit import Store
             from ingestor.web.server import start_background
 
             # Binds before returning: a port in use fails start-up with a clear WebError.
             self.web = start_background(
-                self.sessions, self.settings.web.host, self.settings.web.port
+                Store(self.sessions), self.settings.web.host, self.settings.web.port
             )
         now = datetime.now(UTC)
         if self.leases is not None:

@@ -51,10 +51,12 @@ def run_demo(directory: Path | None = None, serve: bool = False, port: int = 802
     ok = all(x.ok for x in summaries)
     if serve:
         from ingestor.cli_output import print_web_login
+        from ingestor.store.unit import Store
         from ingestor.web.demo import create_demo_user
         from ingestor.web.server import serve as serve_web
 
-        username, password = create_demo_user(sessions)
+        store = Store(sessions)
+        username, password = create_demo_user(store)
         print_web_login(f"http://127.0.0.1:{port}/", username, password)
-        serve_web(sessions, "127.0.0.1", port)
+        serve_web(store, "127.0.0.1", port)
     return 0 if ok else 1

@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError
 from ingestor.leasekeeper import one_off_lease
-from ingestor.model import Batch, FolderCursor, ItemResult, SyncSummary
+from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
-from ingestor.process import process_item
+from ingestor.process import process_calendar_item, process_item
 from ingestor.resolve.batch import resolve_batch
 from ingestor.resolve.plan import BatchCounts, WritePlan
 from ingestor.resolve.policy import CreationPolicy
+from ingestor.seriesjob import CALENDAR_SOURCES, calendar_bound, calendar_days, expand_stored
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits, Source
 from ingestor.store.ingest import apply_plan, load_cursors
@@ -153,7 +154,7 @@ def _sync(
     source = stages.sources(cfg)
     writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
     owners = frozenset(cfg.owner_addresses)
-    window_days = (cfg.calendar_past_days, cfg.calendar_future_days)
+    window_days = calendar_days(cfg)  # the bound of infinite series (see seriesjob)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
     totals = BatchCounts()
     seen = 0
@@ -181,6 +182,9 @@ def _sync(
         release_memory()
 
     try:
+        if source.type in CALENDAR_SOURCES:
+            # Stored infinite series into today's bound first: it needs no server.
+            expand_stored_series(cfg, defaults, sessions, stages, lease)
         source.open()
         try:
             for batch in source.batches(cursors, limits, stop):
@@ -206,6 +210,29 @@ def _sync(
         duplicate=totals.duplicate,
         contacts_created=totals.contacts_created,
     )
+
+
+def expand_stored_series(
+    cfg: SourceConfig,
+    defaults: Defaults,
+    sessions: sessionmaker[Session],
+    stages: Stages = Stages(),
+    lease: Lease | None = None,
+) -> int:
+    """Expand the source's stored infinite series into the bound at `stages.clock()`, from
+    their stored masters, through the same calendar extraction and resolve → persist stages as
+    a sync, fenced by the same `lease` (no request to the source); → how many calendar objects
+    were expanded."""
+    now = stages.clock()
+    days = calendar_days(cfg)
+    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
+    owners = frozenset(cfg.owner_addresses)
+
+    def extract(item: RawItem, window: tuple[datetime, datetime]) -> ItemResult:
+        return process_calendar_item(item, owners, window)
+
+    bound = calendar_bound(now, days)
+    return expand_stored(sessions, cfg.name, bound, extract, lambda r: writer.commit(r, None))
 
 
 def write_batch(
@@ -241,7 +268,7 @@ class _BatchWriter:
         self.stages = stages
         self.lease = lease
 
-    def commit(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+    def commit(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         # A concurrent writer (another instance, same address) can win a unique index race;
         # the whole batch is then simply written again against the state it created.
         try:
@@ -278,7 +305,7 @@ class _BatchWriter:
                 fence(s, self.lease)  # last: the lease row stays locked until the commit
             return counts
 
-    def _one_by_one(self, results: list[ItemResult], cursor: FolderCursor) -> BatchCounts:
+    def _one_by_one(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         total = BatchCounts()
         for result in results:
             try:

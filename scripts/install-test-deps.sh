@@ -14,12 +14,15 @@ command -v doveadm >/dev/null 2>&1 || need+=(dovecot-core)
 command -v mbsync >/dev/null 2>&1 || need+=(isync)
 # Browser tests drive Debian's chromium with Playwright (never `playwright install`).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# Several daemons on one PostgreSQL are tested behind PgBouncer in transaction mode too.
+[ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-# The package starts a system-wide Dovecot; the tests run their own instances and never use it.
+# The packages start a system-wide Dovecot and PgBouncer; the tests run their own instances
+# and never use those.
 
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then

@@ -28,7 +28,7 @@ from ingestor.extractors.icsprops import (
     text_of,
 )
 from ingestor.extractors.icsscan import TZID_PARAM, EventLines, one_line
-from ingestor.extractors.occurrences import OWNER_ONLY, STATUSES, MeetingOccurrence
+from ingestor.extractors.occurrences import OWNER_ONLY, STATUSES, MeetingOccurrence, SeriesSpan
 from ingestor.extractors.wintz import ZoneResolver
 
 log = logging.getLogger(__name__)
@@ -150,13 +150,19 @@ class EventReader:
         window_start: datetime,
         window_end: datetime,
         limit: int,
-    ) -> list[MeetingOccurrence]:
+    ) -> tuple[list[MeetingOccurrence], SeriesSpan]:
+        """The UID's occurrences, and how far they were expanded.
+
+        One-off events and finite series (every RRULE has COUNT or UNTIL, or there are only
+        RDATEs) are expanded in full, up to `limit` occurrences; an infinite series, or a finite
+        one with more than `limit`, only inside [window_start, window_end].
+        """
         comp = master.component if master else None
         if master is None or comp is None or not (comp.get("RRULE") or comp.get("RDATE")):
             # A single event, or instances sent on their own (an invite for one occurrence).
             out = [self.occurrence(master, master.start, None, None, None)] if master else []
             out += [self.occurrence(o, o.start, o.end, k, master) for k, o in overrides.items()]
-            return out
+            return out, SeriesSpan(uid, bounded=False)
         rules: list[rec.Rule] = []
         for prop in all_values(comp, "RRULE"):
             try:
@@ -164,24 +170,63 @@ class EventReader:
                 rules.append(rec.parse_rule(text))
             except rec.RuleError as exc:
                 self.problems.append(f"line {master.line}: UID {uid}: {exc}; rule ignored")
+        if all(r.count is not None or r.until is not None for r in rules):
+            whole = rec.whole_series(master.start, window_start, window_end)
+            found = self._expand(uid, master, comp, rules, whole, limit + 1, quiet=True)
+            if len(found) <= limit:
+                return self._series(uid, master, overrides, found, None), SeriesSpan(uid, False)
+            self.problems.append(
+                f"line {master.line}: UID {uid}: finite series has over {limit} occurrences;"
+                " expanded like an infinite one"
+            )
+        bound = (window_start, window_end)
+        found = self._expand(uid, master, comp, rules, bound, limit)
+        span = SeriesSpan(uid, bounded=True, start=window_start, end=window_end)
+        return self._series(uid, master, overrides, found, bound), span
+
+    def _expand(
+        self,
+        uid: str,
+        master: Event,
+        comp: Component,
+        rules: list[rec.Rule],
+        window: tuple[datetime, datetime],
+        limit: int,
+        quiet: bool = False,
+    ) -> list[rec.Instance]:
         expansion = rec.expand_series(
             master.start,
             rules,
             self._dates(comp, "RDATE"),
             [d for d in self._dates(comp, "EXDATE") if not isinstance(d, tuple)],
-            window_start,
-            window_end,
+            window[0],
+            window[1],
             limit,
         )
         self.problems += [f"line {master.line}: UID {uid}: {p}" for p in expansion.problems]
-        if expansion.truncated:
+        if expansion.truncated and not quiet:
             self.problems.append(f"line {master.line}: UID {uid}: cut at {limit} occurrences")
+        return expansion.instances
+
+    def _series(
+        self,
+        uid: str,
+        master: Event,
+        overrides: dict[str, Event],
+        instances: list[rec.Instance],
+        window: tuple[datetime, datetime] | None,
+    ) -> list[MeetingOccurrence]:
+        """The occurrences of a series' instances, each replaced by its override if any.
+
+        Overrides of no instance are kept inside `window`, or all of them when it is None (a
+        series expanded in full: a moved occurrence is one wherever it was moved to).
+        """
         duration = (
             rec.as_utc(master.end) - rec.as_utc(master.start) if master.end is not None else None
         )
         result: list[MeetingOccurrence] = []
         used: set[str] = set()
-        for inst in expansion.instances:
+        for inst in instances:
             key = rec.recurrence_key(inst.start)
             override = overrides.get(key)
             if override is not None:
@@ -193,7 +238,9 @@ class EventReader:
                 end = inst.start + duration
             result.append(self.occurrence(master, inst.start, end, key, None))
         for key, override in overrides.items():
-            if key not in used and window_start <= rec.as_utc(override.start) <= window_end:
+            if key in used:
+                continue
+            if window is None or window[0] <= rec.as_utc(override.start) <= window[1]:
                 result.append(self.occurrence(override, override.start, override.end, key, master))
         return result
 

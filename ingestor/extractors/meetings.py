@@ -31,6 +31,7 @@ from ingestor.extractors.occurrences import (
     CalendarParseError,
     Kind,
     MeetingOccurrence,
+    SeriesSpan,
     Status,
 )
 from ingestor.extractors.wintz import ZoneResolver, known_zone
@@ -42,6 +43,7 @@ __all__ = [
     "CalendarParseError",
     "Kind",
     "MeetingOccurrence",
+    "SeriesSpan",
     "Status",
     "extract_meetings",
     "meeting_to_json",
@@ -65,10 +67,13 @@ def extract_meetings(
     max_bytes: int = 10_000_000,
     floating_tz: tzinfo | None = None,
 ) -> CalendarFindings:
-    """Every meeting occurrence in `ics`; recurring events are expanded inside the window.
+    """Every meeting occurrence in `ics`, and how far each UID was expanded (`spans`).
 
-    A non-recurring event is returned wherever it lies: it is one real meeting. Floating times
-    are read in `floating_tz`, else in the calendar's X-WR-TIMEZONE, else in UTC.
+    The history rule: a non-recurring event is returned wherever it lies, and so is every
+    occurrence of a finite series (COUNT or UNTIL) with at most `max_occurrences` of them:
+    each is a real meeting, however old. Only infinite series (and finite ones over the cap)
+    are bounded, to [window_start, window_end]. Floating times are read in `floating_tz`, else
+    in the calendar's X-WR-TIMEZONE, else in UTC.
     """
     if window_start.tzinfo is None or window_end.tzinfo is None or window_end < window_start:
         raise ValueError("the window must be two aware datetimes, start before end")
@@ -108,12 +113,17 @@ def extract_meetings(
         raise CalendarParseError(skipped[0])
     problems += skipped
     occurrences: list[MeetingOccurrence] = []
+    spans: dict[str, SeriesSpan] = {}
     for uid, (masters, overrides) in groups.items():
         master = max(masters, key=Event.version) if masters else None
+        # Until expanded, a UID counts as looked at only inside the window: a failure below
+        # then cancels nothing outside it.
+        spans[uid] = SeriesSpan(uid, bounded=True, start=window_start, end=window_end)
         try:
-            occurrences.extend(
-                ctx.occurrences(uid, master, overrides, window_start, window_end, max_occurrences)
+            found, spans[uid] = ctx.occurrences(
+                uid, master, overrides, window_start, window_end, max_occurrences
             )
+            occurrences.extend(found)
         except Exception as exc:  # e.g. date arithmetic at year 9999; never lose the calendar
             log.debug("UID %s not expanded: %s", uid[:80], type(exc).__name__)
             problems.append(f"UID {uid[:80]}: not expanded: {one_line(exc)}")
@@ -121,7 +131,9 @@ def extract_meetings(
             problems.append(f"stopped after {MAX_TOTAL_OCCURRENCES} occurrences")
             break
     occurrences.sort(key=lambda o: (o.start.astimezone(UTC), o.uid))
-    return CalendarFindings(method, occurrences, problems + ctx.problems + zones.problems)
+    return CalendarFindings(
+        method, occurrences, problems + ctx.problems + zones.problems, spans, source_text=ics
+    )
 
 
 def meeting_to_json(occ: MeetingOccurrence) -> dict[str, Any]:

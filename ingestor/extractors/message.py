@@ -62,6 +62,12 @@ CLASSIFIER_HEADERS = (
     "x-autorespond",
     "x-auto-response-suppress",
     "return-path",
+    # read_signals: Exchange's auto-reply marker and Asterisk/FreePBX voicemail headers
+    "x-ms-exchange-inbox-rules-loop",
+    "x-asterisk-vm-caller-id-num",
+    "x-asterisk-vm-caller-id-name",
+    "x-asterisk-vm-duration",
+    "x-asterisk-vm-message-num",
 )
 CALENDAR_TYPES = ("text/calendar", "application/ics")
 

@@ -57,8 +57,39 @@ class MeetingOccurrence:
     dial_in_numbers: list[str] = field(default_factory=list)  # never a participant's phone
 
 
+@dataclass(frozen=True)
+class SeriesSpan:
+    """How much of one UID was expanded: every occurrence, or only those inside a bound.
+
+    One-off events and finite series (COUNT or UNTIL, within the occurrence cap) are complete:
+    an occurrence they lack was deleted. An infinite series is bounded to [start, end]: what
+    lies outside was not looked at, so it is neither new nor deleted.
+    """
+
+    uid: str
+    bounded: bool
+    start: datetime | None = None  # the bound, when bounded
+    end: datetime | None = None
+
+    def covers(self, at: datetime) -> bool:
+        """Whether an occurrence at `at` was looked at by this expansion."""
+        if not self.bounded:
+            return True
+        assert self.start is not None and self.end is not None
+        return self.start <= at <= self.end
+
+
 @dataclass
 class CalendarFindings:
     method: str | None  # iTIP METHOD (REQUEST, CANCEL, REPLY, COUNTER, PUBLISH, ...)
     occurrences: list[MeetingOccurrence]
     problems: list[str]  # recoverable: what was skipped or guessed, and why
+    # Per UID: how far it was expanded (missing-occurrence cancellation depends on it).
+    spans: dict[str, SeriesSpan] = field(default_factory=dict)
+    # The calendar text these findings came from: a calendar object's master for the store.
+    source_text: bytes = b""
+
+    @property
+    def bounded(self) -> bool:
+        """Whether some series in it was expanded only inside a bound (so can grow later)."""
+        return any(s.bounded for s in self.spans.values())

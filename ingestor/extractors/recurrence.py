@@ -239,6 +239,25 @@ def rule_starts(
     return starts, False, None
 
 
+FINITE_HORIZON = timedelta(days=100 * 366)  # a finite series is looked at this far from DTSTART
+_FLOOR = datetime(1900, 1, 1, tzinfo=UTC)
+_CEILING = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def whole_series(
+    start: Instant, window_start: datetime, window_end: datetime
+) -> tuple[datetime, datetime]:
+    """The range that holds every instance of a finite series starting at `start`, whatever
+    the window: from before DTSTART (RDATEs may precede it) to a century after it.
+
+    The century bounds the scan of a COUNT rule that never matches (see the module docstring).
+    """
+    first = as_utc(start)
+    lo = min(window_start, first, _FLOOR)
+    hi = max(window_end, min(first, _CEILING) + FINITE_HORIZON)
+    return lo, hi
+
+
 def recurrence_key(value: Instant) -> str:
     """The RECURRENCE-ID form used in keys: UTC ISO 8601 for times, the date for all-day."""
     if isinstance(value, datetime):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from ingestor.model import FolderCursor, ItemResult
@@ -39,6 +39,7 @@ class KnownState:
     contacts: dict[str, KnownContact]  # by address; only addresses the batch mentions
     rejected: frozenset[str]  # addresses whose auto-created contact a recruiter rejected
     interactions: dict[str, int]  # email interactions by dedup key
+    phones: dict[str, int] = field(default_factory=dict)  # E.164 → contact, for calls
 
 
 @dataclass
@@ -125,6 +126,46 @@ class InviteWrite:
 CalendarWrite = CalendarObjectWrite | CalendarObjectDeleted | InviteWrite
 
 
+@dataclass(frozen=True)
+class TaskWrite:
+    """A task a message sets. `contact` None: the address is no contact yet, so the task
+    waits (pending_signal) until one appears. Idempotent by `dedup_key`."""
+
+    dedup_key: str
+    address: str
+    contact: ContactRef | None
+    kind: Literal["follow_up", "call_back", "check_in"]
+    reason: str
+    due: date
+    status: Literal["open", "expired"]
+    interaction: str | None  # dedup key of the interaction it came from, if one was stored
+    message_id: str | None
+    owner: str | None
+    signal_at: datetime
+
+
+@dataclass(frozen=True)
+class SuggestionWrite:
+    """A suggestion a message's signal gives (a job change, a referral's new contact)."""
+
+    contact: ContactRef
+    kind: str
+    field: str | None
+    old: str | None
+    new: str | None
+    payload: dict[str, Any]
+    interaction: str | None
+    message_id: str | None
+    occurred_at: datetime
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class BounceWrite:
+    address: str
+    at: datetime
+
+
 @dataclass
 class WritePlan:
     """Everything one batch writes, in the order the store carries it out."""
@@ -143,6 +184,10 @@ class WritePlan:
     calendar: list[CalendarWrite] = field(default_factory=list)
     # Who the calendar writes' organizers and attendees are, as contacts (None: no contact).
     attendees: dict[str, ContactRef | None] = field(default_factory=dict)
+    tasks: list[TaskWrite] = field(default_factory=list)
+    suggestions: list[SuggestionWrite] = field(default_factory=list)
+    hard_bounces: list[BounceWrite] = field(default_factory=list)
+    do_not_contact: set[ContactRef] = field(default_factory=set)
 
     def describe(self) -> Iterator[str]:
         """One line per decision, for `sync --dry-run`."""
@@ -158,6 +203,15 @@ class WritePlan:
             yield f"email {e.ref}: {e.values['subject'] or '(no subject)'!r} [{people}]"
         for p in self.profiles:
             yield f"signature of contact {_ref(p.contact)} from {p.interaction}"
+        for t in self.tasks:
+            whose = f"contact {_ref(t.contact)}" if t.contact is not None else f"{t.address} (waits)"
+            yield f"task {t.kind} for {whose} due {t.due.isoformat()} ({t.status}): {t.reason}"
+        for sw in self.suggestions:
+            yield f"suggest {sw.kind} for contact {_ref(sw.contact)}"
+        for b in self.hard_bounces:
+            yield f"address {b.address} bounced"
+        for ref in sorted(self.do_not_contact, key=str):
+            yield f"contact {_ref(ref)}: do not contact"
         for w in self.calendar:
             if isinstance(w, CalendarObjectWrite):
                 live = sum(1 for o in w.findings.occurrences if o.skip_reason is None)

@@ -13,20 +13,18 @@ downloads every object whenever sync fails, and a poll here must stay cheap:
   and, when that changed, one depth-1 PROPFIND of etags compared with the cursor's.
 - Changed objects are downloaded with calendar-multiget (GET per object, streamed under the
   size cap, where multiget fails) and split into one item per event UID.
-- Every REEXPAND_DAYS a poll lists the calendar in full and hands over every object again, so
-  recurring series are expanded into the window that moved meanwhile (see reexpand).
 
-The cursor state and the refs are described in davstate.
+Which requests a poll makes and what it hands over is decided in davplan (pure); this module
+carries the requests out. Series are not handed over again to reach new dates: they are
+expanded from the store (store/series). The cursor state and the refs are described in davstate.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import replace
-from datetime import datetime
-from typing import Any
+from collections.abc import Iterator
+from functools import partial
 
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
@@ -34,13 +32,21 @@ from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davdiscovery import Calendar, absolute, choose, discover
 from ingestor.sources.davhttp import TOO_BIG, DavSession, redact
-from ingestor.sources.davstate import (
-    CursorState,
-    Planned,
-    changed_members,
-    etag_label,
-    with_unchanged,
+from ingestor.sources.davplan import (
+    Answer,
+    Ask,
+    CalendarView,
+    Ctag,
+    CtagProbe,
+    Listed,
+    Synced,
+    SyncReport,
+    SyncUnsupported,
+    TokenRejected,
+    drive,
+    plan_poll,
 )
+from ingestor.sources.davstate import Planned
 from ingestor.sources.davxml import (
     CS,
     DAV,
@@ -56,14 +62,12 @@ from ingestor.sources.davxml import (
     sync_members,
 )
 from ingestor.sources.icsplit import split_by_uid
-from ingestor.sources.reexpand import Reexpansion, utc_now
 
 log = logging.getLogger(__name__)
 
 MAX_OBJECT_BYTES = 10 * 1024 * 1024  # per calendar object; larger ones are not downloaded
 MULTIGET_CHUNK = 50  # hrefs per calendar-multiget: bounds the reply held in memory
 MAX_SYNC_PAGES = 100  # RFC 6578 truncated replies followed before giving up
-SYNC_RETRY_SECONDS = 24 * 3600  # after a failed sync REPORT, use ctag/etags this long
 FRESH_SECONDS = 300.0  # discovery's sync-token/ctag may stand in for a request this long
 
 
@@ -87,7 +91,6 @@ class CalDavSource(Source):
     def __init__(self, config: CalDavSourceConfig) -> None:
         super().__init__(config)
         self.session = DavSession(self.name, config)
-        self.clock: Callable[[], datetime] = utc_now  # aware; its UTC date paces re-expansion
         self._all: list[Calendar] = []  # every calendar discovered
         self._chosen: list[Calendar] = []  # the ones read
         self._home: str | None = None  # where calendars were listed; None for a calendar URL
@@ -147,102 +150,28 @@ class CalDavSource(Source):
 
     def changes(self, folder: str, cursor: FolderCursor | None) -> FolderChanges:
         cal = self._calendar(folder)
-        st = CursorState.load(cursor)
-        rx = Reexpansion.plan(cursor.state if cursor else {}, st.known, self.clock().date())
         fresh = cal.seen_at is not None and time.monotonic() - cal.seen_at < FRESH_SECONDS
         cal.seen_at = None  # discovery's values stand in for one poll only
-        # A re-expansion round hands over everything, so no shortcut may say "nothing changed".
-        settled = cursor is not None and not st.resumed and not rx.due
-        failed_before = st.sync_failed_at
-        try_sync = cal.sync_token is not None and (
-            failed_before is None or time.time() - failed_before > SYNC_RETRY_SECONDS
-        )
-        if try_sync:
-            # Discovery read the calendar's sync-token a moment ago: equal means no change.
-            if settled and fresh and st.sync_token and st.sync_token == cal.sync_token:
-                assert cursor is not None
-                return FolderChanges(folder, [], cursor)
-            try:
-                token, members, full = self._sync(cal, st, relist=rx.due)
-            except _SyncUnsupported as e:
-                log.warning(
-                    "%s: sync-collection on %s failed (%s); comparing ctag and etags for %d h",
-                    self.name,
-                    folder,
-                    e,
-                    SYNC_RETRY_SECONDS // 3600,
-                )
-                st.sync_failed_at = time.time()
-                st.sync_token = None
-            else:
-                if (
-                    settled
-                    and token == st.sync_token
-                    and not changed_members(members, st.etags, full)
-                ):
-                    assert cursor is not None
-                    return FolderChanges(folder, [], cursor)  # nothing to write back either
-                st.sync_failed_at = None
-                # Discovery's ctag was read before the REPORT, so it never claims too much.
-                final: dict[str, Any] = {"sync_token": token, "ctag": cal.ctag if fresh else None}
-                return self._changes(folder, st, members, full, final, rx)
-        # No sync: one PROPFIND for the ctag (or none, right after discovery) ...
-        ctag = cal.ctag if fresh else self._ctag(cal)
-        if settled and ctag and ctag == st.ctag:
-            assert cursor is not None
-            if st.sync_failed_at == failed_before and st.sync_token is None:
-                return FolderChanges(folder, [], cursor)
-            state = {**cursor.state, "sync_token": None, "sync_failed_at": st.sync_failed_at}
-            return FolderChanges(folder, [], FolderCursor(folder, state=state))
-        # ... and when it changed (or there is none), one depth-1 PROPFIND of every etag.
-        members = self._list(cal)
-        final = {"sync_token": None, "ctag": ctag}
-        if st.sync_failed_at is not None:
-            final["sync_failed_at"] = st.sync_failed_at
-        return self._changes(folder, st, members, True, final, rx)
+        view = CalendarView(folder, cal.sync_token, cal.ctag, fresh)
+        plan = drive(plan_poll(cursor, view, time.time()), partial(self._answer, cal))
+        for level, note in plan.notes:
+            log.log(level, "%s: %s", self.name, note)
+        self._plans.setdefault(folder, {}).update(plan.planned)
+        return plan.changes
 
-    def _changes(
-        self,
-        folder: str,
-        st: CursorState,
-        members: list[Member],
-        full: bool,
-        final: dict[str, Any],
-        rx: Reexpansion,
-    ) -> FolderChanges:
-        diff = changed_members(members, st.etags, full)
-        etags = dict(st.etags)
-        for m in diff:
-            if m.etag is None:
-                etags.pop(m.href, None)
-            else:
-                etags[m.href] = m.etag
-        if rx.due:
-            # Every object again (a resumed round: those it had yet to hand over), each with a
-            # new change number, so its ref is new; its stored etag stays the baseline.
-            log.info("%s: handing over every event of %s to expand series anew", self.name, folder)
-            again = st.remaining if rx.resumed else list(etags)
-            diff = with_unchanged(diff, etags, members, again)
-        state = {**final, "etags": etags, "seq": st.seq + len(diff), **rx.final()}
-        done = FolderCursor(folder, state=state)
-        pending = [[m.href, m.etag] for m in diff]  # shared by every intermediate cursor
-        base = {**st.base(), **rx.interim(), "pending": pending}
-        plans = self._plans.setdefault(folder, {})
-        refs: list[ItemRef] = []
-        for i, m in enumerate(diff):
-            n = st.seq + i
-            if m.etag is None:
-                ref = f"{folder}:{m.href}@deleted-{n}"
-            else:
-                ref = f"{folder}:{m.href}@{etag_label(m.etag)}-{n}"
-            plans[ref] = Planned(m.href, m.etag, m.size, n)
-            size = 0 if m.etag is None else (m.size or 0)
-            refs.append(
-                ItemRef(ref, FolderCursor(folder, state={**base, "done": i + 1}), size=size)
-            )
-        if refs:
-            refs[-1] = replace(refs[-1], cursor=done)
-        return FolderChanges(folder, refs, done)
+    def _answer(self, cal: Calendar, ask: Ask) -> Answer:
+        """Carry out one request of the planner (davplan) against the server."""
+        if isinstance(ask, SyncReport):
+            try:
+                token, members = self._sync_report(cal, ask.token)
+            except _TokenRejected:
+                return TokenRejected()
+            except _SyncUnsupported as e:
+                return SyncUnsupported(str(e))
+            return Synced(token, members)
+        if isinstance(ask, CtagProbe):
+            return Ctag(self._ctag(cal))
+        return Listed(self._list(cal))
 
     def fetch(self, folder: str, refs: list[ItemRef]) -> Iterator[RawItem]:
         cal = self._calendar(folder)
@@ -316,31 +245,6 @@ class CalDavSource(Source):
             )
 
     # ------------------------------------------------------------------ listing changes
-
-    def _sync(
-        self, cal: Calendar, st: CursorState, relist: bool = False
-    ) -> tuple[str, list[Member], bool]:
-        """(new token, changed and deleted members, whether this is a full listing).
-
-        `relist`: list the whole calendar even when the token is good (a re-expansion round).
-        """
-        if st.sync_token and not relist:
-            try:
-                token, members = self._sync_report(cal, st.sync_token)
-                return token, members, False
-            except _TokenRejected:
-                log.info(
-                    "%s: sync token for %s was rejected; listing the calendar again",
-                    self.name,
-                    cal.folder,
-                )
-        elif st.known and not relist:
-            log.info("%s: no sync token for %s yet; listing the calendar", self.name, cal.folder)
-        try:
-            token, members = self._sync_report(cal, "")
-        except _TokenRejected as e:
-            raise _SyncUnsupported("the initial sync-collection REPORT was refused") from e
-        return token, members, True
 
     def _sync_report(self, cal: Calendar, token: str) -> tuple[str, list[Member]]:
         """RFC 6578 sync-collection from `token`, following truncated replies."""

@@ -1,18 +1,18 @@
 """The CalDAV source's cursor per calendar: what it stores, and the changes it implies.
 
 Cursor state per calendar: {"sync_token", "ctag", "etags": {href: etag}, "seq": n,
-"expanded_on"} (see reexpand for the last). `seq` numbers every change handed out; it is part
-of each ref, because servers derive etags from content: an event deleted and restored, or edited
-and edited back, has an etag seen before and would otherwise get a ref the ledger already holds.
-For the same reason a re-expansion round, which hands over unchanged objects, needs no date in
-its refs. Refs:
+"masters_stored": true} (see davplan for the last). `seq` numbers every change handed out; it
+is part of each ref, because servers derive etags from content: an event deleted and restored,
+or edited and edited back, has an etag seen before and would otherwise get a ref the ledger
+already holds. For the same reason the one round that hands over unchanged objects (a cursor
+from before masters were stored) needs nothing else in its refs. Keys of older cursors
+("expanded_on", "reexpanding": the weekly re-download that the store replaced) are ignored.
+Refs:
 - changed: "<folder>:<href>#<uid>@<etag>-<n>", object_key "<href>#<uid>";
 - deleted: "<folder>:<href>@deleted-<n>", object_key "<href>#" (cancels all of its UIDs).
 Intermediate cursors share the previous state and the list of pending changes, and say how many
 of them are done ({"pending": [[href, etag or None], ...], "done": k}): O(1) memory per ref, and
-a resumed poll skips exactly the changes stored before the interruption. A resumed
-re-expansion round (its cursors carry "reexpanding") hands over, besides real changes, only the
-objects it had not reached.
+a resumed poll skips exactly the changes stored before the interruption.
 """
 
 from __future__ import annotations
@@ -49,7 +49,6 @@ class CursorState:
     sync_failed_at: float | None
     known: bool  # a cursor existed: its etags are a baseline to detect deletions against
     resumed: bool  # the cursor was an intermediate one
-    remaining: list[str]  # hrefs an interrupted poll had yet to hand over (not deletions)
 
     @classmethod
     def load(cls, cursor: FolderCursor | None) -> CursorState:
@@ -64,13 +63,7 @@ class CursorState:
         pending = state.get("pending")
         done = _int(state.get("done"))
         resumed = isinstance(pending, list)
-        remaining: list[str] = []
         if isinstance(pending, list):
-            remaining = [
-                str(e[0])
-                for e in pending[done:]
-                if isinstance(e, list | tuple) and len(e) == 2 and e[1] is not None
-            ]
             for entry in pending[:done]:
                 seq += 1
                 if not (isinstance(entry, list | tuple) and len(entry) == 2):
@@ -93,7 +86,6 @@ class CursorState:
             sync_failed_at=float(failed) if isinstance(failed, int | float) else None,
             known=cursor is not None,
             resumed=resumed,
-            remaining=remaining,
         )
 
     def base(self) -> dict[str, object]:
@@ -129,7 +121,7 @@ def changed_members(members: Iterable[Member], etags: dict[str, str], full: bool
 def with_unchanged(
     diff: list[Member], etags: dict[str, str], listed: Iterable[Member], hrefs: Iterable[str]
 ) -> list[Member]:
-    """`diff` plus each of `hrefs` that still exists, as if changed: a re-expansion round.
+    """`diff` plus each of `hrefs` that still exists, as if changed: a round handing over all.
 
     Their etags are the stored ones (unchanged, or `diff` would hold them); their sizes come from
     `listed` where the listing had them.

@@ -4,17 +4,17 @@ The feed is downloaded with If-None-Match on its ETag, a timeout and a size cap;
 skipped when its size and mtime are unchanged. The cursor remembers each event's content hash,
 so only new or changed events are passed on, and events that vanished are reported as deleted.
 
-Every REEXPAND_DAYS the feed is read even when unchanged and every event is handed over again,
-so recurring series are expanded into the window that moved meanwhile (see reexpand). Refs are
-"<folder>:<uid>@<content hash>", or "@deleted"; in such a round they end in "~<date of the
-round>", so the ledger does not take them for the events it already holds.
+Refs are "<folder>:<uid>@<content hash>-<n>", or "@deleted-<n>". Series are not handed over
+again to reach new dates: they are expanded from the store (store/series). A cursor written
+before masters were stored there (it lacks STORE_KEY) makes the next read hand over every event
+once, so that the store gets them all; old cursor keys ("expanded_on", "reexpanding") are
+ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
-from datetime import datetime
+from collections.abc import Iterator
 from pathlib import Path
 
 from ingestor.errors import SourceError
@@ -23,10 +23,10 @@ from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.httpclient import fetch, open_client, redact, url_login
 from ingestor.sources.ics_config import IcsSourceConfig
 from ingestor.sources.icsplit import content_hash, split_by_uid
-from ingestor.sources.reexpand import Reexpansion, utc_now
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
 FOLDER = "calendar"
+STORE_KEY = "masters_stored"  # cursor state: every event's master has been handed over
 
 
 @register
@@ -37,7 +37,6 @@ class IcsSource(Source):
     def __init__(self, config: IcsSourceConfig) -> None:
         super().__init__(config)
         self._events: dict[str, bytes] = {}
-        self.clock: Callable[[], datetime] = utc_now  # aware; its UTC date paces re-expansion
 
     @property
     def where(self) -> str:
@@ -48,21 +47,20 @@ class IcsSource(Source):
 
     def changes(self, folder: str, cursor: FolderCursor | None) -> FolderChanges:
         state = dict(cursor.state) if cursor else {}
-        rx = Reexpansion.plan(state, cursor is not None, self.clock().date())
-        # A re-expansion round reads the feed even when its validators say it is unchanged.
-        data, validator = self._download({} if rx.due else state)
+        # A cursor from before masters were stored: read the feed and hand over every event once.
+        upgrade = cursor is not None and not state.get(STORE_KEY)
+        data, validator = self._download({} if upgrade else state)
         if data is None:  # 304 Not Modified, or the file is unchanged
             return FolderChanges(folder, [], cursor or FolderCursor(folder, state=state))
         digest = hashlib.sha256(data).hexdigest()
-        if digest == state.get("sha256") and not rx.due:
+        if digest == state.get("sha256") and not upgrade:
             return FolderChanges(folder, [], FolderCursor(folder, state={**state, **validator}))
         events = split_by_uid(data, self.name, self.where)
         events_before = state.get("events")
         before: dict[str, str] = dict(events_before) if isinstance(events_before, dict) else {}
         now = {uid: content_hash(ics) for uid, ics in events.items()}
         self._events = events
-        # In a re-expansion round every event counts as changed; the hashes stay the baseline.
-        changed = [uid for uid in sorted(now) if rx.due or before.get(uid) != now[uid]]
+        changed = [uid for uid in sorted(now) if upgrade or before.get(uid) != now[uid]]
         gone = [uid for uid in sorted(before) if uid not in now]
         # A running change number keeps refs unique when an event is edited and then edited
         # back, or deleted twice: the ledger would otherwise drop the repeat as seen.
@@ -74,10 +72,9 @@ class IcsSource(Source):
                 "sha256": digest,
                 "events": now,
                 "seq": seq + len(changed) + len(gone),
-                **rx.final(),
+                STORE_KEY: True,
             },
         )
-        suffix = f"~{rx.day.isoformat()}" if rx.day is not None else ""
         refs: list[ItemRef] = []
         progress = dict(before)
         for n, uid in enumerate(changed + gone, start=seq + 1):
@@ -87,14 +84,19 @@ class IcsSource(Source):
                 progress.pop(uid, None)
             refs.append(
                 ItemRef(
-                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}-{n}{suffix}",
+                    ref=f"{folder}:{uid}@{now.get(uid, 'deleted')}-{n}",
                     size=len(events.get(uid, b"")),
                     # Intermediate cursors keep the old validator: a crash mid-feed re-reads it.
                     cursor=FolderCursor(
                         # The base number stays until the feed is done: a resumed read
                         # numbers the remaining events exactly as the interrupted one did.
                         folder,
-                        state={"events": dict(progress), "seq": seq, **rx.interim()},
+                        # An interrupted upgrade read lacks STORE_KEY: resumed, it goes on.
+                        state={
+                            "events": dict(progress),
+                            "seq": seq,
+                            **({} if upgrade else {STORE_KEY: True}),
+                        },
                     ),
                 )
             )

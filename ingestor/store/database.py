@@ -19,6 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.errors import StoreError
+from ingestor.store import web_schema  # noqa: F401  (every open store knows the web tables)
 from ingestor.store.schema import Base
 
 log = logging.getLogger(__name__)
@@ -169,8 +170,6 @@ def _drop_half_built_schema(conn: Connection, engine: Engine) -> None:
     applications are never touched; if any of ingestor's tables holds rows, nothing is done and
     the store is refused, since nobody knows which schema those rows were written for.
     """
-    import ingestor.web.models  # noqa: F401  (registers the web tables on Base)
-
     names = set(
         conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

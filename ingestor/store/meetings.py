@@ -7,13 +7,15 @@ Deleted or cancelled meetings are kept with status "cancelled": recruiters want 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ingestor.extractors.occurrences import SeriesSpan
+from ingestor.store import series
 from ingestor.store.schema import Contact, Interaction, InteractionParticipant, InteractionSource
 
 if TYPE_CHECKING:
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 SNIPPET_CHARS = 240
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ALL = SeriesSpan("", bounded=False)  # a deleted object: every occurrence it had is gone
 
 
 def meeting_key(uid: str, recurrence_id: str | None) -> str:
@@ -62,7 +65,14 @@ class MeetingWriter:
         findings: CalendarFindings,
         window: tuple[datetime, datetime],
     ) -> tuple[int, str | None]:
-        """Upsert an object's occurrences; cancel those it no longer has. → (stored, skip reason)."""
+        """Upsert an object's occurrences, keep its master (store/series), and cancel the
+        occurrences it no longer has where it was expanded. → (stored, skip reason).
+
+        `window` is the bound for UIDs the findings give no span for (findings built before
+        spans existed); every other UID is judged by its span: a one-off or finite series was
+        expanded in full, so whatever it lacks was deleted; an infinite one only inside its
+        bound, so what lies outside was not looked at.
+        """
         prefix = object_prefix(folder, object_key)
         live = [o for o in findings.occurrences if o.skip_reason is None]
         kept: set[str] = set()
@@ -70,18 +80,31 @@ class MeetingWriter:
             ref = prefix + (occ.recurrence_id or "")
             self.upsert(occ, ref, method=findings.method)
             kept.add(ref)
-        self._cancel_missing(prefix, kept, window)
+        fallback = SeriesSpan("", bounded=True, start=window[0], end=window[1])
+        self._cancel_missing(prefix, kept, lambda uid: findings.spans.get(uid or "", fallback))
+        if findings.source_text:
+            series.save(
+                self.session,
+                self.source,
+                folder,
+                object_key,
+                findings.source_text,
+                findings.spans,
+                self.now,
+            )
         if live:
             return len(live), None
         reasons = sorted({o.skip_reason for o in findings.occurrences if o.skip_reason})
         return 0, "; ".join(reasons) if reasons else "no events in the calendar object"
 
     def cancel_object(self, folder: str, object_key: str) -> int:
-        """The object vanished from the server: every occurrence it had is cancelled."""
-        return self._cancel_missing(object_prefix(folder, object_key), set(), None)
+        """The object vanished from the server: every occurrence it had is cancelled, and its
+        master is forgotten (nothing expands it again)."""
+        series.remove(self.session, self.source, folder, object_key)
+        return self._cancel_missing(object_prefix(folder, object_key), set(), lambda _: _ALL)
 
     def _cancel_missing(
-        self, prefix: str, kept: set[str], window: tuple[datetime, datetime] | None
+        self, prefix: str, kept: set[str], span_of: Callable[[str | None], SeriesSpan]
     ) -> int:
         rows = self.session.execute(
             select(InteractionSource.ref, Interaction)
@@ -95,8 +118,8 @@ class MeetingWriter:
         for ref, interaction in rows:
             if ref in kept or interaction.status == "cancelled":
                 continue
-            # Occurrences that merely slid out of the expansion window were not deleted.
-            if window is not None and not window[0] <= interaction.occurred_at <= window[1]:
+            # Occurrences outside the range that was expanded were not deleted: not looked at.
+            if not span_of(interaction.ical_uid).covers(interaction.occurred_at):
                 continue
             interaction.status = "cancelled"
             interaction.updated_at = self.now

@@ -5,12 +5,14 @@ Datetimes are stored as timezone-aware UTC (TZDateTime) so SQLite and PostgreSQL
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -74,6 +77,8 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, index=True)
     last_interaction_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # The person asked not to be written to again ("please remove me").
+    do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ContactEmail(Base):
@@ -83,6 +88,11 @@ class ContactEmail(Base):
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
     address: Mapped[str] = mapped_column(String(320), unique=True)  # one contact per address
+    # active | bounced
+    status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
+    bounced_at: Mapped[datetime | None] = mapped_column(TZDateTime)  # the last hard bounce
+    # Days (YYYY-MM-DD) with a hard bounce: bounced on two days, never the primary address.
+    bounce_days: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class ContactPhone(Base):
@@ -119,6 +129,10 @@ class Interaction(Base):
     direction: Mapped[str | None] = mapped_column(String(10))
     location: Mapped[str | None] = mapped_column(Text)
     conference_url: Mapped[str | None] = mapped_column(Text)
+    # Calls from phone-system mail: the other party's number (E.164), how it went, how long.
+    phone: Mapped[str | None] = mapped_column(String(32))
+    call_status: Mapped[str | None] = mapped_column(String(10))  # missed | voicemail | answered
+    duration_s: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
@@ -280,3 +294,66 @@ class DaemonInstance(Base):
     owner: Mapped[str] = mapped_column(String(200), primary_key=True)
     started_at: Mapped[datetime] = mapped_column(TZDateTime)
     expires_at: Mapped[datetime] = mapped_column(TZDateTime)
+
+
+class Task(Base):
+    """Something to do about a contact, set by what their mail said (or its silence).
+
+    `dedup_key` makes tasks idempotent: the same reply seen in three mailboxes, or read again
+    after a crash, is one task.
+    """
+
+    __tablename__ = "task"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(1100), unique=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))  # follow_up | call_back | check_in
+    reason: Mapped[str] = mapped_column(Text)
+    due: Mapped[date] = mapped_column(Date, index=True)
+    # open | done | dismissed | snoozed | expired
+    status: Mapped[str] = mapped_column(String(10), default="open", index=True)
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interaction.id", ondelete="SET NULL")
+    )
+    message_id: Mapped[str | None] = mapped_column(String(1000))
+    owner: Mapped[str | None] = mapped_column(String(320))  # the mailbox owner's address
+    signal_at: Mapped[datetime] = mapped_column(TZDateTime)  # the Date of the mail it came from
+    snoozed_until: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    closed_by: Mapped[str | None] = mapped_column(String(200))  # a user, or "superseded"
+    closed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class PendingSignal(Base):
+    """A task-setting signal about an address that is no contact yet (an out-of-office read
+    before the outreach in Sent): applied when the contact appears, in any later batch."""
+
+    __tablename__ = "pending_signal"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(1100), unique=True)
+    address: Mapped[str] = mapped_column(String(320), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class CalendarSeries(Base):
+    """One calendar object's master as its source last gave it: RRULE, RDATE, EXDATE and
+    overrides, kept so that series are expanded from the store as the window moves.
+
+    `object_key` is the item's (CalDAV "<href>#<uid>", ICS the UID). `bounded`: some series in it
+    is infinite (or over the occurrence cap), so only [expanded_from, expanded_to] was expanded.
+    """
+
+    __tablename__ = "calendar_series"
+    __table_args__ = (UniqueConstraint("source", "folder", "object_key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(200))
+    folder: Mapped[str] = mapped_column(String(1000))
+    object_key: Mapped[str] = mapped_column(String(1000))
+    ics: Mapped[bytes] = mapped_column(LargeBinary)
+    bounded: Mapped[bool] = mapped_column(Boolean, default=False)
+    expanded_from: Mapped[datetime | None] = mapped_column(TZDateTime)
+    expanded_to: Mapped[datetime | None] = mapped_column(TZDateTime)
+    updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

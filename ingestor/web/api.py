@@ -17,20 +17,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from ingestor.web import decisions
-from ingestor.web.api_data import (
+from ingestor.store import api_views
+from ingestor.store.api_tokens import verify_token
+from ingestor.store.api_views import (
     PageSpec,
     contact_json,
     contacts_page,
     interactions_page,
-    suggestion_json,
     suggestions_page,
 )
+from ingestor.store.decisions import DecisionError, NotFound
+from ingestor.store.directory import Filters
+from ingestor.web import api_models as shape
 from ingestor.web.context import in_tx, utcnow
-from ingestor.web.decisions import DecisionError, NotFound
-from ingestor.web.directory import Filters
 from ingestor.web.openapi import document
-from ingestor.web.tokens import verify_token
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -41,8 +41,15 @@ class BadRequest(Exception):
     """A query parameter or body the API cannot use; the message says which and why."""
 
 
-def _error(status: int, message: str, **headers: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+def error(status: int, message: str, **headers: str) -> JSONResponse:
+    """The API's one error shape, `{"error": message}`; app.py uses it for /api/ 404s and 500s."""
+    return JSONResponse(
+        shape.body(shape.Error, {"error": message}), status_code=status, headers=headers or None
+    )
+
+
+def _json(model: type[shape.Closed], data: dict[str, Any]) -> JSONResponse:
+    return JSONResponse(shape.body(model, data))
 
 
 def bearer(endpoint: Endpoint) -> Endpoint:
@@ -56,16 +63,16 @@ def bearer(endpoint: Endpoint) -> Endpoint:
             else None
         )
         if name is None:
-            return _error(401, "a valid bearer token is required", **{"WWW-Authenticate": "Bearer"})
+            return error(401, "a valid bearer token is required", **{"WWW-Authenticate": "Bearer"})
         request.state.actor = f"token:{name}"
         try:
             return await endpoint(request)
         except BadRequest as e:
-            return _error(400, str(e))
+            return error(400, str(e))
         except NotFound as e:
-            return _error(404, str(e))
+            return error(404, str(e))
         except DecisionError as e:
-            return _error(409, str(e))
+            return error(409, str(e))
 
     guarded.__name__ = endpoint.__name__
     return guarded
@@ -118,9 +125,14 @@ def _time(request: Request, name: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)  # naive means UTC
 
 
-def _paged(items: list[dict[str, Any]], more: bool, next_cursor: dict[str, int]) -> JSONResponse:
-    return JSONResponse(
-        {"items": items, "next_cursor": encode_cursor(next_cursor) if more else None}
+def _paged(
+    model: type[shape.Closed],
+    items: list[dict[str, Any]],
+    more: bool,
+    next_cursor: dict[str, int],
+) -> JSONResponse:
+    return _json(
+        model, {"items": items, "next_cursor": encode_cursor(next_cursor) if more else None}
     )
 
 
@@ -133,8 +145,10 @@ async def list_contacts(request: Request) -> Response:
     )
     items, more = await in_tx(request, contacts_page, filters, spec, utcnow())
     if filters.q.strip():
-        return _paged(items, more, {"offset": spec.offset + len(items)})
-    return _paged(items, more, {"after": items[-1]["id"] if items else spec.after})
+        return _paged(shape.ContactPage, items, more, {"offset": spec.offset + len(items)})
+    return _paged(
+        shape.ContactPage, items, more, {"after": items[-1]["id"] if items else spec.after}
+    )
 
 
 @bearer
@@ -143,7 +157,7 @@ async def get_contact(request: Request) -> Response:
     found = await in_tx(request, contact_json, contact_id)
     if found is None:
         raise NotFound(f"contact {contact_id} does not exist")
-    return JSONResponse(found)
+    return _json(shape.Contact, found)
 
 
 @bearer
@@ -152,7 +166,9 @@ async def list_interactions(request: Request) -> Response:
     items, more = await in_tx(
         request, interactions_page, _int(request, "contact_id"), _time(request, "since"), spec
     )
-    return _paged(items, more, {"after": items[-1]["id"] if items else spec.after})
+    return _paged(
+        shape.InteractionPage, items, more, {"after": items[-1]["id"] if items else spec.after}
+    )
 
 
 @bearer
@@ -167,7 +183,9 @@ async def list_suggestions(request: Request) -> Response:
         _int(request, "contact_id"),
         spec,
     )
-    return _paged(items, more, {"after": items[-1]["id"] if items else spec.after})
+    return _paged(
+        shape.SuggestionPage, items, more, {"after": items[-1]["id"] if items else spec.after}
+    )
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -192,28 +210,28 @@ async def accept_suggestion(request: Request) -> Response:
     keep = body.get("keep_contact_id")
     if keep is not None and not isinstance(keep, int):
         raise BadRequest("keep_contact_id: a contact id")
-    s = await in_tx(
+    decided = await in_tx(
         request,
-        decisions.accept,
+        api_views.accept_suggestion,
         request.path_params["suggestion_id"],
         request.state.actor,
         utcnow(),
         edits or None,
         keep,
     )
-    return JSONResponse(suggestion_json(s))
+    return _json(shape.Suggestion, decided)
 
 
 @bearer
 async def reject_suggestion(request: Request) -> Response:
-    s = await in_tx(
+    decided = await in_tx(
         request,
-        decisions.reject,
+        api_views.reject_suggestion,
         request.path_params["suggestion_id"],
         request.state.actor,
         utcnow(),
     )
-    return JSONResponse(suggestion_json(s))
+    return _json(shape.Suggestion, decided)
 
 
 async def openapi(request: Request) -> Response:

@@ -1,6 +1,6 @@
 """The Starlette application: routes, sign-in and sign-out, error pages.
 
-`create_app(sessions)` is the only entry point; the app keeps its store and templates on
+`create_app(store)` is the only entry point; the app keeps its store and templates on
 `app.state`, so several apps (tests, the daemon) can live in one process.
 """
 
@@ -10,26 +10,25 @@ import logging
 import secrets
 from urllib.parse import quote
 
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from ingestor.web import api, pages_contacts, pages_review
-from ingestor.web.auth import (
+from ingestor.store.accounts import (
     SESSION_LIFETIME,
     SignedIn,
     authenticate,
     end_session,
     lookup_session,
-    same_token,
     start_session,
     throttled,
 )
+from ingestor.store.unit import Store
+from ingestor.web import api, pages_contacts, pages_review
 from ingestor.web.context import (
     HERE,
     error_page,
@@ -47,6 +46,7 @@ from ingestor.web.security import (
     clear_cookie,
     client_ip,
     safe_next,
+    same_token,
     set_cookie,
 )
 
@@ -106,7 +106,7 @@ async def login(request: Request) -> Response:
     user = await in_tx(request, authenticate, username, password, ip, utcnow())
     if user is None:
         return _login_page(request, token, "Wrong username or password.", 401, username)
-    session_token = await in_tx(request, _start, user.id)
+    session_token = await in_tx(request, start_session, user.user_id, utcnow())
     target = safe_next(await form_field(request, "next"))
     response = RedirectResponse(target, status_code=303)
     set_cookie(
@@ -115,14 +115,6 @@ async def login(request: Request) -> Response:
     clear_cookie(response, request, LOGIN_CSRF_COOKIE)
     log.info("%s signed in from %s", user.username, ip)
     return response
-
-
-def _start(session: Session, user_id: int) -> str:
-    from ingestor.web.models import WebUser
-
-    user = session.get(WebUser, user_id)
-    assert user is not None
-    return start_session(session, user, utcnow())
 
 
 @page()
@@ -140,7 +132,7 @@ async def home(request: Request) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": str(getattr(exc, "detail", "error"))}, status_code=status)
+        return api.error(status, str(getattr(exc, "detail", "error")))
     if status == 405:
         return error_page(request, 405, "That address does not take this method.")
     if status == 404:
@@ -151,11 +143,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("error serving %s %s", request.method, quote(request.url.path))
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": "internal error"}, status_code=500)
+        return api.error(500, "internal error")
     return error_page(request, 500, "Something went wrong; the log has the details.")
 
 
-def create_app(sessions: sessionmaker[Session]) -> Starlette:
+def create_app(store: Store) -> Starlette:
     """The UI and the API over one store."""
     routes = [
         Route("/", home),
@@ -176,6 +168,6 @@ def create_app(sessions: sessionmaker[Session]) -> Starlette:
         middleware=[Middleware(SecurityHeaders)],
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
-    app.state.sessions = sessions
+    app.state.store = store
     app.state.templates = template_env()
     return app

@@ -12,8 +12,11 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ingestor.cli_args import settings_from
+
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session, sessionmaker
+    from ingestor.config import Settings
+    from ingestor.store.unit import Store
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -25,15 +28,15 @@ def _say(text: str, err: bool = False) -> None:
 AddCommand = Callable[..., argparse.ArgumentParser]
 
 
-def _store(args: argparse.Namespace) -> tuple[Any, sessionmaker[Session]]:
-    from ingestor.cli_args import sessions_for, settings_from
+def _store(args: argparse.Namespace) -> tuple[Settings, Store]:
+    from ingestor.store.unit import Store
 
     settings = settings_from(args)
-    return settings, sessions_for(settings)
+    return settings, Store.open(settings.store_url)
 
 
 def _read_password(args: argparse.Namespace, name: str) -> str:
-    from ingestor.web.auth import UserError
+    from ingestor.store.accounts import UserError
 
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -46,44 +49,41 @@ def _read_password(args: argparse.Namespace, name: str) -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ingestor.web.server import serve
 
-    settings, sessions = _store(args)
+    settings, store = _store(args)
     host = args.host or settings.web.host
     port = args.port if args.port is not None else settings.web.port
     _say(f"serving the review UI on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve(sessions, host, port)
+    serve(store, host, port)
     return 0
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    from ingestor.web.auth import add_user
+    from ingestor.store.accounts import add_user
     from ingestor.web.context import utcnow
 
-    _, sessions = _store(args)
+    _, store = _store(args)
     password = _read_password(args, args.name)
-    with sessions.begin() as s:
-        add_user(s, args.name, password, args.admin, utcnow())
+    store.run(add_user, args.name, password, args.admin, utcnow())
     _say(f"user {args.name} added{' (admin)' if args.admin else ''}")
     return 0
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
-    from ingestor.web.auth import set_password
+    from ingestor.store.accounts import set_password
 
-    _, sessions = _store(args)
+    _, store = _store(args)
     password = _read_password(args, args.name)
-    with sessions.begin() as s:
-        set_password(s, args.name, password)
+    store.run(set_password, args.name, password)
     _say(f"password of {args.name} changed; their sessions were signed out")
     return 0
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
+    from ingestor.store.api_tokens import create_token
     from ingestor.web.context import utcnow
-    from ingestor.web.tokens import create_token
 
-    _, sessions = _store(args)
-    with sessions.begin() as s:
-        token = create_token(s, args.name, utcnow())
+    _, store = _store(args)
+    token = store.run(create_token, args.name, utcnow())
     _say(token)
     _say(
         f"token {args.name} created; it is shown only once. "
@@ -94,24 +94,22 @@ def cmd_tokens_create(args: argparse.Namespace) -> int:
 
 
 def cmd_tokens_list(args: argparse.Namespace) -> int:
-    from ingestor.web.tokens import list_tokens
+    from ingestor.store.api_tokens import list_tokens
 
-    _, sessions = _store(args)
-    with sessions() as s:
-        for t in list_tokens(s):
-            used = t.last_used_at.isoformat() if t.last_used_at else "never used"
-            state = "revoked" if t.revoked else "active"
-            _say(f"{t.name}\t{state}\tcreated {t.created_at.isoformat()}\t{used}")
+    _, store = _store(args)
+    for t in store.run(list_tokens):
+        used = t.last_used_at.isoformat() if t.last_used_at else "never used"
+        state = "revoked" if t.revoked else "active"
+        _say(f"{t.name}\t{state}\tcreated {t.created_at.isoformat()}\t{used}")
     return 0
 
 
 def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    from ingestor.store.api_tokens import revoke_token
     from ingestor.web.context import utcnow
-    from ingestor.web.tokens import revoke_token
 
-    _, sessions = _store(args)
-    with sessions.begin() as s:
-        revoke_token(s, args.name, utcnow())
+    _, store = _store(args)
+    store.run(revoke_token, args.name, utcnow())
     _say(f"token {args.name} revoked")
     return 0
 

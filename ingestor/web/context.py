@@ -14,13 +14,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from ingestor.web.auth import SignedIn, lookup_session, same_token
-from ingestor.web.security import SESSION_COOKIE
+from ingestor.store.accounts import SignedIn, lookup_session
+from ingestor.store.unit import Store, Tx
+from ingestor.web.security import SESSION_COOKIE, same_token
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -53,22 +53,17 @@ def template_env() -> Environment:
     return env
 
 
-def sessions_of(request: Request) -> sessionmaker[Session]:
-    sessions: sessionmaker[Session] = request.app.state.sessions
-    return sessions
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
 
 
 async def in_tx(
-    request: Request, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kw: P.kwargs
+    request: Request, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kw: P.kwargs
 ) -> T:
-    """Run `fn(session, ...)` in one transaction, in a worker thread."""
-    sessions = sessions_of(request)
-
-    def work() -> T:
-        with sessions.begin() as s:
-            return fn(s, *args, **kw)
-
-    return await run_in_threadpool(work)
+    """Run the store function `fn(tx, ...)` in one transaction, in a worker thread."""
+    store = store_of(request)
+    return await run_in_threadpool(lambda: store.run(fn, *args, **kw))
 
 
 def user_of(request: Request) -> SignedIn:

@@ -8,25 +8,15 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, sessionmaker
-
-from ingestor.web.auth import add_user, set_password
+from ingestor.store.accounts import reset_demo_user
+from ingestor.store.unit import Store
 from ingestor.web.context import utcnow
-from ingestor.web.models import WebSession, WebUser
 
 DEMO_USER = "demo"
 
 
-def create_demo_user(sessions: sessionmaker[Session]) -> tuple[str, str]:
+def create_demo_user(store: Store) -> tuple[str, str]:
     """Create (or reset) the demo user; returns (username, password) to print."""
     password = secrets.token_urlsafe(9)
-    with sessions.begin() as s:
-        user = s.scalar(select(WebUser).where(WebUser.username == DEMO_USER))
-        if user is None:
-            add_user(s, DEMO_USER, password, True, utcnow())
-        else:
-            set_password(s, DEMO_USER, password)
-            user.is_admin = True
-            s.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    store.run(reset_demo_user, DEMO_USER, password, utcnow())
     return DEMO_USER, password

@@ -1,31 +1,43 @@
-"""The OpenAPI 3.1 document of the REST API, written by hand next to the handlers in api.py."""
+"""The OpenAPI 3.1 document of the REST API: operations written next to the handlers in
+api.py, schemas generated from the models in api_models.py that the handlers build on."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from ingestor import __version__
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic_core import core_schema
 
-_NULLABLE_STR = {"type": ["string", "null"]}
-_TIME = {"type": ["string", "null"], "format": "date-time"}
+from ingestor import __version__
+from ingestor.web.api_models import RESPONSES, AcceptBody
+
+REF = "#/components/schemas/{model}"
+
+
+class _Schemas(GenerateJsonSchema):
+    """pydantic's JSON Schema without the noise: no titles, no defaults."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+    def default_schema(self, schema: core_schema.WithDefaultSchema) -> dict[str, Any]:
+        return self.generate_inner(schema["schema"])
+
+
+@functools.cache
+def schemas() -> dict[str, Any]:
+    """Component schemas of every response model and of the accept body."""
+    pairs: list[Any] = [(m, "serialization") for m in RESPONSES] + [(AcceptBody, "validation")]
+    _, top = models_json_schema(pairs, ref_template=REF, schema_generator=_Schemas)
+    defs: dict[str, Any] = top["$defs"]
+    for schema in defs.values():
+        schema.pop("title", None)
+    return defs
 
 
 def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _page_of(name: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "required": ["items", "next_cursor"],
-        "properties": {
-            "items": {"type": "array", "items": _ref(name)},
-            "next_cursor": {
-                "type": ["string", "null"],
-                "description": "Pass as `cursor` for the next page; null on the last page.",
-            },
-        },
-    }
+    return {"$ref": REF.format(model=name)}
 
 
 def _param(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -46,20 +58,20 @@ _PAGING = [
     ),
     _param("cursor", "The `next_cursor` of the previous page.", {"type": "string"}),
 ]
-_ERRORS = {
-    "400": {
-        "description": "Bad parameter",
-        "content": {"application/json": {"schema": _ref("Error")}},
-    },
-    "401": {
-        "description": "Missing or invalid bearer token",
-        "content": {"application/json": {"schema": _ref("Error")}},
-    },
-}
 
 
 def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _ok(_ref("Error"), description)
+
+
+_ERRORS = {
+    "400": _error("Bad parameter"),
+    "401": _error("Missing or invalid bearer token"),
+}
 
 
 def _decision(verb: str) -> dict[str, Any]:
@@ -71,11 +83,8 @@ def _decision(verb: str) -> dict[str, Any]:
         ],
         "responses": {
             "200": _ok(_ref("Suggestion")),
-            "404": {"description": "No such suggestion"},
-            "409": {
-                "description": "Already decided, or cannot be applied",
-                "content": {"application/json": {"schema": _ref("Error")}},
-            },
+            "404": _error("No such suggestion"),
+            "409": _error("Already decided, or cannot be applied"),
             **_ERRORS,
         },
     }
@@ -88,106 +97,6 @@ def _decision(verb: str) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    contact = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "name": _NULLABLE_STR,
-            "emails": {"type": "array", "items": {"type": "string"}},
-            "phones": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {
-                        "number": {"type": "string", "description": "E.164"},
-                        "type": {"type": "string", "enum": ["mobile", "work", "fax", "other"]},
-                    },
-                },
-            },
-            "title": _NULLABLE_STR,
-            "company": _NULLABLE_STR,
-            "location": _NULLABLE_STR,
-            "origin": {"type": "string", "enum": ["auto", "manual"]},
-            "locked_fields": {"type": "array", "items": {"type": "string"}},
-            "missing_fields": {"type": "array", "items": {"type": "string"}},
-            "last_interaction_at": _TIME,
-            "created_at": _TIME,
-            "updated_at": _TIME,
-            "score": {"type": "number", "description": "Match score 0-100, only when searching"},
-            "merged_into": {
-                "type": ["integer", "null"],
-                "description": "Only on GET /contacts/{id}",
-            },
-        },
-    }
-    participant = {
-        "type": "object",
-        "properties": {
-            "email": {"type": "string"},
-            "name": _NULLABLE_STR,
-            "contact_id": {"type": ["integer", "null"]},
-            "role": {"type": "string"},
-            "partstat": _NULLABLE_STR,
-        },
-    }
-    interaction = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "kind": {"type": "string", "enum": ["email", "meeting", "call"]},
-            "occurred_at": _TIME,
-            "ends_at": _TIME,
-            **{
-                k: _NULLABLE_STR
-                for k in (
-                    "subject",
-                    "snippet",
-                    "message_id",
-                    "thread_id",
-                    "ical_uid",
-                    "recurrence_id",
-                    "status",
-                    "direction",
-                    "location",
-                    "conference_url",
-                )
-            },
-            "participants": {"type": "array", "items": participant},
-            "sources": {"type": "array", "items": {"type": "string"}},
-        },
-    }
-    suggestion = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "kind": {
-                "type": "string",
-                "enum": ["new_contact", "field_update", "merge", "name_fix"],
-            },
-            "contact_id": {"type": ["integer", "null"]},
-            "field": _NULLABLE_STR,
-            "old_value": _NULLABLE_STR,
-            "new_value": _NULLABLE_STR,
-            "payload": {"type": "object"},
-            "evidence": {"type": "array", "items": {"type": "object"}},
-            "status": {"type": "string", "enum": ["pending", "accepted", "rejected", "obsolete"]},
-            "decided_by": _NULLABLE_STR,
-            "decided_at": _TIME,
-            "created_at": _TIME,
-        },
-    }
-    accept_body = {
-        "type": "object",
-        "description": "Optional edits: `value` for field updates and name fixes; name/title/company/location for new contacts; keep_contact_id for merges.",
-        "properties": {
-            "value": {"type": "string"},
-            "name": {"type": "string"},
-            "title": {"type": "string"},
-            "company": {"type": "string"},
-            "location": {"type": "string"},
-            "keep_contact_id": {"type": "integer"},
-        },
-    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -199,13 +108,7 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {
-                "Contact": contact,
-                "Interaction": interaction,
-                "Suggestion": suggestion,
-                "AcceptBody": accept_body,
-                "Error": {"type": "object", "properties": {"error": {"type": "string"}}},
-            },
+            "schemas": schemas(),
         },
         "paths": {
             "/contacts": {
@@ -225,7 +128,7 @@ def document() -> dict[str, Any]:
                         ),
                         *_PAGING,
                     ],
-                    "responses": {"200": _ok(_page_of("Contact")), **_ERRORS},
+                    "responses": {"200": _ok(_ref("ContactPage")), **_ERRORS},
                 }
             },
             "/contacts/{contact_id}": {
@@ -242,7 +145,7 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _ok(_ref("Contact")),
-                        "404": {"description": "No such contact"},
+                        "404": _error("No such contact"),
                         **_ERRORS,
                     },
                 }
@@ -264,7 +167,7 @@ def document() -> dict[str, Any]:
                         ),
                         *_PAGING,
                     ],
-                    "responses": {"200": _ok(_page_of("Interaction")), **_ERRORS},
+                    "responses": {"200": _ok(_ref("InteractionPage")), **_ERRORS},
                 }
             },
             "/suggestions": {
@@ -287,7 +190,7 @@ def document() -> dict[str, Any]:
                         ),
                         *_PAGING,
                     ],
-                    "responses": {"200": _ok(_page_of("Suggestion")), **_ERRORS},
+                    "responses": {"200": _ok(_ref("SuggestionPage")), **_ERRORS},
                 }
             },
             "/suggestions/{suggestion_id}/accept": {"post": _decision("accept")},

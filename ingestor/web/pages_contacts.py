@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import timedelta
 
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ingestor.resolve.fuzzy import name_key
-from ingestor.web import decisions
+from ingestor.store import decisions
+from ingestor.store.contact_view import contact_page, merge_preview
+from ingestor.store.decisions import PHONE_TYPES, DecisionError
+from ingestor.store.directory import Filters, listing
+from ingestor.store.health import OUTCOMES, source_health
 from ingestor.web.context import (
     error_page,
     form_field,
@@ -21,11 +22,6 @@ from ingestor.web.context import (
     user_of,
     utcnow,
 )
-from ingestor.web.decisions import PHONE_TYPES, DecisionError
-from ingestor.web.directory import ContactRow, Filters, companies, find, load_rows
-from ingestor.web.directory import resolve_contact_ref as _resolve
-from ingestor.web.health import format_lag, source_health
-from ingestor.web.profile import load_profile, timeline
 
 PAGE_SIZE = 50
 TIMELINE_SIZE = 50
@@ -42,15 +38,11 @@ def _filters(request: Request) -> Filters:
     )
 
 
-def _list(session: Session, filters: Filters, now: datetime) -> tuple[list[ContactRow], list[str]]:
-    return find(session, filters, now), companies(session)
-
-
 @page()
 async def contact_list(request: Request) -> Response:
     """Contacts, filtered and fuzzy-searched, 50 to a page."""
     filters = _filters(request)
-    rows, company_names = await in_tx(request, _list, filters, utcnow())
+    rows, company_names = await in_tx(request, listing, filters, utcnow())
     page_no = int_param(request, "page", 1, low=1)
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     shown = rows[(page_no - 1) * PAGE_SIZE : page_no * PAGE_SIZE]
@@ -68,29 +60,13 @@ async def contact_list(request: Request) -> Response:
     )
 
 
-def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
-    key = name_key(row.name)
-    if key is None:
-        return []
-    return [r for r in load_rows(session) if r.id != row.id and name_key(r.name) == key]
-
-
-def _contact_page(session: Session, contact_id: int, offset: int) -> dict[str, Any] | None:
-    profile = load_profile(session, contact_id)
-    if profile is None:
-        return None
-    return {
-        "profile": profile,
-        "timeline": timeline(session, contact_id, offset, TIMELINE_SIZE + 1),
-        "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
-    }
-
-
 async def _show_contact(
     request: Request, contact_id: int, error: str | None = None, status: int = 200
 ) -> Response:
     page_no = int_param(request, "page", 1, low=1)
-    data = await in_tx(request, _contact_page, contact_id, (page_no - 1) * TIMELINE_SIZE)
+    data = await in_tx(
+        request, contact_page, contact_id, (page_no - 1) * TIMELINE_SIZE, TIMELINE_SIZE + 1
+    )
     if data is None:
         return error_page(request, 404, f"There is no contact {contact_id}.")
     more = len(data["timeline"]) > TIMELINE_SIZE
@@ -137,25 +113,13 @@ async def contact_edit(request: Request) -> Response:
     return RedirectResponse(f"/contacts/{contact_id}?done=saved", status_code=303)
 
 
-def _merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:
-    other_id = _resolve(session, ref)
-    if other_id is None:
-        raise DecisionError(f"no contact matches {ref!r}: give its number or one of its addresses")
-    rows = {r.id: r for r in load_rows(session, [keep_id, other_id])}
-    if other_id == keep_id:
-        raise DecisionError("a contact cannot be merged with itself")
-    if keep_id not in rows or other_id not in rows:
-        raise DecisionError(f"contact {other_id} does not exist or was already merged")
-    return rows[keep_id], rows[other_id]
-
-
 @page()
 async def contact_merge(request: Request) -> Response:
     """Merge another contact into this one: a confirmation page first, then the merge."""
     keep_id = request.path_params["contact_id"]
     ref = await form_field(request, "other")
     try:
-        keep, other = await in_tx(request, _merge_preview, keep_id, ref)
+        keep, other = await in_tx(request, merge_preview, keep_id, ref)
         if await form_field(request, "confirm") != "1":
             return render(request, "merge_confirm.html", keep=keep, other=other)
         await in_tx(
@@ -176,5 +140,18 @@ async def sources(request: Request) -> Response:
         "sources.html",
         health=health,
         lags={h.source: format_lag(h.lag(now)) for h in health},
-        outcomes=("ingested", "skipped", "quarantined", "duplicate"),
+        outcomes=OUTCOMES,
     )
+
+
+def format_lag(lag: timedelta | None) -> str:
+    if lag is None:
+        return "never synced"
+    seconds = int(lag.total_seconds())
+    if seconds < 90:
+        return f"{seconds} s"
+    if seconds < 5400:
+        return f"{seconds // 60} min"
+    if seconds < 172800:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return f"{seconds // 86400} days"

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ingestor.web import decisions
+from ingestor.store import decisions
+from ingestor.store.decisions import DecisionError
+from ingestor.store.review import KIND_TITLES, KINDS, review_queue
 from ingestor.web.context import in_tx, int_param, page, render, user_of, utcnow
-from ingestor.web.decisions import DecisionError
-from ingestor.web.review import KIND_TITLES, KINDS, pending, pending_counts, refresh_duplicates
 
 SECTION_SIZE = 20
 PAGE_SIZE = 50
@@ -26,29 +23,13 @@ DONE = {
 }
 
 
-def _queue(session: Session, kind: str | None, page_no: int, now: datetime) -> dict[str, Any]:
-    refresh_duplicates(session, now)
-    counts = pending_counts(session)
-    kinds = [kind] if kind else list(KINDS)
-    size = PAGE_SIZE if kind else SECTION_SIZE
-    sections = [
-        {
-            "kind": k,
-            "title": KIND_TITLES[k],
-            "count": counts[k],
-            "items": pending(session, k, (page_no - 1) * size if kind else 0, size),
-        }
-        for k in kinds
-    ]
-    pages = max(1, -(-counts[kind] // size)) if kind else 1
-    return {"counts": counts, "sections": sections, "pages": pages, "size": size}
-
-
 async def _show(request: Request, error: str | None = None, status: int = 200) -> Response:
     kind = request.query_params.get("kind")
     kind = kind if kind in KINDS else None
     page_no = int_param(request, "page", 1, low=1)
-    data = await in_tx(request, _queue, kind, page_no, utcnow())
+    data = await in_tx(
+        request, review_queue, kind, page_no, utcnow(), PAGE_SIZE if kind else SECTION_SIZE
+    )
     done = request.query_params.get("done", "")
     message = DONE.get(done, "").format(n=int_param(request, "n", 0))
     return render(

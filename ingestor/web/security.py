@@ -7,6 +7,8 @@ content of any kind, no framing, no referrer leaking contact ids to other sites.
 
 from __future__ import annotations
 
+import hmac
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -97,3 +99,10 @@ def safe_next(target: str | None, default: str = "/review") -> str:
 
 def client_ip(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+def same_token(expected: str | None, given: str | None) -> bool:
+    """Constant-time comparison of CSRF tokens; a missing one never matches."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())

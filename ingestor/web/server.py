@@ -12,9 +12,9 @@ import threading
 import time
 
 import uvicorn
-from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.errors import IngestorError
+from ingestor.store.unit import Store
 from ingestor.web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -24,9 +24,9 @@ class WebError(IngestorError):
     """The web server could not start: the port is taken or the address is not ours."""
 
 
-def _config(sessions: sessionmaker[Session], host: str, port: int) -> uvicorn.Config:
+def _config(store: Store, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(sessions),
+        create_app(store),
         host=host,
         port=port,
         log_config=None,  # keep ingestor's logging setup
@@ -51,13 +51,13 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(sessions: sessionmaker[Session], host: str = "127.0.0.1", port: int = 8025) -> None:
+def serve(store: Store, host: str = "127.0.0.1", port: int = 8025) -> None:
     """Serve until interrupted (SIGINT/SIGTERM)."""
     sock = _bind(host, port)
     if host not in ("127.0.0.1", "::1", "localhost"):
         log.warning("web: listening on %s:%s; put it behind HTTPS before exposing it", host, port)
     log.info("web: serving on http://%s:%s/", host, sock.getsockname()[1])
-    uvicorn.Server(_config(sessions, host, port)).run(sockets=[sock])
+    uvicorn.Server(_config(store, host, port)).run(sockets=[sock])
 
 
 class BackgroundServer:
@@ -73,13 +73,11 @@ class BackgroundServer:
         self.thread.join(timeout)
 
 
-def start_background(
-    sessions: sessionmaker[Session], host: str = "127.0.0.1", port: int = 8025
-) -> BackgroundServer:
+def start_background(store: Store, host: str = "127.0.0.1", port: int = 8025) -> BackgroundServer:
     """Start serving in a daemon thread and return once it accepts connections."""
     sock = _bind(host, port)
     actual = int(sock.getsockname()[1])
-    server = uvicorn.Server(_config(sessions, host, actual))
+    server = uvicorn.Server(_config(store, host, actual))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="ingestor-web", daemon=True
     )

@@ -120,11 +120,12 @@ class Ledger:
     cursors: dict[str, FolderCursor] = field(default_factory=dict)
     refs: set[str] = field(default_factory=set)
     duplicates: list[str] = field(default_factory=list)  # refs handed out twice
+    options: dict[str, Any] = field(default_factory=dict)  # more source config
 
     def poll(self, max_items: int = 2) -> list[RawItem]:
         """One sync pass in a fresh source, as the daemon runs it; returns the new items."""
         new: list[RawItem] = []
-        with caldav_source(self.url, calendars=self.calendars) as source:
+        with caldav_source(self.url, calendars=self.calendars, **self.options) as source:
             for batch in source.batches(self.cursors, BatchLimits(max_items=max_items)):
                 for item in batch.items:
                     if item.ref in self.refs:
@@ -503,14 +504,13 @@ def test_objects_over_the_size_cap_are_not_handed_on(
     server.put_event(USER, "work", event("small", "Small"), "small.ics")
     big = event("big", "Big", "DESCRIPTION:" + "x" * 70 + "\r\n " + "y" * 70 * 60 + "\r\n")
     server.put_event(USER, "work", big, "big.ics")
-    monkeypatch.setattr(caldav_module, "MAX_OBJECT_BYTES", 2000)
     if not multiget:
 
         def refuse(self: CalDavSource, cal: Any, hrefs: list[str]) -> Any:
             raise caldav_module._MultigetFailed("HTTP 501 (simulated)")
 
         monkeypatch.setattr(CalDavSource, "_multiget", refuse)
-    items = Ledger(url).poll()
+    items = Ledger(url, options={"max_message_size": 2000}).poll()  # the cap: 2000 bytes
     by_name = {i.object_key.rsplit("/", 1)[-1]: i for i in items if i.object_key}
     assert summary(by_name["small.ics#small"]) == "Small"
     assert by_name["big.ics#"].truncated and by_name["big.ics#"].data == b""

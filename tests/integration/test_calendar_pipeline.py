@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from ingestor.pipeline import sync_source
+from ingestor.pipeline import Stages, expand_stored_series, sync_source
 from ingestor.store import queries
-from ingestor.store.schema import Interaction, InteractionParticipant, LedgerEntry
+from ingestor.store.schema import CalendarSeries, Interaction, InteractionParticipant, LedgerEntry
 from tests.factories import OWNER, defaults, make_message, source_config, write_maildir
 
 pytestmark = pytest.mark.integration
@@ -323,3 +323,116 @@ def test_feed_event_edited_back_or_deleted_twice_is_still_followed(tmp_path: Pat
     feed.write_text(calendar())  # deleted again
     sync(ics_source(feed), sessions)
     assert meetings(sessions)["flip|"]["status"] == "cancelled"
+
+
+OLD = datetime(2019, 3, 4, 15, 0, tzinfo=UTC)
+
+
+def test_an_old_finite_series_is_kept_and_followed_whatever_its_age(tmp_path: Path, sessions):
+    """Three interviews in 2019: stored in full, and an occurrence removed years later is
+    cancelled (a finite series is looked at whole), while a mail invite stores no master."""
+    feed = tmp_path / "team.ics"
+    loop = vevent("loop", start=OLD, summary="Interview loop", extra="RRULE:FREQ=WEEKLY;COUNT=3\n")
+    feed.write_text(calendar(loop))
+    cfg = ics_source(feed)
+    sync(cfg, sessions)
+    found = meetings(sessions)
+    assert sorted(k for k in found if k.startswith("loop|")) == [
+        "loop|2019-03-04T15:00:00+00:00",
+        "loop|2019-03-11T15:00:00+00:00",
+        "loop|2019-03-18T15:00:00+00:00",
+    ]
+    with sessions() as s:
+        (master,) = s.scalars(select(CalendarSeries))
+        assert (master.object_key, master.bounded, master.expanded_from) == ("loop", False, None)
+        assert b"RRULE:FREQ=WEEKLY;COUNT=3" in master.ics
+
+    edited = loop.replace("SEQUENCE:0", "SEQUENCE:1").replace(
+        "RRULE:", "EXDATE:20190311T150000Z\nRRULE:"
+    )
+    feed.write_text(calendar(edited))
+    sync(cfg, sessions)
+    found = meetings(sessions)
+    assert found["loop|2019-03-11T15:00:00+00:00"]["status"] == "cancelled"
+    assert found["loop|2019-03-18T15:00:00+00:00"]["status"] == "confirmed"
+
+    feed.write_text(calendar())
+    sync(cfg, sessions)
+    assert {m["status"] for k, m in meetings(sessions).items() if k.startswith("loop|")} == {
+        "cancelled"
+    }
+    with sessions() as s:
+        assert list(s.scalars(select(CalendarSeries))) == []
+
+
+def test_an_infinite_series_edit_cancels_only_inside_its_bound(tmp_path: Path, sessions):
+    feed = tmp_path / "team.ics"
+    start = SOON - timedelta(days=7 * 10)
+    weekly = vevent("weekly", start=start, summary="Weekly", extra="RRULE:FREQ=WEEKLY\n")
+    feed.write_text(calendar(weekly))
+    cfg = ics_source(feed)
+    sync(cfg, sessions)
+    before = {k for k in meetings(sessions) if k.startswith("weekly|")}
+    # The organizer ends the series before today: what lies past UNTIL is deleted, the rest is
+    # kept; a finite series now, so it is looked at whole.
+    until = stamp(SOON - timedelta(days=7 * 5))
+    feed.write_text(
+        calendar(
+            weekly.replace("SEQUENCE:0", "SEQUENCE:1").replace(
+                "RRULE:FREQ=WEEKLY", f"RRULE:FREQ=WEEKLY;UNTIL={until}"
+            )
+        )
+    )
+    sync(cfg, sessions)
+    after = {k: m["status"] for k, m in meetings(sessions).items() if k.startswith("weekly|")}
+    assert set(after) == before
+    assert sorted(after.values()).count("confirmed") == 6  # the first six weeks
+    with sessions() as s:
+        (master,) = s.scalars(select(CalendarSeries))
+        assert not master.bounded
+
+
+def test_a_mail_invite_stores_no_master(tmp_path: Path, sessions):
+    """An invite is one attendee's snapshot, with no deletion to follow: not a master."""
+    request = calendar(vevent("inv", extra="RRULE:FREQ=WEEKLY\n"), method="REQUEST")
+    invite = make_message(
+        sender=f"Anna <{OWNER}>",
+        to="Maria <maria@gmail.com>",
+        message_id="<inv@t>",
+        body=request,
+        extra="Content-Type: text/calendar; method=REQUEST; charset=utf-8",
+    ).replace(b"Content-Type: text/plain; charset=utf-8\r\n", b"")
+    root = write_maildir(tmp_path / "mb", {"INBOX": [invite]})
+    sync(source_config(name="mail", path=str(root)), sessions)
+    assert any(k.startswith("inv|") for k in meetings(sessions))
+    with sessions() as s:
+        assert list(s.scalars(select(CalendarSeries))) == []
+
+
+def test_the_series_job_follows_the_bound_and_lowering_it_loses_nothing(tmp_path: Path, sessions):
+    feed = tmp_path / "team.ics"
+    start = SOON - timedelta(days=7 * 20)
+    feed.write_text(calendar(vevent("weekly", start=start, extra="RRULE:FREQ=WEEKLY\n")))
+    cfg = ics_source(feed)
+    now = datetime.now(UTC)
+    summary = sync_source(cfg, defaults(), sessions, stages=Stages(clock=lambda: now))
+    assert summary.ok, summary.error
+    stored = {k for k in meetings(sessions) if k.startswith("weekly|")}
+    # From the series' start (inside the 3-year bound) to 180 days ahead.
+    assert len(stored) == (now + timedelta(days=180) - start) // timedelta(days=7) + 1
+    later = Stages(clock=lambda: now + timedelta(hours=20))
+    assert expand_stored_series(cfg, defaults(), sessions, later) == 0  # moved less than a day
+    tomorrow = Stages(clock=lambda: now + timedelta(days=1))
+    assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 1
+    assert expand_stored_series(cfg, defaults(), sessions, tomorrow) == 0
+    # Only the day the bound gained was expanded: a day's work, not every occurrence again.
+    with sessions() as s:
+        (ref,) = s.scalars(select(LedgerEntry.ref).where(LedgerEntry.ref.contains("@expanded-")))
+    gained = (now + timedelta(days=180), now + timedelta(days=181))
+    assert ref.endswith(f"@expanded-{gained[0]:%Y%m%d}-{gained[1]:%Y%m%d}")
+    # A lower history bound expands nothing again and cancels nothing.
+    lowered = source_config(name="cal", type="ics", path=str(feed), calendar_history_days=7)
+    assert expand_stored_series(lowered, defaults(), sessions, tomorrow) == 0
+    after = meetings(sessions)
+    assert stored <= set(after)
+    assert {m["status"] for k, m in after.items() if k.startswith("weekly|")} == {"confirmed"}

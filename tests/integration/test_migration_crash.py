@@ -32,7 +32,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, text
 
-import ingestor.web.models  # noqa: F401  (registers the web tables on Base)
+import ingestor.store.web_schema  # noqa: F401  (registers the web tables on Base)
 from ingestor.errors import StoreError
 from ingestor.store import database
 from ingestor.store.database import alembic_config, open_engine, open_store, upgrade

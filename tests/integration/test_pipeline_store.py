@@ -223,8 +223,8 @@ def test_an_item_the_store_refuses_is_quarantined_alone(tmp_path: Path, sessions
 def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     from datetime import UTC, datetime
 
+    from ingestor.store.decisions import reject
     from ingestor.store.schema import Suggestion
-    from ingestor.web.decisions import reject
 
     root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
     sync(source_config(path=str(root)), sessions)

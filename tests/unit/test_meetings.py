@@ -18,6 +18,7 @@ from ingestor.extractors.meetings import (
     CalendarFindings,
     CalendarParseError,
     MeetingOccurrence,
+    SeriesSpan,
     extract_meetings,
     meeting_to_json,
 )
@@ -100,20 +101,92 @@ def test_weekly_series_applies_exdate_override_and_rdate() -> None:
     }
 
 
+def infinite_copy(tmp_path: Path) -> Path:
+    """The weekly series of the corpus file without its UNTIL: an infinite series."""
+    data = (CORPUS / "weekly_series_exdate_override_rdate.ics").read_bytes()
+    path = tmp_path / "infinite.ics"
+    path.write_bytes(
+        data.replace(b"RRULE:FREQ=WEEKLY;UNTIL=20261020T080000Z", b"RRULE:FREQ=WEEKLY")
+    )
+    return path
+
+
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
         (datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC), 5),
-        (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 31, tzinfo=UTC), 3),
+        (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 31, tzinfo=UTC), 4),
         (datetime(2026, 9, 22, 9, tzinfo=UTC), datetime(2026, 9, 24, tzinfo=UTC), 1),
-        (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 6, 1, tzinfo=UTC), 0),
+        (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC), 4),
     ],
 )
-def test_series_is_expanded_only_inside_the_window(
-    start: datetime, end: datetime, expected: int
+def test_an_infinite_series_is_expanded_only_inside_the_bound(
+    tmp_path: Path, start: datetime, end: datetime, expected: int
+) -> None:
+    found = extract(infinite_copy(tmp_path), window_start=start, window_end=end)
+    assert len(of_uid(found, SERIES)) == expected
+    assert found.spans[SERIES] == SeriesSpan(SERIES, bounded=True, start=start, end=end)
+    assert found.bounded
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC)),
+        (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 6, 1, tzinfo=UTC)),
+        (datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 2, 1, tzinfo=UTC)),
+    ],
+)
+def test_a_finite_series_is_expanded_in_full_whatever_the_bound(
+    start: datetime, end: datetime
 ) -> None:
     found = extract("weekly_series_exdate_override_rdate.ics", window_start=start, window_end=end)
-    assert len(of_uid(found, SERIES)) == expected
+    assert [o.recurrence_id for o in of_uid(found, SERIES)] == [
+        "2026-09-01T08:00:00+00:00",
+        "2026-09-08T08:00:00+00:00",
+        "2026-09-22T08:00:00+00:00",  # moved to the 23rd by its override
+        "2026-09-26T08:00:00+00:00",  # the RDATE
+        "2026-09-29T08:00:00+00:00",
+        "2026-10-06T08:00:00+00:00",
+        "2026-10-13T08:00:00+00:00",
+        "2026-10-20T08:00:00+00:00",
+    ]
+    assert found.spans[SERIES] == SeriesSpan(SERIES, bounded=False)
+    assert not found.bounded
+
+
+def test_an_old_finite_series_of_three_interviews_is_kept() -> None:
+    ics = (
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:loop@x\n"
+        b"DTSTAMP:20190101T000000Z\nDTSTART:20190304T150000Z\nDTEND:20190304T160000Z\n"
+        b"RRULE:FREQ=WEEKLY;COUNT=3\nSUMMARY:Interview loop\n"
+        b"ORGANIZER:mailto:anna.keller@talentbridge.example\nATTENDEE:mailto:c@cand.example\n"
+        b"END:VEVENT\nEND:VCALENDAR\n"
+    )
+    found = extract_meetings(
+        ics, owner_addresses=OWNER, window_start=WINDOW_START, window_end=WINDOW_END
+    )
+    assert [o.start.date().isoformat() for o in found.occurrences] == [
+        "2019-03-04",
+        "2019-03-11",
+        "2019-03-18",
+    ]
+    assert found.source_text == ics
+
+
+def test_a_finite_series_over_the_cap_is_bounded_like_an_infinite_one() -> None:
+    ics = (
+        b"BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//t//EN\nBEGIN:VEVENT\nUID:daily@x\n"
+        b"DTSTAMP:20190101T000000Z\nDTSTART:20100101T090000Z\nRRULE:FREQ=DAILY;UNTIL=20991231\n"
+        b"SUMMARY:Daily\nATTENDEE:mailto:c@cand.example\nEND:VEVENT\nEND:VCALENDAR\n"
+    )
+    found = extract_meetings(
+        ics, owner_addresses=OWNER, window_start=WINDOW_START, window_end=WINDOW_END
+    )
+    starts = [o.start for o in found.occurrences]
+    assert len(starts) == 122 and min(starts) >= WINDOW_START and max(starts) <= WINDOW_END
+    assert found.spans["daily@x"].bounded
+    assert any("over 1000 occurrences; expanded like an infinite one" in p for p in found.problems)
 
 
 def test_until_in_utc_against_local_start_across_dst() -> None:

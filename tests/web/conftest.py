@@ -7,7 +7,8 @@ from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
-from ingestor.web import auth
+from ingestor.store import accounts as auth
+from ingestor.store.unit import Store
 from ingestor.web.app import create_app
 from tests.web.helpers import Browser, TestClient
 from tests.web.seed import Seeded, add_users, seed
@@ -29,7 +30,7 @@ def seeded(sessions: sessionmaker[Session]) -> Seeded:
 
 @pytest.fixture
 def app(sessions: sessionmaker[Session], seeded: Seeded) -> Starlette:
-    return create_app(sessions)
+    return create_app(Store(sessions))
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingestor.store.accounts import add_user
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -24,7 +25,6 @@ from ingestor.store.schema import (
     SourceStatus,
     Suggestion,
 )
-from ingestor.web.auth import add_user
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 PASSWORD = "correct horse battery"

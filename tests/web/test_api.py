@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
+from ingestor.store.api_tokens import create_token, revoke_token
 from ingestor.store.schema import Contact, Suggestion
+from ingestor.store.web_schema import ApiToken
 from ingestor.web.api import routes
-from ingestor.web.models import ApiToken
-from ingestor.web.tokens import create_token, revoke_token
 from tests.web.helpers import Browser, TestClient
+from tests.web.openapi_check import SchemaCheckedClient, check_body
 from tests.web.seed import NOW, Seeded
 
 EXPORT_INTERACTION_KEYS = {
@@ -43,8 +45,14 @@ def token(sessions: sessionmaker[Session], seeded: Seeded) -> str:
 
 
 @pytest.fixture
+def client(app: Starlette) -> TestClient:
+    """The anonymous client (and the browsers built on it): its API responses are checked too."""
+    return SchemaCheckedClient(app, raise_server_exceptions=True)
+
+
+@pytest.fixture
 def api(app: Starlette, token: str) -> TestClient:
-    return TestClient(app, headers={"Authorization": f"Bearer {token}"})
+    return SchemaCheckedClient(app, headers={"Authorization": f"Bearer {token}"})
 
 
 def _walk(api: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
@@ -62,7 +70,7 @@ def _walk(api: TestClient, path: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def test_token_is_required(app: Starlette, token: str) -> None:
-    bare = TestClient(app)
+    bare = SchemaCheckedClient(app)
     response = bare.get("/api/contacts")
     assert response.status_code == 401
     assert response.headers["www-authenticate"] == "Bearer"
@@ -237,3 +245,40 @@ def test_api_json_carries_hostile_text_as_data(api: TestClient, seeded: Seeded) 
     assert response.headers["content-type"] == "application/json"
     assert response.headers["x-content-type-options"] == "nosniff"
     assert response.json()["name"].startswith("<script>")
+
+
+@pytest.fixture
+def document(client: TestClient) -> dict[str, Any]:
+    doc: dict[str, Any] = client.get("/api/openapi.json").json()
+    return doc
+
+
+def test_the_schema_check_refuses_what_the_document_does_not_promise(
+    api: TestClient, seeded: Seeded, document: dict[str, Any]
+) -> None:
+    body = api.get(f"/api/contacts/{seeded.juergen}").json()
+    path = f"/contacts/{seeded.juergen}"
+    check_body(document, "GET", path, 200, body)
+    with pytest.raises(ValidationError, match="Additional properties"):
+        check_body(document, "GET", path, 200, {**body, "salary": 1})
+    with pytest.raises(ValidationError, match="'emails' is a required property"):
+        check_body(document, "GET", path, 200, {k: v for k, v in body.items() if k != "emails"})
+    with pytest.raises(ValidationError):
+        check_body(document, "GET", path, 404, {"error": "x", "detail": "y"})
+    with pytest.raises(AssertionError, match="status 418 is not documented"):
+        check_body(document, "GET", path, 418, {})
+
+
+def test_every_documented_schema_resolves(document: dict[str, Any]) -> None:
+    """Each response schema is a closed component (or the open accept body), found by $ref."""
+    schemas = document["components"]["schemas"]
+    for name, schema in schemas.items():
+        Draft202012Validator.check_schema(schema)
+        if name != "AcceptBody":
+            assert schema["additionalProperties"] is False, name
+    for operations in document["paths"].values():
+        for op in operations.values():
+            for response in op["responses"].values():
+                for content in response.get("content", {}).values():
+                    ref = content["schema"]["$ref"]
+                    assert ref.removeprefix("#/components/schemas/") in schemas, ref

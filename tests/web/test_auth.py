@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
-from ingestor.web.auth import MAX_FAILURES_PER_USER_IP
-from ingestor.web.models import LoginAttempt, WebSession
+from ingestor.store.accounts import MAX_FAILURES_PER_USER_IP
+from ingestor.store.web_schema import LoginAttempt, WebSession
 from ingestor.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE
 from tests.web.helpers import Browser, TestClient, csrf_in, login
 from tests.web.seed import NOW, PASSWORD
@@ -179,7 +179,7 @@ def test_security_headers(client: TestClient) -> None:
 def test_production_hashing_is_argon2id_with_strong_parameters(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from ingestor.web import auth
+    from ingestor.store import accounts as auth
 
     monkeypatch.undo()  # drop the tests' cheap hasher
     hashed = auth._hasher.hash("a long password")

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from ingestor.store.api_tokens import verify_token
 from ingestor.store.database import open_store
+from ingestor.store.web_schema import ApiToken, WebUser
 from ingestor.web.cli import register
-from ingestor.web.models import ApiToken, WebUser
-from ingestor.web.tokens import verify_token
 from tests.web.seed import NOW
 
 
@@ -64,7 +64,7 @@ def test_users_add_from_stdin(
 def test_users_add_refuses_short_passwords_and_duplicates(
     config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ingestor.web.auth import UserError
+    from ingestor.store.accounts import UserError
 
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
     with pytest.raises(UserError, match="at least 8"):

@@ -11,8 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.orm import Session, sessionmaker
 
-import ingestor.web.models  # noqa: F401  (registers the web tables on Base)
+import ingestor.store.web_schema  # noqa: F401  (registers the web tables on Base)
 from ingestor.store.schema import Base
+from ingestor.store.unit import Store
 from ingestor.web.server import WebError, start_background
 
 WEB_TABLES = {"web_user", "web_session", "web_login_attempt", "api_token", "web_decision"}
@@ -41,7 +42,7 @@ def test_migration_matches_models(sessions: sessionmaker[Session]) -> None:
 
 
 def test_background_server_serves_and_stops(sessions: sessionmaker[Session]) -> None:
-    server = start_background(sessions, "127.0.0.1", 0)
+    server = start_background(Store(sessions), "127.0.0.1", 0)
     try:
         response = httpx.get(f"http://127.0.0.1:{server.port}/login", timeout=10)
         assert response.status_code == 200
@@ -58,4 +59,4 @@ def test_port_in_use_is_a_clear_error(sessions: sessionmaker[Session]) -> None:
         taken.listen(1)
         port = taken.getsockname()[1]
         with pytest.raises(WebError, match=f"cannot listen on 127.0.0.1:{port}"):
-            start_background(sessions, "127.0.0.1", port)
+            start_background(Store(sessions), "127.0.0.1", port)

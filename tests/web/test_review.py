@@ -12,7 +12,7 @@ from ingestor.store.schema import (
     InteractionParticipant,
     Suggestion,
 )
-from ingestor.web.models import Decision
+from ingestor.store.web_schema import Decision
 from tests.web.helpers import Browser
 from tests.web.seed import Seeded
 

@@ -1,0 +1,230 @@
+"""One contact in full: fields with their provenance, emails, phones, and the timeline.
+
+The timeline is every interaction (email, meeting, call) the contact took part in, from every
+mailbox and calendar, newest first, with the mailboxes it was seen in.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingestor.resolve.fuzzy import name_key
+from ingestor.store.decisions import DecisionError
+from ingestor.store.directory import ContactRow, load_rows, resolve_contact_ref
+from ingestor.store.schema import (
+    Contact,
+    ContactPhone,
+    Interaction,
+    InteractionParticipant,
+    InteractionSource,
+    Observation,
+    Suggestion,
+)
+from ingestor.store.web_schema import Decision
+
+
+@dataclass(frozen=True)
+class Provenance:
+    value: str
+    extractor: str
+    confidence: float
+    seen_at: datetime
+    interaction_id: int | None
+    subject: str | None
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    number: str
+    type: str
+    raw: str | None
+    created_at: datetime
+
+
+@dataclass
+class TimelineEntry:
+    id: int
+    kind: str
+    occurred_at: datetime
+    ends_at: datetime | None
+    subject: str | None
+    snippet: str | None
+    direction: str | None
+    status: str | None
+    location: str | None
+    role: str
+    sources: list[str] = field(default_factory=list)
+    people: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    contact: ContactRow
+    merged_into: int | None
+    phones: list[PhoneView]
+    provenance: dict[str, list[Provenance]]
+    merged_from: list[tuple[int, str | None]]
+    pending: int
+    history: list[tuple[datetime, str, str]]
+
+
+def load_profile(session: Session, contact_id: int) -> Profile | None:
+    c = session.get(Contact, contact_id)
+    if c is None:
+        return None
+    row = load_rows(session, [contact_id], live=False)[0]
+    phones = [
+        PhoneView(p.number, p.type, p.raw, p.created_at)
+        for p in session.scalars(
+            select(ContactPhone)
+            .where(ContactPhone.contact_id == contact_id)
+            .order_by(ContactPhone.id)
+        )
+    ]
+    provenance: dict[str, list[Provenance]] = defaultdict(list)
+    for o, subject in session.execute(
+        select(Observation, Interaction.subject)
+        .outerjoin(Interaction, Interaction.id == Observation.interaction_id)
+        .where(Observation.contact_id == contact_id)
+        .order_by(Observation.seen_at.desc(), Observation.id.desc())
+    ):
+        if len(provenance[o.field]) < 10:
+            provenance[o.field].append(
+                Provenance(o.value, o.extractor, o.confidence, o.seen_at, o.interaction_id, subject)
+            )
+    merged_from = [
+        (cid, name)
+        for cid, name in session.execute(
+            select(Contact.id, Contact.name).where(Contact.merged_into == contact_id)
+        )
+    ]
+    pending = len(
+        list(
+            session.scalars(
+                select(Suggestion.id).where(
+                    Suggestion.contact_id == contact_id, Suggestion.status == "pending"
+                )
+            )
+        )
+    )
+    history = [
+        (d.at, d.actor, _describe(d.action, d.detail or {}))
+        for d in session.scalars(
+            select(Decision)
+            .where(Decision.contact_id == contact_id)
+            .order_by(Decision.at.desc(), Decision.id.desc())
+            .limit(20)
+        )
+    ]
+    return Profile(row, c.merged_into, phones, dict(provenance), merged_from, pending, history)
+
+
+def _describe(action: str, detail: dict[str, Any]) -> str:
+    kind = detail.get("kind")
+    if action == "update_contact":
+        return "edited " + ", ".join(sorted(detail.get("fields") or {}))
+    if action == "merge":
+        return f"merged contact {detail.get('merged')} into this one"
+    return f"{action} {str(kind).replace('_', ' ')}" if kind else action
+
+
+def timeline(
+    session: Session, contact_id: int, offset: int = 0, limit: int = 50
+) -> list[TimelineEntry]:
+    """Interactions with this contact, newest first, one page of them."""
+    mine = select(InteractionParticipant.interaction_id).where(
+        InteractionParticipant.contact_id == contact_id
+    )
+    ordered = [
+        TimelineEntry(
+            i.id,
+            i.kind,
+            i.occurred_at,
+            i.ends_at,
+            i.subject,
+            i.snippet,
+            i.direction,
+            i.status,
+            i.location,
+            "",
+        )
+        for i in session.scalars(
+            select(Interaction)
+            .where(Interaction.id.in_(mine))
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+    ]
+    ids = [e.id for e in ordered]
+    if not ids:
+        return []
+    sources: dict[int, set[str]] = defaultdict(set)
+    for iid, src in session.execute(
+        select(InteractionSource.interaction_id, InteractionSource.source).where(
+            InteractionSource.interaction_id.in_(ids)
+        )
+    ):
+        sources[iid].add(src)
+    people: dict[int, list[str]] = defaultdict(list)
+    roles: dict[int, list[str]] = defaultdict(list)
+    for iid, name, address, cid, role in session.execute(
+        select(
+            InteractionParticipant.interaction_id,
+            InteractionParticipant.name,
+            InteractionParticipant.address,
+            InteractionParticipant.contact_id,
+            InteractionParticipant.role,
+        )
+        .where(InteractionParticipant.interaction_id.in_(ids))
+        .order_by(InteractionParticipant.id)
+    ):
+        if cid == contact_id:
+            roles[iid].append(role)
+        elif len(people[iid]) < 6:
+            people[iid].append(f"{name} <{address}>" if name else address)
+    for e in ordered:
+        e.sources = sorted(sources.get(e.id, set()))
+        e.people = people.get(e.id, [])
+        e.role = ", ".join(roles.get(e.id, []))
+    return ordered
+
+
+def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
+    key = name_key(row.name)
+    if key is None:
+        return []
+    return [r for r in load_rows(session) if r.id != row.id and name_key(r.name) == key]
+
+
+def contact_page(
+    session: Session, contact_id: int, offset: int, limit: int
+) -> dict[str, Any] | None:
+    """A contact's page: its profile, one page of its timeline, and contacts of the same name."""
+    profile = load_profile(session, contact_id)
+    if profile is None:
+        return None
+    return {
+        "profile": profile,
+        "timeline": timeline(session, contact_id, offset, limit),
+        "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
+    }
+
+
+def merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:
+    """The two contacts a merge from the profile page would join; `ref` names the other one."""
+    other_id = resolve_contact_ref(session, ref)
+    if other_id is None:
+        raise DecisionError(f"no contact matches {ref!r}: give its number or one of its addresses")
+    rows = {r.id: r for r in load_rows(session, [keep_id, other_id])}
+    if other_id == keep_id:
+        raise DecisionError("a contact cannot be merged with itself")
+    if keep_id not in rows or other_id not in rows:
+        raise DecisionError(f"contact {other_id} does not exist or was already merged")
+    return rows[keep_id], rows[other_id]

@@ -1,0 +1,144 @@
+"""The REST API's shapes as pydantic models: handlers build their JSON from them, and
+/api/openapi.json is generated from them (web/openapi.py), so the two cannot drift apart.
+
+Response models are strict (no coercion: the JSON carries exactly what the store gave) and
+closed (`extra="forbid"`, `additionalProperties: false`): a field the schema does not declare
+fails loudly instead of leaking out. A field that is only sometimes present (`score`,
+`merged_into`) has a default and is left out of the JSON when the handler did not set it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
+
+NullableStr = Annotated[str | None, WithJsonSchema({"type": ["string", "null"]})]
+NullableInt = Annotated[int | None, WithJsonSchema({"type": ["integer", "null"]})]
+# ISO 8601 text as the store writes it (`datetime.isoformat()`): kept as text, so the JSON is
+# byte for byte what `ingestor export` writes.
+Time = Annotated[str | None, WithJsonSchema({"type": ["string", "null"], "format": "date-time"})]
+EditText = Annotated[str | None, WithJsonSchema({"type": "string"})]
+CURSOR_HELP = "Pass as `cursor` for the next page; null on the last page."
+
+
+class Closed(BaseModel):
+    """A response shape: every field declared, nothing coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Phone(Closed):
+    number: str = Field(description="E.164")
+    type: Literal["mobile", "work", "fax", "other"]
+
+
+class Contact(Closed):
+    id: int
+    name: NullableStr
+    emails: list[str]
+    phones: list[Phone]
+    title: NullableStr
+    company: NullableStr
+    location: NullableStr
+    origin: Literal["auto", "manual"]
+    locked_fields: list[str]
+    missing_fields: list[str]
+    last_interaction_at: Time
+    created_at: Time
+    updated_at: Time
+    score: Annotated[
+        float | None,
+        WithJsonSchema({"type": "number", "description": "Match score 0-100, only when searching"}),
+    ] = None
+    merged_into: Annotated[
+        int | None,
+        WithJsonSchema({"type": ["integer", "null"], "description": "Only on GET /contacts/{id}"}),
+    ] = None
+
+
+class Participant(Closed):
+    email: str
+    name: NullableStr
+    contact_id: NullableInt
+    role: str
+    partstat: NullableStr
+
+
+class Interaction(Closed):
+    id: int
+    kind: Literal["email", "meeting", "call"]
+    occurred_at: Time
+    ends_at: Time
+    subject: NullableStr
+    snippet: NullableStr
+    message_id: NullableStr
+    thread_id: NullableStr
+    ical_uid: NullableStr
+    recurrence_id: NullableStr
+    status: NullableStr
+    direction: NullableStr
+    location: NullableStr
+    conference_url: NullableStr
+    participants: list[Participant]
+    sources: list[str]
+
+
+class Suggestion(Closed):
+    id: int
+    kind: Literal["new_contact", "field_update", "merge", "name_fix"]
+    contact_id: NullableInt
+    field: NullableStr
+    old_value: NullableStr
+    new_value: NullableStr
+    payload: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    status: Literal["pending", "accepted", "rejected", "obsolete"]
+    decided_by: NullableStr
+    decided_at: Time
+    created_at: Time
+
+
+class ContactPage(Closed):
+    items: list[Contact]
+    next_cursor: NullableStr = Field(description=CURSOR_HELP)
+
+
+class InteractionPage(Closed):
+    items: list[Interaction]
+    next_cursor: NullableStr = Field(description=CURSOR_HELP)
+
+
+class SuggestionPage(Closed):
+    items: list[Suggestion]
+    next_cursor: NullableStr = Field(description=CURSOR_HELP)
+
+
+class Error(Closed):
+    error: str
+
+
+class AcceptBody(BaseModel):
+    """Optional edits: `value` for field updates and name fixes; name/title/company/location for new contacts; keep_contact_id for merges."""
+
+    value: EditText = None
+    name: EditText = None
+    title: EditText = None
+    company: EditText = None
+    location: EditText = None
+    keep_contact_id: Annotated[int | None, WithJsonSchema({"type": "integer"})] = None
+
+
+RESPONSES: tuple[type[BaseModel], ...] = (
+    ContactPage,
+    Contact,
+    InteractionPage,
+    SuggestionPage,
+    Suggestion,
+    Error,
+)
+
+
+def body(model: type[Closed], data: dict[str, Any]) -> dict[str, Any]:
+    """`data` checked against `model` and dumped: the JSON a handler sends."""
+    return model.model_validate(data).model_dump(mode="json", exclude_unset=True)
