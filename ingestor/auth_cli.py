@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingestor.errors import IngestorError
+from ingestor.sources.loginconfig import LoginSourceConfig
 
 if TYPE_CHECKING:
-    from ingestor.config import Settings, SourceConfig
+    from ingestor.config import Settings
     from ingestor.oauth.client import OAuthClient
     from ingestor.store.tokens import TokenStore
 
@@ -29,9 +30,9 @@ def _say(text: str) -> None:
     sys.stdout.flush()
 
 
-def _oauth_source(settings: Settings, name: str) -> SourceConfig:
+def _oauth_source(settings: Settings, name: str) -> LoginSourceConfig:
     cfg = settings.source(name)
-    if cfg.auth != "oauth2" or cfg.oauth is None:
+    if not isinstance(cfg, LoginSourceConfig) or cfg.auth != "oauth2" or cfg.oauth is None:
         raise IngestorError(f'source {name} does not use OAuth2 (auth = "oauth2" in its table)')
     return cfg
 
@@ -48,7 +49,7 @@ def _store(args: argparse.Namespace, settings: Settings) -> TokenStore:
     return TokenStore(sessions_for(settings), key)
 
 
-def _client(cfg: SourceConfig) -> OAuthClient:
+def _client(cfg: LoginSourceConfig) -> OAuthClient:
     from ingestor.oauth.client import OAuthClient
 
     assert cfg.oauth is not None
@@ -138,7 +139,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     from ingestor.store.tokens import TokenStore
 
     settings = settings_from(args)
-    sources = [s for s in settings.sources if s.auth == "oauth2"]
+    sources = [
+        s for s in settings.sources if isinstance(s, LoginSourceConfig) and s.auth == "oauth2"
+    ]
     if not sources:
         _say("no OAuth2 sources configured")
         return 0

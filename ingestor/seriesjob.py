@@ -28,18 +28,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingestor.configsource import SourceConfig
 from ingestor.model import ItemResult, RawItem
 from ingestor.store import series
 
 CALENDAR_SOURCES = ("caldav", "ics")  # source types whose objects' masters are stored
 BATCH = 100  # stored objects expanded and written per transaction
-HISTORY_DAYS = 1095  # default calendar_history_days until the config carries it
 
 
-def calendar_days(cfg: object) -> tuple[int, int]:
+def calendar_days(cfg: SourceConfig) -> tuple[int, int]:
     """(history days, future days) of a source config: the bound of infinite series."""
-    history = getattr(cfg, "calendar_history_days", HISTORY_DAYS)
-    return int(history), int(getattr(cfg, "calendar_future_days", 180))
+    return cfg.calendar_history_days, cfg.calendar_future_days
 
 
 def calendar_bound(now: datetime, days: tuple[int, int]) -> tuple[datetime, datetime]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ingestor.config import Defaults, SourceConfig
+from ingestor.config import source_config as typed_source_config
 
 OWNER = "anna@agency.example"
 
@@ -49,7 +50,7 @@ def write_maildir(root: Path, folders: dict[str, list[bytes]]) -> Path:
 
 def source_config(name: str = "mail", type: str = "maildir", **kw: Any) -> SourceConfig:
     kw.setdefault("owner_addresses", (OWNER,))
-    return SourceConfig(name=name, type=type, **kw)
+    return typed_source_config(name=name, type=type, **kw)
 
 
 def defaults(**kw: Any) -> Defaults:

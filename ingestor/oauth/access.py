@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.oauth.client import OAuthClient, OAuthError
 from ingestor.oauth.keys import TokenKeyError, load_key
+from ingestor.sources.loginconfig import LoginSourceConfig
 from ingestor.store.tokens import TokenStore
 
 log = logging.getLogger(__name__)
@@ -33,11 +33,11 @@ def refresh_margin(lifetime: float) -> float:
     return min(MAX_MARGIN_S, lifetime / 2)
 
 
-def login_hint(cfg: SourceConfig) -> str:
+def login_hint(cfg: LoginSourceConfig) -> str:
     return f'run "ingestor auth login {cfg.name}"'
 
 
-def explain(cfg: SourceConfig, e: OAuthError) -> str:
+def explain(cfg: LoginSourceConfig, e: OAuthError) -> str:
     """The one line an admin needs for a refused refresh."""
     assert cfg.oauth is not None
     label = "" if cfg.oauth.label == "OAuth" else f"{cfg.oauth.label} "
@@ -55,7 +55,7 @@ def explain(cfg: SourceConfig, e: OAuthError) -> str:
     return f"token refresh failed: {e}"
 
 
-def key_problem(cfg: SourceConfig, e: TokenKeyError) -> str:
+def key_problem(cfg: LoginSourceConfig, e: TokenKeyError) -> str:
     text = str(e)
     if "does not decrypt" in text:
         return text
@@ -65,7 +65,7 @@ def key_problem(cfg: SourceConfig, e: TokenKeyError) -> str:
     )
 
 
-def open_token_store(cfg: SourceConfig) -> TokenStore:
+def open_token_store(cfg: LoginSourceConfig) -> TokenStore:
     """The encrypted token store a source's config points at; SourceError if the key is bad."""
     from ingestor.store.database import open_store
 
@@ -84,7 +84,7 @@ class AccessTokens:
 
     def __init__(
         self,
-        cfg: SourceConfig,
+        cfg: LoginSourceConfig,
         store: TokenStore,
         client: OAuthClient,
         clock: Callable[[], float] = time.monotonic,

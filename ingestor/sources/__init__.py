@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 
-from ingestor.config import SourceConfig
+from ingestor.configsource import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.sources.base import REGISTRY, Source
 

@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ingestor.config import SourceConfig
+from ingestor.configsource import SourceConfig
 from ingestor.model import Batch, FolderCursor, RawItem
 
 

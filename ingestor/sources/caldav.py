@@ -26,10 +26,10 @@ import time
 from collections.abc import Iterator
 from functools import partial
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davdiscovery import Calendar, absolute, choose, discover
 from ingestor.sources.davhttp import TOO_BIG, DavSession, redact
 from ingestor.sources.davplan import (
@@ -86,8 +86,9 @@ class _MultigetFailed(Exception):
 @register
 class CalDavSource(Source):
     type = "caldav"
+    config: CalDavSourceConfig
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: CalDavSourceConfig) -> None:
         super().__init__(config)
         self.session = DavSession(self.name, config)
         self._all: list[Calendar] = []  # every calendar discovered

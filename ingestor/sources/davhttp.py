@@ -17,11 +17,11 @@ import logging
 import httpx
 from lxml import etree
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.oauth.access import AccessTokens, login_hint, open_token_store
 from ingestor.oauth.client import OAuthClient
 from ingestor.secrets import read_password
+from ingestor.sources.caldav_config import CalDavSourceConfig
 from ingestor.sources.davxml import (
     Entry,
     Reply,
@@ -48,7 +48,7 @@ __all__ = ["TOO_BIG", "DavSession", "redact"]
 class DavSession:
     """One source's authenticated connection to a DAV server; open() before any request."""
 
-    def __init__(self, name: str, config: SourceConfig) -> None:
+    def __init__(self, name: str, config: CalDavSourceConfig) -> None:
         self.name = name  # the source's, for errors
         self.config = config
         self.client: httpx.Client | None = None

@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
-from ingestor.config import SourceConfig
+from ingestor.configsource import NetworkSourceConfig
 from ingestor.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ class Fetched:
 _CONTEXTS: dict[tuple[str | None, int], ssl.SSLContext] = {}
 
 
-def tls_verify(name: str, config: SourceConfig) -> ssl.SSLContext:
+def tls_verify(name: str, config: NetworkSourceConfig) -> ssl.SSLContext:
     """What certificates are checked against: the system's CAs, `ca_file`, or nothing."""
     if not config.tls_verify:
         return _unverified()
@@ -176,7 +176,9 @@ def _unverified() -> ssl.SSLContext:
     return ctx
 
 
-def open_client(name: str, config: SourceConfig, auth: httpx.Auth | None = None) -> httpx.Client:
+def open_client(
+    name: str, config: NetworkSourceConfig, auth: httpx.Auth | None = None
+) -> httpx.Client:
     """A client for one source; close it when the source closes (it pools connections)."""
     return httpx.Client(
         auth=auth,

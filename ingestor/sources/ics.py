@@ -17,11 +17,11 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.httpclient import fetch, open_client, redact, url_login
+from ingestor.sources.ics_config import IcsSourceConfig
 from ingestor.sources.icsplit import content_hash, split_by_uid
 
 MAX_FEED_BYTES = 50 * 1024 * 1024
@@ -32,8 +32,9 @@ STORE_KEY = "masters_stored"  # cursor state: every event's master has been hand
 @register
 class IcsSource(Source):
     type = "ics"
+    config: IcsSourceConfig
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: IcsSourceConfig) -> None:
         super().__init__(config)
         self._events: dict[str, bytes] = {}
 

@@ -19,13 +19,13 @@ from imapclient import IMAPClient, SocketTimeout
 from imapclient.exceptions import IMAPClientError, LoginError
 from imapclient.imapclient import SENT
 
-from ingestor.config import SourceConfig
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.oauth.access import AccessTokens, login_hint, open_token_store
 from ingestor.oauth.client import OAuthClient
 from ingestor.secrets import read_password
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.imap_config import ImapSourceConfig
 
 log = logging.getLogger(__name__)
 # A refused login that is the server's trouble, not the password's (RFC 5530 response codes).
@@ -76,8 +76,9 @@ class UidRefs(Sequence[ItemRef]):
 @register
 class ImapSource(Source):
     type = "imap"
+    config: ImapSourceConfig
 
-    def __init__(self, config: SourceConfig) -> None:
+    def __init__(self, config: ImapSourceConfig) -> None:
         super().__init__(config)
         self.client: IMAPClient | None = None
         self._folders: list[str] | None = None

@@ -16,6 +16,7 @@ from pathlib import Path
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
+from ingestor.sources.maildir_config import MaildirSourceConfig
 
 HEADER_READ_LIMIT = 256 * 1024
 
@@ -23,6 +24,7 @@ HEADER_READ_LIMIT = 256 * 1024
 @register
 class MaildirSource(Source):
     type = "maildir"
+    config: MaildirSourceConfig
 
     @property
     def root(self) -> Path:

@@ -19,6 +19,7 @@ from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
 from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.maildir import HEADER_READ_LIMIT
+from ingestor.sources.mbox_config import MboxSourceConfig
 
 _FROM_LINE = re.compile(rb"^From ", re.MULTILINE)
 _QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
@@ -27,6 +28,7 @@ _QUOTED_FROM = re.compile(rb"^>(>*From )", re.MULTILINE)
 @register
 class MboxSource(Source):
     type = "mbox"
+    config: MboxSourceConfig
 
     @property
     def path(self) -> Path:

@@ -431,8 +431,7 @@ def test_the_series_job_follows_the_bound_and_lowering_it_loses_nothing(tmp_path
     gained = (now + timedelta(days=180), now + timedelta(days=181))
     assert ref.endswith(f"@expanded-{gained[0]:%Y%m%d}-{gained[1]:%Y%m%d}")
     # A lower history bound expands nothing again and cancels nothing.
-    lowered = source_config(name="cal", type="ics", path=str(feed))
-    object.__setattr__(lowered, "calendar_history_days", 7)
+    lowered = source_config(name="cal", type="ics", path=str(feed), calendar_history_days=7)
     assert expand_stored_series(lowered, defaults(), sessions, tomorrow) == 0
     after = meetings(sessions)
     assert stored <= set(after)

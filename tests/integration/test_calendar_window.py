@@ -9,7 +9,6 @@ calendar's objects are downloaded only when they change. Time is frozen and move
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -122,17 +121,12 @@ class DavFeed(Feed):
 
 
 def window_config(**kw: Any) -> SourceConfig:
-    cfg = source_config(calendar_future_days=FUTURE_DAYS, **kw)
-    return with_history(cfg, HISTORY_DAYS)
+    return source_config(calendar_future_days=FUTURE_DAYS, calendar_history_days=HISTORY_DAYS, **kw)
 
 
 def with_history(cfg: SourceConfig, days: int) -> SourceConfig:
-    """`cfg` with calendar_history_days set (a plain attribute until the config declares it)."""
-    if any(f.name == "calendar_history_days" for f in dataclasses.fields(cfg)):
-        return dataclasses.replace(cfg, calendar_history_days=days)  # type: ignore[call-arg]
-    copy = dataclasses.replace(cfg)
-    object.__setattr__(copy, "calendar_history_days", days)
-    return copy
+    """`cfg` with another calendar_history_days."""
+    return cfg.model_copy(update={"calendar_history_days": days})
 
 
 @dataclass

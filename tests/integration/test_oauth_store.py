@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ingestor.config import OAuthConfig, SourceConfig
+from ingestor.config import ImapSourceConfig, OAuthConfig
 from ingestor.oauth.access import AccessTokens
 from ingestor.oauth.client import OAuthError, TokenResponse
 from ingestor.store.database import open_store
@@ -40,7 +40,9 @@ class RotatingEndpoint:
 
 def test_concurrent_refreshes_never_reuse_a_token(store_url: str) -> None:
     oauth = OAuthConfig(client_id="c", token_url="https://idp/token", scopes=("imap",))
-    cfg = SourceConfig(name="anna", type="imap", username="u", auth="oauth2", oauth=oauth)
+    cfg = ImapSourceConfig(
+        name="anna", type="imap", host="h", username="u", auth="oauth2", oauth=oauth
+    )
     endpoint = RotatingEndpoint()
     TokenStore(open_store(store_url), KEY).save("anna", "c", "rt-0", ("imap",))
     errors: list[BaseException] = []

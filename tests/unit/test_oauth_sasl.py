@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingestor.config import OAuthConfig, SourceConfig
+from ingestor.config import ImapSourceConfig, OAuthConfig
 from ingestor.errors import SourceError
 from ingestor.sources.imap import ImapSource
 
@@ -26,7 +26,7 @@ class FakeImap:
 
 def source() -> ImapSource:
     oauth = OAuthConfig(client_id="c", token_url="https://idp/token", scopes=("imap",))
-    cfg = SourceConfig(
+    cfg = ImapSourceConfig(
         name="anna",
         type="imap",
         host="imap.example.test",

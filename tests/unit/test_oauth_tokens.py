@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import base64
 import os
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from ingestor.config import KeySpec, OAuthConfig, SourceConfig
+from ingestor.config import ImapSourceConfig, KeySpec, OAuthConfig
 from ingestor.errors import SourceError
 from ingestor.oauth.access import AccessTokens, refresh_margin
 from ingestor.oauth.client import OAuthError, TokenResponse
@@ -94,10 +93,14 @@ class Clock:
 def make(tmp_path: Path, endpoint: FakeEndpoint) -> tuple[AccessTokens, TokenStore, Clock]:
     store = TokenStore(open_store(f"sqlite:///{tmp_path / 'db.sqlite'}"), KEY)
     oauth = OAuthConfig(client_id="c", token_url="http://idp/token", scopes=("imap",))
-    cfg = SourceConfig(
-        name="anna", type="imap", username="anna@agency.example", auth="oauth2", oauth=oauth
+    cfg = ImapSourceConfig(
+        name="anna",
+        type="imap",
+        host="imap.example.test",
+        username="anna@agency.example",
+        auth="oauth2",
+        oauth=oauth.model_copy(update={"label": "Microsoft"}),
     )
-    cfg = replace(cfg, oauth=replace(oauth, label="Microsoft"))
     clock = Clock()
     return AccessTokens(cfg, store, endpoint, clock), store, clock  # type: ignore[arg-type]
 
