@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -131,9 +132,16 @@ def one_off_lease(
     sessions: sessionmaker[Session], source: str, period: float
 ) -> Iterator[Lease | None]:
     """A lease for one sync of `source`, renewed until it ends; None while another instance
-    holds the source."""
+    holds the source. A lease left by a sync that was killed lapses within one period, so a
+    re-run waits that long for it before giving up."""
     owner = instance_name()
+    deadline = time.monotonic() + period
     lease = claim(sessions, source, owner, period)
+    if lease is None:
+        log.info("%s: another instance holds this source; waiting up to %g s", source, period)
+    while lease is None and time.monotonic() < deadline:
+        time.sleep(min(1.0, period / 10))
+        lease = claim(sessions, source, owner, period)
     if lease is None:
         yield None
         return

@@ -46,6 +46,8 @@ url = "{store_url}"
 [defaults]
 internal_domains = ["agency.example"]
 batch_messages = 15
+# PostgreSQL: a killed `sync --once` leaves its lease, which the re-run waits out.
+lease_period = "2s"
 {source}
 """
     )
