@@ -9,6 +9,7 @@ task's status depends on how old its due date is when it is read.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -156,3 +157,26 @@ def test_a_mailbox_of_replies_sets_exactly_the_expected_follow_ups(mailbox, sess
         assert s.scalar(select(func.count()).select_from(Task)) == 4
         again = queries.export(s)
     assert len(again["suggestions"]) == len(data["suggestions"])
+
+
+def test_tasks_list_on_the_command_line(mailbox, store_url, tmp_path, capsys):
+    from ingestor.cli import main
+    from ingestor.store.database import open_store
+
+    sync(mailbox, open_store(store_url))
+    config = tmp_path / "ingestor.toml"
+    config.write_text(f'[store]\nurl = "{store_url}"\n')
+    assert main(["--config", str(config), "tasks", "list", "--json"], own_logging=False) == 0
+    listed = json.loads(capsys.readouterr().out)
+    # Open ones only: the superseded follow-up is done. Read with today's clock, all are overdue.
+    assert sorted((t["kind"], t["due"]) for t in listed) == [
+        ("call_back", "2026-07-06"),
+        ("follow_up", "2026-08-17"),
+        ("follow_up", "2026-09-01"),
+    ]
+    assert (
+        main(["--config", str(config), "tasks", "list", "--due", "overdue"], own_logging=False) == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all("(overdue)" in line for line in lines), lines
+    assert "Sam Caller" in "\n".join(lines) and "voicemail from +14155550199" in "\n".join(lines)
