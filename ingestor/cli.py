@@ -21,7 +21,9 @@ from ingestor.cli_output import contacts_table, summary_line
 from ingestor.errors import ConfigError, IngestorError
 
 if TYPE_CHECKING:
-    pass
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from ingestor.config import Defaults
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
@@ -53,7 +55,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         s = sync_source(cfg, settings.defaults, sessions, stages=stages)
         print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
         failed = failed or not s.ok
+    if not args.dry_run:
+        check_ins(sessions, settings.defaults)
     return 1 if failed else 0
+
+
+def check_ins(sessions: sessionmaker[Session], defaults: Defaults) -> None:
+    from datetime import UTC, datetime
+
+    from ingestor.store.followups import set_check_ins
+
+    with sessions.begin() as s:
+        set_check_ins(s, datetime.now(UTC), defaults.check_in_after_days)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

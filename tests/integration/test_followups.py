@@ -180,3 +180,37 @@ def test_tasks_list_on_the_command_line(mailbox, store_url, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and all("(overdue)" in line for line in lines), lines
     assert "Sam Caller" in "\n".join(lines) and "voicemail from +14155550199" in "\n".join(lines)
+
+
+def test_a_quiet_conversation_gets_one_check_in_that_the_next_interaction_closes(
+    tmp_path, sessions
+):
+    from ingestor.store.followups import set_check_ins
+    from tests.factories import write_maildir
+
+    old = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    hello = make_message(
+        sender="Kim Lee <kim@people.example>", to=OWNER, message_id="<k1@t>", date=old
+    )
+    reply = make_message(
+        sender=f"Alex <{OWNER}>", to="Kim Lee <kim@people.example>", message_id="<k2@t>", date=old
+    )
+    lone = make_message(sender="Lou <lou@people.example>", to=OWNER, message_id="<l1@t>", date=old)
+    root = write_maildir(tmp_path / "mail", {"INBOX": [hello, lone], "Sent": [reply]})
+    cfg = source_config(path=str(root), owner_addresses=(OWNER,))
+    assert sync_source(cfg, defaults(), sessions).ok
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with sessions.begin() as s:
+        assert set_check_ins(s, now, 90) == 1  # Kim (both ways); not Lou, who only wrote once
+        assert set_check_ins(s, now, 90) == 0  # one per silence
+    with sessions() as s:
+        (task,) = s.scalars(select(Task)).all()
+        assert (task.kind, task.due.isoformat(), task.status) == ("check_in", "2026-05-31", "open")
+    later = make_message(
+        sender="Kim Lee <kim@people.example>", to=OWNER, message_id="<k3@t>", date=now
+    )
+    write_maildir(root, {"INBOX": [later]})
+    assert sync_source(cfg, defaults(), sessions).ok
+    with sessions() as s:
+        (task,) = s.scalars(select(Task)).all()
+        assert (task.status, task.closed_by) == ("done", "superseded")
