@@ -10,6 +10,7 @@ task's status depends on how old its due date is when it is read.
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -214,3 +215,86 @@ def test_a_quiet_conversation_gets_one_check_in_that_the_next_interaction_closes
     with sessions() as s:
         (task,) = s.scalars(select(Task)).all()
         assert (task.status, task.closed_by) == ("done", "superseded")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_follow_ups_survive_kill_9_and_re_runs(mailbox, tmp_path, backend, request):
+    """`sync --once` killed at random moments, then run to the end: the same tasks, flags and
+    suggestions as one clean run, nothing twice."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    def config(url: str) -> Path:
+        path = tmp_path / f"{backend}-{abs(hash(url))}.toml"
+        path.write_text(
+            f"""[store]
+url = "{url}"
+[defaults]
+batch_messages = 2
+lease_period = "2s"
+[[sources]]
+name = "alex"
+type = "imap"
+host = "{mailbox.host}"
+port = {mailbox.port}
+security = "none"
+username = "alex"
+password_env = "FOLLOWUP_PW"
+folders = ["INBOX", "Sent"]
+owner_addresses = ["{OWNER}"]
+"""
+        )
+        return path
+
+    def run(cfg: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingestor.cli", "--config", str(cfg), "sync", "--once"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def meaning(url: str) -> tuple[object, ...]:
+        from ingestor.store.database import open_store
+
+        with open_store(url)() as s:
+            data = queries.export(s)
+        email_of = {c["id"]: c["emails"][0] for c in data["contacts"]}
+        tasks = sorted(
+            (email_of[t["contact_id"]], t["kind"], t["due"], t["status"]) for t in data["tasks"]
+        )
+        suggestions = sorted(
+            (s["kind"], email_of.get(s["contact_id"])) for s in data["suggestions"]
+        )
+        flags = sorted(
+            (c["emails"][0], c["do_not_contact"], tuple(d["status"] for d in c["email_details"]))
+            for c in data["contacts"]
+        )
+        return tasks, suggestions, flags, len(data["interactions"]), len(data["ledger"])
+
+    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    clean = run(config(clean_url))
+    _, err = clean.communicate(timeout=120)
+    assert clean.returncode == 0, err.decode()
+    url = (
+        f"sqlite:///{tmp_path / 'killed.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("empty_postgres_url")
+    )
+    cfg = config(url)
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20261201")))
+    for _ in range(4):
+        proc = run(cfg)
+        time.sleep(rng.uniform(0.2, 1.2))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    final = run(cfg)
+    _, err = final.communicate(timeout=120)
+    assert final.returncode == 0, err.decode()
+    assert run(cfg).wait(120) == 0  # and once more: nothing changes
+    assert meaning(url) == meaning(clean_url)
+    tasks = meaning(url)[0]
+    assert len(tasks) == 4  # read today, all of them are long expired, or done (superseded)
