@@ -257,3 +257,29 @@ class OAuthToken(Base):
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)  # stored token
     refreshed_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     access_expires_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+class ContactSearch(Base):
+    """A live contact's search keys (resolve.namekeys), kept current by store.searchindex.
+
+    The trigram indexes over these columns (SQLite FTS5 table `contact_search_fts`, PostgreSQL
+    pg_trgm GIN indexes) are created by migration 0005, outside this model.
+    """
+
+    __tablename__ = "contact_search"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    doc: Mapped[str] = mapped_column(Text, default="")
+    emails: Mapped[str] = mapped_column(Text, default="")
+    phones: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContactSearchTerm(Base):
+    """A string two records of one person share (same phone, mailbox, name): duplicates."""
+
+    __tablename__ = "contact_search_term"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(String(400), primary_key=True, index=True)

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from ingestor.store.database import migration_connection
 from ingestor.store.schema import Base
+from ingestor.store.searchindex import outside_models
 
 config = context.config
 
@@ -23,6 +24,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,
+        include_name=outside_models,
         transactional_ddl=True if connection.dialect.name == "sqlite" else None,
     )
     with context.begin_transaction():
