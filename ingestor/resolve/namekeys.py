@@ -1,20 +1,24 @@
 """Search and duplicate keys of a contact, and how a query is read and scored: pure functions.
 
 The store keeps, per live contact, one *search document* of folded words (names, given-name
-variants, consonant skeletons, companies, titles, cities, email parts), the contact's email
-addresses and the digits of its phones, plus *duplicate terms* (strings two records of one
-person share). A database trigram index finds candidates for a query; `score` reranks them.
+variants, companies, titles, cities, email parts), the contact's email addresses and the
+digits of its phones, plus *duplicate terms* (strings two records of one person share), and a
+*vocabulary*: every word of names, companies, titles and cities it holds.
+
+A query word is first *expanded* against the vocabulary (itself, its given-name forms, words it
+begins, words within one typo or above the match threshold): that is where typos are forgiven,
+over tens of thousands of distinct words instead of every contact. The database's trigram index
+then finds the documents holding an expansion of every query word, and `score` reranks them.
 
 Folding is `resolve.fuzzy.fold` (anyascii transliteration, lower case, spelling equivalences)
 plus x → ks, so "Alexander" and "Aleksandr" differ only by their last vowel and the variant
-table (`resolve.namevariants`) joins them to one canonical form. A *skeleton* is a word without
-its inner vowels, h, w and doubled letters ("Smiht" and "Smith" are both ~smt): trigrams of a
-short word lose everything to one swapped pair of letters, its skeleton does not.
+table (`resolve.namevariants`) joins them to one canonical form.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -25,14 +29,14 @@ from ingestor.resolve.fuzzy import fold, name_key
 from ingestor.resolve.namevariants import DIMINUTIVES, GIVEN_NAME_GROUPS
 
 MATCH_THRESHOLD = 80.0
-SKELETON_MARK = "~"
+LOOSE_RATIO = 75.0  # "pal" (Pael folded) against "pavel": counts, at the threshold
 SHORT_MARK = "="
 MAX_TERM = 400  # the duplicate-term column's width
+MAX_WORD = 200  # the vocabulary column's width
+EXPANSIONS = 24  # vocabulary words a query word may stand for
 _SPLIT = re.compile(r"[\s.@_+\-]+")
 _PHONE_QUERY = re.compile(r"[\d\s()+\-./]+")
 _NOT_DIGIT = re.compile(r"\D")
-_SKELETON_DROP = re.compile(r"[aeiouyhw]")
-_DOUBLE = re.compile(r"(.)\1+")
 _FREEMAIL_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
@@ -82,14 +86,6 @@ def _doc_canonicals(word: str) -> list[str]:
     return [*_FULL.get(word, ()), *(SHORT_MARK + c for c in _SHORT.get(word, ()))]
 
 
-def skeleton(word: str) -> str | None:
-    """'~smt' for 'smith' and 'smiht': first letter, then consonants, no doubles; None if weak."""
-    if len(word) < 4 or not word.isalpha():
-        return None
-    rest = _DOUBLE.sub(r"\1", _SKELETON_DROP.sub("", word[1:]))
-    return f"{SKELETON_MARK}{word[0]}{rest}" if rest else None
-
-
 def phone_digits(number: str) -> str:
     """The digits of an E.164 number: '+14155550199' → '14155550199'."""
     return _NOT_DIGIT.sub("", number)
@@ -111,6 +107,7 @@ class ContactKeys:
     """What the store keeps for searching one contact and for spotting its duplicates."""
 
     doc: str  # folded words, space-separated, with a space at either end
+    vocabulary: frozenset[str]  # the words of names, companies, titles, cities (not addresses)
     emails: str  # lower-case addresses, space-separated, with a space at either end
     phones: str  # digits of the E.164 numbers, likewise
     terms: frozenset[str]  # "name:…", "person:…|company", "phone:+…", "mailbox:…"
@@ -122,14 +119,11 @@ def _padded(items: Iterable[str]) -> str:
 
 
 def name_words(name: str | None) -> list[str]:
-    """A name's folded words, its given names' canonical forms and its skeletons."""
+    """A name's folded words and its given names' canonical forms."""
     out: list[str] = []
     for w in words(name):
         out.append(w)
         out.extend(_doc_canonicals(w))
-        sk = skeleton(w)
-        if sk:
-            out.append(sk)
     return out
 
 
@@ -154,9 +148,10 @@ def contact_keys(
     emails: Sequence[str],
     phones: Sequence[str],
 ) -> ContactKeys:
-    doc = name_words(name) + words(company) + words(title) + words(location)
+    described = name_words(name) + words(company) + words(title) + words(location)
+    doc = list(described)
     for address in emails:
-        doc.extend(words(address))
+        doc.extend(w for w in words(address) if not w.isdigit())
     terms = {f"phone:{p}" for p in phones}
     terms.update(f"mailbox:{mailbox(a)}" for a in emails)
     strict = name_key(name)
@@ -165,6 +160,9 @@ def contact_keys(
     terms.update(f"person:{k}" for k in person_keys(name, company))
     return ContactKeys(
         doc=_padded(doc),
+        vocabulary=frozenset(
+            w for w in described if not w.startswith(SHORT_MARK) and len(w) <= MAX_WORD
+        ),
         emails=_padded(a.strip().lower() for a in emails),
         phones=_padded(phone_digits(p) for p in phones),
         terms=frozenset(t[:MAX_TERM] for t in terms),
@@ -178,14 +176,12 @@ def contact_keys(
 class QueryWord:
     text: str
     canonicals: tuple[str, ...]
-    skeleton: str | None
 
     @property
-    def alternatives(self) -> tuple[str, ...]:
-        """Spellings any of which, found in a document, make the word a candidate."""
-        extra = (self.skeleton,) if self.skeleton else ()
+    def exact(self) -> tuple[str, ...]:
+        """Document words that match this one outright: itself, its given-name forms."""
         short = tuple(SHORT_MARK + c for c in (self.text, *self.canonicals))
-        return tuple(dict.fromkeys((self.text, *self.canonicals, *short, *extra)))
+        return tuple(dict.fromkeys((self.text, *self.canonicals, *short)))
 
 
 @dataclass(frozen=True)
@@ -200,9 +196,7 @@ def parse_query(text: str) -> Query:
     digits = None
     if _PHONE_QUERY.fullmatch(raw) and len(phone_digits(raw)) >= 4:
         digits = phone_digits(raw)
-    query_words = tuple(
-        QueryWord(w, canonical_names(w), skeleton(w)) for w in dict.fromkeys(words(raw))
-    )
+    query_words = tuple(QueryWord(w, canonical_names(w)) for w in dict.fromkeys(words(raw)))
     address = raw.lower() if "@" in raw and " " not in raw else None
     return Query(words=query_words, digits=digits, address=address)
 
@@ -232,7 +226,7 @@ def word_score(word: QueryWord, doc_words: Sequence[str], marked: set[str]) -> f
     best = 0.0
     if word.canonicals and any(c in doc_words for c in word.canonicals):
         best = 97.0  # Alexander for Aleksandr, Alex for Александр
-    elif any(a in marked for a in word.alternatives if a.startswith(SHORT_MARK)):
+    elif any(a in marked for a in word.exact):
         best = 93.0  # Aleksandr for Alex
     if len(q) >= 2 and any(w.startswith(q) for w in doc_words):
         best = max(best, 95.0 if len(q) >= 3 else 85.0)  # the start of a name
@@ -241,12 +235,12 @@ def word_score(word: QueryWord, doc_words: Sequence[str], marked: set[str]) -> f
     found = process.extractOne(q, doc_words, scorer=fuzz.ratio)
     if found is not None:
         best = max(best, float(found[1]))
+    if best < MATCH_THRESHOLD and len(q) >= 3 and _loose(q, doc_words):
+        best = MATCH_THRESHOLD  # folding shortened a typo'd word: Pael → pal, for Pavel
     if len(q) >= 4:
         near = process.extractOne(q, doc_words, scorer=OSA.distance, score_cutoff=1)
         if near is not None:
             best = max(best, 90.0)  # one typo, a swapped pair included: Jonh, Smiht
-    if word.skeleton and word.skeleton in marked:
-        best = max(best, 85.0)
     return best
 
 
@@ -255,7 +249,46 @@ def score(query: Query, doc: str) -> float:
     if not query.words:
         return 0.0
     all_words = doc.split()
-    marks = (SKELETON_MARK, SHORT_MARK)
-    marked = {w for w in all_words if w.startswith(marks)}
-    plain = [w for w in all_words if not w.startswith(marks)]
+    marked = {w for w in all_words if w.startswith(SHORT_MARK)}
+    plain = [w for w in all_words if not w.startswith(SHORT_MARK)]
     return min(word_score(w, plain, marked) for w in query.words)
+
+
+def expansions(word: QueryWord, vocabulary: Sequence[str]) -> list[str]:
+    """The words of the store's vocabulary (sorted) that `word` may stand for, best first: the
+    word itself and its given-name forms, words it begins (three letters or more), and words
+    within one typo (a swapped pair included) or above the match threshold."""
+    q = word.text
+    out = [w for w in word.exact if not w.startswith(SHORT_MARK)]
+    if len(q) >= 3:
+        i = bisect_left(vocabulary, q)
+        while i < len(vocabulary) and vocabulary[i].startswith(q) and len(out) < EXPANSIONS:
+            out.append(vocabulary[i])
+            i += 1
+    if len(q) >= 4:
+        out.extend(
+            w
+            for w, _, _ in process.extract(
+                q, vocabulary, scorer=OSA.distance, score_cutoff=1, limit=EXPANSIONS
+            )
+        )
+    out.extend(
+        w
+        for w, _, _ in process.extract(
+            q, vocabulary, scorer=fuzz.ratio, score_cutoff=MATCH_THRESHOLD, limit=EXPANSIONS
+        )
+    )
+    if len(q) >= 3:
+        out.extend(
+            w
+            for w, _, _ in process.extract(
+                q, vocabulary, scorer=fuzz.ratio, score_cutoff=LOOSE_RATIO, limit=EXPANSIONS
+            )
+            if w[0] == q[0]
+        )
+    return list(dict.fromkeys(out))[: EXPANSIONS * 2]
+
+
+def _loose(q: str, doc_words: Sequence[str]) -> bool:
+    """A near miss that still counts, barely: same first letter, ratio ≥ LOOSE_RATIO."""
+    return any(w[0] == q[0] and fuzz.ratio(q, w) >= LOOSE_RATIO for w in doc_words if w)

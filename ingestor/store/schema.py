@@ -283,3 +283,14 @@ class ContactSearchTerm(Base):
         ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
     )
     term: Mapped[str] = mapped_column(String(400), primary_key=True, index=True)
+
+
+class ContactSearchWord(Base):
+    """Every word the search documents hold in names, companies, titles and cities: a query
+    word is matched against these (typos forgiven) before any document is read. Never pruned
+    on write; a word no contact holds any more only costs a lookup that finds nothing."""
+
+    __tablename__ = "contact_search_word"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused: readers cache by id
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    word: Mapped[str] = mapped_column(String(200), unique=True)

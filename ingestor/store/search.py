@@ -1,37 +1,44 @@
-"""Contact search in the database: a trigram prefilter, then rapidfuzz reranks the candidates.
+"""Contact search in the database: vocabulary, trigram index, then rapidfuzz reranks.
 
-The prefilter returns at most `CANDIDATES` contacts, so a query costs the same whether the store
-holds a thousand contacts or a million:
-- SQLite: the FTS5 table `contact_search_fts` (trigram tokenizer). Each query word becomes an
-  OR of the trigrams of its spellings (the word, its canonical given names, its skeleton), the
-  words are ANDed, and FTS5's bm25 orders the matches, rare trigrams first.
-- PostgreSQL: pg_trgm's word similarity (`<%`, GIN indexes), with the same spellings per word,
-  ordered by the summed similarity.
+A query costs about the same whether the store holds a thousand contacts or a million:
+1. each query word is expanded against the store's vocabulary (`contact_search_word`, read
+   once per process and then only its new rows): itself, its given-name forms, the words it
+   begins, words within one typo ("smiht" → smith) — see `resolve.namekeys.expansions`;
+2. the trigram index finds at most `CANDIDATES` documents holding an expansion of every query
+   word: SQLite's FTS5 table `contact_search_fts` (trigram tokenizer; each expansion is a
+   phrase between spaces; bm25 orders them), PostgreSQL's GIN pg_trgm index (`LIKE '% w %'`).
+   Exact spellings are asked for first, so common names do not crowd out the exact ones;
+3. `resolve.namekeys.score` reranks: every query word must match some word of the contact.
 A phone query ("415-555-0199", "(415) 555 0199", "+1 415 555 0199", "0199") is a substring
-search of the stored digits, kept if it is the number's end; a query with an '@' is a substring
-search of addresses. `resolve.namekeys.score` then reranks, so every query word must match some
-word of the contact (a typo, a transliteration, a variant of the given name, a prefix).
+search of the stored digits, kept if it is the number's end; a one-word query that looks like
+an address ("acme.com", "j.smith@"), or that no name holds ("gmail"), is looked for as a
+substring of the addresses.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+import threading
+from bisect import insort
+from dataclasses import dataclass, field
+from weakref import WeakKeyDictionary
+
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.namekeys import (
     MATCH_THRESHOLD,
     Query,
-    QueryWord,
+    expansions,
     parse_query,
     phone_matches,
     phone_substring,
     score,
     trunk_dropped,
 )
+from ingestor.store.schema import ContactSearchWord
 from ingestor.store.searchindex import FTS_TABLE, flush_search_keys
 
 CANDIDATES = 200
-PG_WORD_SIMILARITY = 0.3  # pg_trgm's default 0.6 drops a four-letter word with one typo
 
 
 def search_contact_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
@@ -44,7 +51,6 @@ def search_contacts(session: Session, query: str, *, limit: int = 50) -> list[tu
     flush_search_keys(session)  # the transaction's own writes are searchable too
     parsed = parse_query(query)
     conn = session.connection()
-    sqlite = conn.dialect.name == "sqlite"
     hits: dict[int, tuple[float, int]] = {}  # id -> (score, prefilter rank)
 
     def keep(cid: int, s: float, rank: int) -> None:
@@ -55,29 +61,26 @@ def search_contacts(session: Session, query: str, *, limit: int = 50) -> list[tu
         for digits, s in ((parsed.digits, 100.0), (trunk_dropped(parsed.digits), 95.0)):
             if digits is None or hits:
                 continue
-            pattern = phone_substring(digits)
-            rows = _fts(conn, "phones", [[pattern]]) if sqlite else _like(conn, "phones", pattern)
-            for rank, (cid, phones) in enumerate(rows):
+            for rank, (cid, phones) in enumerate(
+                _substring(conn, "phones", phone_substring(digits))
+            ):
                 if phone_matches(digits, phones):
                     keep(cid, s, rank)
         if hits:
             return _ranked(hits, limit)
-    if parsed.address and len(parsed.address) >= 3:
-        rows = (
-            _fts(conn, "emails", [[parsed.address]])
-            if sqlite
-            else _like(conn, "emails", parsed.address)
-        )
-        for rank, (cid, _emails) in enumerate(rows):
+    raw = " ".join(query.split()).lower()
+    address_like = " " not in raw and len(raw) >= 3 and not parsed.digits
+    if address_like and ("@" in raw or "." in raw):
+        for rank, (cid, _emails) in enumerate(_substring(conn, "emails", raw)):
             keep(cid, 100.0, rank)
     if parsed.words:
-        rows = (
-            _word_candidates_sqlite(conn, parsed) if sqlite else _word_candidates_pg(conn, parsed)
-        )
-        for rank, (cid, doc) in enumerate(rows):
+        for rank, (cid, doc) in enumerate(_word_candidates(conn, parsed)):
             s = score(parsed, doc)
             if s >= MATCH_THRESHOLD:
                 keep(cid, s, rank)
+    if not hits and address_like:  # a word no name holds ("gmail"): part of an address?
+        for rank, (cid, _emails) in enumerate(_substring(conn, "emails", raw)):
+            keep(cid, 90.0, rank)
     return _ranked(hits, limit)
 
 
@@ -86,76 +89,119 @@ def _ranked(hits: dict[int, tuple[float, int]], limit: int) -> list[tuple[int, f
     return [(cid, s) for cid, (s, _rank) in ordered[:limit]]
 
 
-# -- SQLite: FTS5 trigram -------------------------------------------------------------------
+# -- the vocabulary -------------------------------------------------------------------------
 
 
-def trigrams(word: str) -> list[str]:
-    """The trigrams of a word as the search document holds it: between spaces."""
-    padded = f" {word} "
-    return list(dict.fromkeys(padded[i : i + 3] for i in range(len(padded) - 2)))
+@dataclass
+class _Vocabulary:
+    words: list[str] = field(default_factory=list)  # sorted
+    last_id: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_VOCABULARIES: WeakKeyDictionary[Engine, _Vocabulary] = WeakKeyDictionary()
+_VOCABULARIES_LOCK = threading.Lock()
+
+
+def vocabulary(conn: Connection) -> list[str]:
+    """The store's words, sorted: cached per engine, topped up with the rows added since.
+
+    Ids are never reused (AUTOINCREMENT on SQLite, a sequence on PostgreSQL), and words are
+    never removed, so reading `id > last` is enough to stay current.
+    """
+    with _VOCABULARIES_LOCK:
+        vocab = _VOCABULARIES.setdefault(conn.engine, _Vocabulary())
+    with vocab.lock:
+        rows = conn.execute(
+            select(ContactSearchWord.id, ContactSearchWord.word)
+            .where(ContactSearchWord.id > vocab.last_id)
+            .order_by(ContactSearchWord.id)
+        ).all()
+        if rows:
+            if len(rows) > 1000:
+                vocab.words = sorted({*vocab.words, *(w for _, w in rows)})
+            else:
+                present = set(vocab.words) if len(rows) > 50 else None
+                for _, w in rows:
+                    if (w not in present) if present is not None else (w not in vocab.words):
+                        insort(vocab.words, w)
+            vocab.last_id = rows[-1][0]
+        return vocab.words
+
+
+def _word_groups(conn: Connection, query: Query) -> tuple[list[list[str]], list[list[str]]]:
+    """Per query word: its exact spellings, and all its expansions (words with none dropped)."""
+    words = vocabulary(conn)
+    exact, broad = [], []
+    for word in query.words:
+        found = expansions(word, words)
+        if found or any(c in words for c in word.canonicals):
+            exact.append(list(word.exact))
+            broad.append(list(dict.fromkeys([*word.exact, *found])))
+    return exact, broad
+
+
+def _word_candidates(conn: Connection, query: Query) -> list[tuple[int, str]]:
+    exact, broad = _word_groups(conn, query)
+    if not broad:
+        return []
+    rows = _documents(conn, exact, CANDIDATES)
+    if len(rows) < CANDIDATES and broad != exact:
+        seen = {cid for cid, _ in rows}
+        rows += [r for r in _documents(conn, broad, CANDIDATES) if r[0] not in seen]
+    return rows[: 2 * CANDIDATES]
+
+
+def _documents(conn: Connection, groups: list[list[str]], n: int) -> list[tuple[int, str]]:
+    """Documents holding, for every group, one of its words (as a whole word)."""
+    if conn.dialect.name == "sqlite":
+        expression = " AND ".join(
+            "(" + " OR ".join(_quoted(f" {w} ") for w in group) + ")" for group in groups
+        )
+        sql = text(
+            f"SELECT rowid, doc FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n"
+        )
+        return [
+            (int(r[0]), str(r[1]))
+            for r in conn.execute(sql, {"q": f"doc : ({expression})", "n": n})
+        ]
+    params: dict[str, object] = {"n": n}
+    conditions = []
+    for i, group in enumerate(groups):
+        names = []
+        for j, w in enumerate(group):
+            params[f"w{i}_{j}"] = f"% {_escape_like(w)} %"
+            names.append(f"doc LIKE :w{i}_{j}")
+        conditions.append("(" + " OR ".join(names) + ")")
+    sql = text(
+        f"SELECT contact_id, doc FROM contact_search WHERE {' AND '.join(conditions)} LIMIT :n"
+    )
+    return [(int(r[0]), str(r[1])) for r in conn.execute(sql, params)]
+
+
+# -- substrings of addresses and phone digits -----------------------------------------------
 
 
 def _quoted(s: str) -> str:
     return '"' + s.replace('"', '""') + '"'
 
 
-def _fts_expression(groups: list[list[str]]) -> str:
-    """AND of ORs of quoted strings: FTS5 matches each as a substring (trigram tokenizer)."""
-    return " AND ".join("(" + " OR ".join(_quoted(s) for s in group) + ")" for group in groups)
-
-
-def _fts(conn: Connection, column: str, groups: list[list[str]]) -> list[tuple[int, str]]:
-    sql = text(
-        f"SELECT rowid, {column} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q ORDER BY rank LIMIT :n"
-    )
-    expression = f"{column} : ({_fts_expression(groups)})"
-    return [(int(r[0]), str(r[1])) for r in conn.execute(sql, {"q": expression, "n": CANDIDATES})]
-
-
-def _word_groups(words: tuple[QueryWord, ...]) -> list[list[str]]:
-    return [list(dict.fromkeys(t for alt in w.alternatives for t in trigrams(alt))) for w in words]
-
-
-def _word_candidates_sqlite(conn: Connection, query: Query) -> list[tuple[int, str]]:
-    return _fts(conn, "doc", _word_groups(query.words))
-
-
-# -- PostgreSQL: pg_trgm --------------------------------------------------------------------
-
-
 def _escape_like(s: str) -> str:
     return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _like(conn: Connection, column: str, needle: str) -> list[tuple[int, str]]:
-    sql = text(
-        f"SELECT contact_id, {column} FROM contact_search WHERE {column} LIKE :p "
-        "ORDER BY contact_id LIMIT :n"
-    )
-    return [
-        (int(r[0]), str(r[1]))
-        for r in conn.execute(sql, {"p": f"%{_escape_like(needle)}%", "n": CANDIDATES})
-    ]
-
-
-def _word_candidates_pg(conn: Connection, query: Query) -> list[tuple[int, str]]:
-    params: dict[str, object] = {"n": CANDIDATES}
-    conditions, similarities = [], []
-    for i, word in enumerate(query.words):
-        alts = []
-        for j, alt in enumerate(word.alternatives):
-            params[f"w{i}_{j}"] = alt
-            alts.append(f":w{i}_{j}")
-        conditions.append("(" + " OR ".join(f"{a} <% doc" for a in alts) + ")")
-        similarities.append(
-            "GREATEST(" + ", ".join(f"word_similarity({a}, doc)" for a in alts) + ")"
+def _substring(conn: Connection, column: str, needle: str) -> list[tuple[int, str]]:
+    """Contacts whose `column` (emails or phones) contains `needle` (three characters or more,
+    which the trigram indexes need)."""
+    if conn.dialect.name == "sqlite":
+        sql = text(
+            f"SELECT rowid, {column} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
+            "ORDER BY rank LIMIT :n"
         )
-    conn.execute(
-        text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
-        {"t": str(PG_WORD_SIMILARITY)},
-    )
-    sql = text(
-        f"SELECT contact_id, doc FROM contact_search WHERE {' AND '.join(conditions)} "
-        f"ORDER BY {' + '.join(similarities)} DESC, contact_id LIMIT :n"
-    )
-    return [(int(r[0]), str(r[1])) for r in conn.execute(sql, params)]
+        query = f"{column} : {_quoted(needle)}"
+    else:
+        sql = text(
+            f"SELECT contact_id, {column} FROM contact_search WHERE {column} LIKE :q LIMIT :n"
+        )
+        query = f"%{_escape_like(needle)}%"
+    return [(int(r[0]), str(r[1])) for r in conn.execute(sql, {"q": query, "n": CANDIDATES})]

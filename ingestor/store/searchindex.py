@@ -23,9 +23,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable, Iterator, MutableMapping
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, delete, event, insert, inspect, select
+from sqlalchemy import Connection, Table, delete, event, insert, inspect, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from ingestor.resolve.namekeys import ContactKeys, contact_keys
@@ -35,6 +37,7 @@ from ingestor.store.schema import (
     ContactPhone,
     ContactSearch,
     ContactSearchTerm,
+    ContactSearchWord,
     utcnow,
 )
 
@@ -233,6 +236,34 @@ def current_keys(conn: Connection, ids: list[int]) -> dict[int, ContactKeys]:
     }
 
 
+def add_words(conn: Connection, words: set[str]) -> None:
+    """Add the words the vocabulary lacks (it only grows; concurrent writers may race, hence
+    ON CONFLICT DO NOTHING)."""
+    if not words:
+        return
+    ordered = sorted(words)
+    known: set[str] = set()
+    for start in range(0, len(ordered), _CHUNK):
+        known.update(
+            conn.execute(
+                select(ContactSearchWord.word).where(
+                    ContactSearchWord.word.in_(ordered[start : start + _CHUNK])
+                )
+            ).scalars()
+        )
+    new = [{"word": w} for w in ordered if w not in known]
+    if not new:
+        return
+    dialect = conn.dialect.name
+    table = cast(Table, ContactSearchWord.__table__)
+    if dialect == "postgresql":
+        conn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=["word"]), new)
+    elif dialect == "sqlite":
+        conn.execute(sqlite_insert(table).on_conflict_do_nothing(index_elements=["word"]), new)
+    else:
+        conn.execute(insert(table), new)
+
+
 def rekey(conn: Connection, ids: Collection[int]) -> dict[int, set[str]]:
     """Rewrite the key rows of `ids` that changed; returns each contact's newly gained terms."""
     gained: dict[int, set[str]] = {}
@@ -276,6 +307,7 @@ def rekey(conn: Connection, ids: Collection[int]) -> dict[int, set[str]]:
             ]
             if rows:
                 conn.execute(insert(ContactSearch), rows)
+            add_words(conn, {w for cid in docs_stale if cid in want for w in want[cid].vocabulary})
         if terms_stale:
             conn.execute(
                 delete(ContactSearchTerm).where(ContactSearchTerm.contact_id.in_(terms_stale))

@@ -1,4 +1,4 @@
-"""contact_search, contact_search_term: search keys and duplicate terms, with trigram indexes
+"""contact_search, contact_search_term, contact_search_word: search keys, duplicate terms, words
 
 Search and duplicate detection move from Python over every contact to the database. SQLite
 gets an FTS5 table with the trigram tokenizer over `contact_search` (external content, kept in
@@ -68,6 +68,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contact_search_term", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contact_search_term_term"), ["term"], unique=False)
+    op.create_table(
+        "contact_search_word",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("word", sa.String(length=200), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_search_word")),
+        sa.UniqueConstraint("word", name=op.f("uq_contact_search_word_word")),
+        sqlite_autoincrement=True,
+    )
 
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -106,5 +114,6 @@ def downgrade() -> None:
             op.execute(f"DROP INDEX IF EXISTS ix_contact_search_{column}_trgm")
     with op.batch_alter_table("contact_search_term", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_search_term_term"))
+    op.drop_table("contact_search_word")
     op.drop_table("contact_search_term")
     op.drop_table("contact_search")
