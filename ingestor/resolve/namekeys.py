@@ -21,6 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -31,6 +32,8 @@ from ingestor.resolve.namevariants import DIMINUTIVES, GIVEN_NAME_GROUPS
 MATCH_THRESHOLD = 80.0
 LOOSE_RATIO = 75.0  # "pal" (Pael folded) against "pavel": counts, at the threshold
 SHORT_MARK = "="
+VARIANT_MARK = "^"
+MARKS = (SHORT_MARK, VARIANT_MARK)
 MAX_TERM = 400  # the duplicate-term column's width
 MAX_WORD = 200  # the vocabulary column's width
 EXPANSIONS = 24  # vocabulary words a query word may stand for
@@ -40,6 +43,7 @@ _NOT_DIGIT = re.compile(r"\D")
 _FREEMAIL_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
+@lru_cache(maxsize=65536)  # names, companies, titles and cities repeat across contacts
 def fold_text(text: str) -> str:
     """The folded form of any text: 'Alexander Müller' → 'aleksander muler'."""
     return fold(text).replace("x", "ks")
@@ -49,7 +53,17 @@ def words(text: str | None) -> list[str]:
     """Folded words of a value, split at spaces and at email punctuation."""
     if not text:
         return []
-    return [w for w in _SPLIT.split(fold_text(text)) if w]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in _SPLIT.split(fold_text(text)) if w)
+
+
+@lru_cache(maxsize=65536)
+def _strict_name_key(name: str) -> str | None:
+    return name_key(name)
 
 
 def _build_canonicals() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -81,9 +95,12 @@ def canonical_names(word: str) -> tuple[str, ...]:
 
 
 def _doc_canonicals(word: str) -> list[str]:
-    """What a name's word adds to the document: its canonical name, or `=canonical` for a
-    diminutive, so that "Aleksandr" ranks Александр above Alex."""
-    return [*_FULL.get(word, ()), *(SHORT_MARK + c for c in _SHORT.get(word, ()))]
+    """What a name's word adds to the document: `^canonical` for a variant, `=canonical` for a
+    diminutive, so that "Aleksandr" ranks Aleksandr above Alexander, and both above Alex."""
+    return [
+        *(VARIANT_MARK + c for c in _FULL.get(word, ()) if c != word),
+        *(SHORT_MARK + c for c in _SHORT.get(word, ())),
+    ]
 
 
 def phone_digits(number: str) -> str:
@@ -154,14 +171,14 @@ def contact_keys(
         doc.extend(w for w in words(address) if not w.isdigit())
     terms = {f"phone:{p}" for p in phones}
     terms.update(f"mailbox:{mailbox(a)}" for a in emails)
-    strict = name_key(name)
+    strict = _strict_name_key(name) if name else None
     if strict is not None:
         terms.add(f"name:{strict}")
     terms.update(f"person:{k}" for k in person_keys(name, company))
     return ContactKeys(
         doc=_padded(doc),
         vocabulary=frozenset(
-            w for w in described if not w.startswith(SHORT_MARK) and len(w) <= MAX_WORD
+            w for w in described if not w.startswith(MARKS) and len(w) <= MAX_WORD
         ),
         emails=_padded(a.strip().lower() for a in emails),
         phones=_padded(phone_digits(p) for p in phones),
@@ -180,8 +197,9 @@ class QueryWord:
     @property
     def exact(self) -> tuple[str, ...]:
         """Document words that match this one outright: itself, its given-name forms."""
-        short = tuple(SHORT_MARK + c for c in (self.text, *self.canonicals))
-        return tuple(dict.fromkeys((self.text, *self.canonicals, *short)))
+        names = (self.text, *self.canonicals)
+        marked = tuple(m + c for m in MARKS for c in names)
+        return tuple(dict.fromkeys((*names, *marked)))
 
 
 @dataclass(frozen=True)
@@ -224,9 +242,12 @@ def word_score(word: QueryWord, doc_words: Sequence[str], marked: set[str]) -> f
     if q in doc_words:
         return 100.0
     best = 0.0
-    if word.canonicals and any(c in doc_words for c in word.canonicals):
+    names = (q, *word.canonicals)
+    if any(c in doc_words for c in word.canonicals) or any(
+        VARIANT_MARK + c in marked for c in names
+    ):
         best = 97.0  # Alexander for Aleksandr, Alex for Александр
-    elif any(a in marked for a in word.exact):
+    elif any(SHORT_MARK + c in marked for c in names):
         best = 93.0  # Aleksandr for Alex
     if len(q) >= 2 and any(w.startswith(q) for w in doc_words):
         best = max(best, 95.0 if len(q) >= 3 else 85.0)  # the start of a name
@@ -249,8 +270,8 @@ def score(query: Query, doc: str) -> float:
     if not query.words:
         return 0.0
     all_words = doc.split()
-    marked = {w for w in all_words if w.startswith(SHORT_MARK)}
-    plain = [w for w in all_words if not w.startswith(SHORT_MARK)]
+    marked = {w for w in all_words if w.startswith(MARKS)}
+    plain = [w for w in all_words if not w.startswith(MARKS)]
     return min(word_score(w, plain, marked) for w in query.words)
 
 
@@ -259,7 +280,7 @@ def expansions(word: QueryWord, vocabulary: Sequence[str]) -> list[str]:
     word itself and its given-name forms, words it begins (three letters or more), and words
     within one typo (a swapped pair included) or above the match threshold."""
     q = word.text
-    out = [w for w in word.exact if not w.startswith(SHORT_MARK)]
+    out = [w for w in word.exact if not w.startswith(MARKS)]
     if len(q) >= 3:
         i = bisect_left(vocabulary, q)
         while i < len(vocabulary) and vocabulary[i].startswith(q) and len(out) < EXPANSIONS:

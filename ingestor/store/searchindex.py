@@ -15,7 +15,7 @@ asking each writer to remember the keys, `install` hooks the sessions the store 
 `search_contact_ids` re-keys first too, so a search sees the transaction's own writes. Raw SQL
 text is not seen; `sweep` (or `duplicates.refresh_duplicates`) catches contacts left without
 keys. A contact's key rows are rewritten only when its keys changed, and on SQLite triggers keep
-the FTS5 table in step with `contact_search` (migration 0005).
+the FTS5 tables in step with `contact_search` (migration 0005).
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ _CHILD_TABLES: dict[str, type[ContactEmail] | type[ContactPhone]] = {
     "contact_phone": ContactPhone,
 }
 _CHUNK = 500
-FTS_TABLE = "contact_search_fts"
+FTS_PREFIX = "contact_search_fts"  # SQLite's FTS5 tables and their shadow tables
+WORDS_FTS = f"{FTS_PREFIX}_words"  # whole words of `doc` (unicode61)
+TRIGRAM_FTS = f"{FTS_PREFIX}_trigram"  # substrings of `emails` and `phones` (trigram)
 TRGM_INDEXES = tuple(f"ix_contact_search_{c}_trgm" for c in ("doc", "emails", "phones"))
 
 
@@ -71,11 +73,11 @@ def install(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
 
 def outside_models(name: str | None, type_: str, parent_names: MutableMapping[Any, Any]) -> bool:
     """Alembic `include_name`: False for the search indexes that migration 0005 creates outside
-    the models (SQLite's FTS5 table and its shadow tables, PostgreSQL's GIN trigram indexes),
+    the models (SQLite's FTS5 tables and their shadow tables, PostgreSQL's GIN trigram indexes),
     so autogenerate does not propose dropping them."""
     if name is None:
         return True
-    if type_ == "table" and name.startswith(FTS_TABLE):
+    if type_ == "table" and name.startswith(FTS_PREFIX):
         return False
     return not (type_ == "index" and name in TRGM_INDEXES)
 
@@ -103,8 +105,11 @@ def _after_flush(session: Session, _ctx: Any) -> None:
 
 
 def _changed(obj: Any, fields: Iterable[str]) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[f].history.has_changes() for f in fields)
+    """Whether a flush wrote one of `fields` (the attributes changed since load, still known
+    in after_flush): a new last_interaction_at alone re-keys nothing."""
+    state: Any = inspect(obj)
+    changed = state.committed_state
+    return any(f in changed for f in fields)
 
 
 def _on_execute(state: ORMExecuteState) -> None:

@@ -1,8 +1,9 @@
 """contact_search, contact_search_term, contact_search_word: search keys, duplicate terms, words
 
 Search and duplicate detection move from Python over every contact to the database. SQLite
-gets an FTS5 table with the trigram tokenizer over `contact_search` (external content, kept in
-step by triggers); PostgreSQL gets pg_trgm and GIN trigram indexes. Existing contacts are keyed
+gets two FTS5 tables over `contact_search` (external content, kept in step by triggers): whole
+words of the document (unicode61), and substrings of addresses and phone digits (trigram);
+PostgreSQL gets pg_trgm and GIN trigram indexes. Existing contacts are keyed
 here, and their duplicates proposed, so an upgraded store searches like a new one.
 
 Revision ID: 0005
@@ -19,23 +20,31 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-FTS = "contact_search_fts"
+WORDS_FTS = "contact_search_fts_words"  # whole words of `doc`: unicode61, marks kept
+TRIGRAM_FTS = "contact_search_fts_trigram"  # substrings of `emails` and `phones`
 COLUMNS = ("doc", "emails", "phones")
+
+
+def _sqlite_trigger(name: str, event: str, body: list[str]) -> str:
+    return (
+        f"CREATE TRIGGER {name} AFTER {event} ON contact_search BEGIN\n" + "\n".join(body) + "\nEND"
+    )
+
+
+_ADD = [
+    f"  INSERT INTO {WORDS_FTS}(rowid, doc) VALUES (new.contact_id, new.doc);",
+    f"  INSERT INTO {TRIGRAM_FTS}(rowid, emails, phones) "
+    "VALUES (new.contact_id, new.emails, new.phones);",
+]
+_REMOVE = [
+    f"  INSERT INTO {WORDS_FTS}({WORDS_FTS}, rowid, doc) VALUES ('delete', old.contact_id, old.doc);",
+    f"  INSERT INTO {TRIGRAM_FTS}({TRIGRAM_FTS}, rowid, emails, phones) "
+    "VALUES ('delete', old.contact_id, old.emails, old.phones);",
+]
 SQLITE_TRIGGERS = (
-    f"""CREATE TRIGGER contact_search_ai AFTER INSERT ON contact_search BEGIN
-  INSERT INTO {FTS}(rowid, doc, emails, phones)
-  VALUES (new.contact_id, new.doc, new.emails, new.phones);
-END""",
-    f"""CREATE TRIGGER contact_search_ad AFTER DELETE ON contact_search BEGIN
-  INSERT INTO {FTS}({FTS}, rowid, doc, emails, phones)
-  VALUES ('delete', old.contact_id, old.doc, old.emails, old.phones);
-END""",
-    f"""CREATE TRIGGER contact_search_au AFTER UPDATE ON contact_search BEGIN
-  INSERT INTO {FTS}({FTS}, rowid, doc, emails, phones)
-  VALUES ('delete', old.contact_id, old.doc, old.emails, old.phones);
-  INSERT INTO {FTS}(rowid, doc, emails, phones)
-  VALUES (new.contact_id, new.doc, new.emails, new.phones);
-END""",
+    _sqlite_trigger("contact_search_ai", "INSERT", _ADD),
+    _sqlite_trigger("contact_search_ad", "DELETE", _REMOVE),
+    _sqlite_trigger("contact_search_au", "UPDATE", _REMOVE + _ADD),
 )
 
 
@@ -80,7 +89,11 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         op.execute(
-            f"CREATE VIRTUAL TABLE {FTS} USING fts5(doc, emails, phones, "
+            f"CREATE VIRTUAL TABLE {WORDS_FTS} USING fts5(doc, content='contact_search', "
+            "content_rowid='contact_id', tokenize=\"unicode61 tokenchars '=^'\")"
+        )
+        op.execute(
+            f"CREATE VIRTUAL TABLE {TRIGRAM_FTS} USING fts5(emails, phones, "
             "content='contact_search', content_rowid='contact_id', tokenize='trigram')"
         )
         for trigger in SQLITE_TRIGGERS:
@@ -108,7 +121,8 @@ def downgrade() -> None:
     if bind.dialect.name == "sqlite":
         for trigger in ("contact_search_ai", "contact_search_ad", "contact_search_au"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        op.execute(f"DROP TABLE IF EXISTS {FTS}")
+        op.execute(f"DROP TABLE IF EXISTS {WORDS_FTS}")
+        op.execute(f"DROP TABLE IF EXISTS {TRIGRAM_FTS}")
     elif bind.dialect.name == "postgresql":
         for column in COLUMNS:
             op.execute(f"DROP INDEX IF EXISTS ix_contact_search_{column}_trgm")
