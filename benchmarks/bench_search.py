@@ -627,7 +627,7 @@ def main() -> None:
     report: dict[str, Any] = {"search": {}}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for backend in args.backends.split(","):
+        for backend in filter(None, args.backends.split(",")):
             report["search"][backend] = search_bench(backend, args.contacts, args.queries, tmp)
             print(backend, json.dumps(report["search"][backend], ensure_ascii=False), flush=True)
         if args.ingest_n:

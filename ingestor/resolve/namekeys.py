@@ -26,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from ingestor.resolve.fuzzy import fold, name_key
+from ingestor.resolve.fuzzy import fold
 from ingestor.resolve.namevariants import DIMINUTIVES, GIVEN_NAME_GROUPS
 
 MATCH_THRESHOLD = 80.0
@@ -43,27 +43,40 @@ _NOT_DIGIT = re.compile(r"\D")
 _FREEMAIL_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
-@lru_cache(maxsize=65536)  # names, companies, titles and cities repeat across contacts
+@lru_cache(maxsize=65536)
 def fold_text(text: str) -> str:
     """The folded form of any text: 'Alexander Müller' → 'aleksander muler'."""
     return fold(text).replace("x", "ks")
 
 
 def words(text: str | None) -> list[str]:
-    """Folded words of a value, split at spaces and at email punctuation."""
+    """Folded words of a value, split at spaces and at email punctuation.
+
+    Each piece is folded on its own and cached: given names, surnames, companies and cities
+    repeat across contacts, whole names mostly do not.
+    """
     if not text:
         return []
-    return list(_words(text))
+    return [w for piece in _SPLIT.split(text) if piece for w in _piece_words(piece)]
 
 
-@lru_cache(maxsize=65536)
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(w for w in _SPLIT.split(fold_text(text)) if w)
+@lru_cache(maxsize=131072)
+def _piece_words(piece: str) -> tuple[str, ...]:
+    return tuple(w for w in _SPLIT.split(fold_text(piece)) if w)
 
 
-@lru_cache(maxsize=65536)
-def _strict_name_key(name: str) -> str | None:
-    return name_key(name)
+@lru_cache(maxsize=131072)
+def _strict_piece(piece: str) -> tuple[str, ...]:
+    return tuple(fold(piece).replace("@", " ").replace(".", " ").split())
+
+
+def strict_name_key(name: str | None) -> str | None:
+    """`resolve.fuzzy.name_key` (today's duplicate key: two words or more, any order), folded
+    word by word so that the words' folds are cached."""
+    if not name:
+        return None
+    tokens = sorted(t for piece in name.split() for t in _strict_piece(piece))
+    return " ".join(tokens) if len(tokens) >= 2 else None
 
 
 def _build_canonicals() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
@@ -171,7 +184,7 @@ def contact_keys(
         doc.extend(w for w in words(address) if not w.isdigit())
     terms = {f"phone:{p}" for p in phones}
     terms.update(f"mailbox:{mailbox(a)}" for a in emails)
-    strict = _strict_name_key(name) if name else None
+    strict = strict_name_key(name)
     if strict is not None:
         terms.add(f"name:{strict}")
     terms.update(f"person:{k}" for k in person_keys(name, company))

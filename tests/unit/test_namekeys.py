@@ -17,6 +17,7 @@ from ingestor.resolve.namekeys import (
     parse_query,
     phone_matches,
     score,
+    strict_name_key,
     trunk_dropped,
     words,
 )
@@ -169,3 +170,17 @@ def test_any_separator_finds_the_number(national: str, sep: str) -> None:
 @given(st.emails())
 def test_mailbox_is_idempotent(address: str) -> None:
     assert mailbox(mailbox(address)) == mailbox(address)
+
+
+@given(names)
+def test_the_strict_key_is_todays_name_key(name: str) -> None:
+    from ingestor.resolve.fuzzy import name_key
+
+    assert strict_name_key(name) == name_key(name)
+
+
+@given(names)
+def test_words_fold_like_the_whole_text(name: str) -> None:
+    from ingestor.resolve.namekeys import fold_text
+
+    assert words(name) == [w for w in fold_text(name).split() if w]
