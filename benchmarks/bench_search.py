@@ -599,7 +599,7 @@ def markdown(report: dict[str, Any]) -> str:
         for name, q in result["queries"].items():
             lines.append(
                 f"| {backend} ({result['contacts']:,} contacts) | {name} | "
-                f"{q['median_ms']:.1f} ms | {q['p95_ms']:.1f} ms | {q['recall_at_10']:.0%} |"
+                f"{q['median_ms']:.1f} ms | {q['p95_ms']:.1f} ms | {q['recall_at_10']:.1%} |"
             )
     ing = report.get("ingest")
     if ing:
