@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable, Iterator, MutableMapping
 from itertools import chain
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, event, insert, inspect, select
+from sqlalchemy import Connection, Table, delete, event, insert, inspect, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
@@ -47,6 +47,7 @@ _CONTACTS = "searchindex.contacts"  # contact ids to re-key
 _ROWS = "searchindex.rows"  # (table, row id) of emails/phones whose contact may have changed
 _SWEEP = "searchindex.sweep"  # contacts were inserted without ids we could see
 _FRESH = "searchindex.fresh"  # contacts inserted by this transaction's flushes: no keys yet
+_ORPHANS = "searchindex.orphans"  # words of deleted contacts' documents: prune if unheld
 _KEY_FIELDS = ("name", "title", "company", "location", "merged_into")
 _CHILD_TABLES: dict[str, type[ContactEmail] | type[ContactPhone]] = {
     "contact_email": ContactEmail,
@@ -62,6 +63,7 @@ TRGM_INDEXES = tuple(f"ix_contact_search_{c}_trgm" for c in ("doc", "emails", "p
 def install(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """Keep search keys current in every session `sessions` makes (idempotent); returns it."""
     for name, fn in (
+        ("before_flush", _before_flush),
         ("after_flush", _after_flush),
         ("do_orm_execute", _on_execute),
         ("before_commit", _before_commit),
@@ -89,6 +91,23 @@ def outside_models(name: str | None, type_: str, parent_names: MutableMapping[An
 def _noted(session: Session) -> set[int]:
     ids: set[int] = session.info.setdefault(_CONTACTS, set())
     return ids
+
+
+def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
+    """A deleted contact's key rows go with it (ON DELETE CASCADE): keep its words first, so
+    that the vocabulary forgets those no one else holds."""
+    doomed = [obj.id for obj in session.deleted if isinstance(obj, Contact)]
+    if doomed:
+        _note_orphans(session, session.connection(), doomed)
+
+
+def _note_orphans(session: Session, conn: Connection, ids: Iterable[int]) -> None:
+    orphans: set[str] = session.info.setdefault(_ORPHANS, set())
+    for chunk in _chunks(sorted(ids)):
+        for doc in conn.execute(
+            select(ContactSearch.doc).where(ContactSearch.contact_id.in_(chunk))
+        ).scalars():
+            orphans.update(doc.split())
 
 
 def _after_flush(session: Session, _ctx: Any) -> None:
@@ -146,7 +165,10 @@ def _on_execute(state: ORMExecuteState) -> None:
         query = select(table.c.id)
         query = query if where is None else query.where(where)
         for p in param_list:
-            _noted(session).update(conn.execute(query, p).scalars())
+            matched = list(conn.execute(query, p).scalars())
+            _noted(session).update(matched)
+            if state.is_delete:
+                _note_orphans(session, conn, matched)
         return
     query = select(table.c.id, table.c.contact_id)
     query = query if where is None else query.where(where)
@@ -163,7 +185,7 @@ def _before_commit(session: Session) -> None:
 
 def _after_transaction_end(session: Session, transaction: Any) -> None:
     if transaction.parent is None:  # committed (already applied) or rolled back: forget
-        for key in (_CONTACTS, _ROWS, _SWEEP, _FRESH):
+        for key in (_CONTACTS, _ROWS, _SWEEP, _FRESH, _ORPHANS):
             session.info.pop(key, None)
 
 
@@ -183,6 +205,7 @@ def flush_search_keys(session: Session) -> int:
     rows: set[tuple[str, int]] = session.info.pop(_ROWS, set())
     sweep = bool(session.info.pop(_SWEEP, False))
     fresh: set[int] = session.info.pop(_FRESH, set())
+    orphans: set[str] = session.info.pop(_ORPHANS, set())
     if not (ids or rows or sweep):
         return 0
     conn = session.connection()
@@ -193,6 +216,7 @@ def flush_search_keys(session: Session) -> int:
     if sweep:
         ids.update(missing_keys(conn))
     new_terms = rekey(conn, ids, fresh)
+    prune_words(conn, orphans)
     return propose_for(conn, new_terms, utcnow())
 
 
@@ -282,6 +306,7 @@ def rekey(
     old rows are neither read nor deleted, which is most of an ingest batch's work saved.
     """
     gained: dict[int, set[str]] = {}
+    removed: set[str] = set()
     for chunk in _chunks(sorted(ids)):
         want = current_keys(conn, chunk)
         known = [cid for cid in chunk if cid not in fresh]
@@ -325,6 +350,9 @@ def rekey(
         if docs_stale:
             if gone := [cid for cid in docs_stale if cid in have]:
                 conn.execute(delete(ContactSearch).where(ContactSearch.contact_id.in_(gone)))
+                for cid in gone:
+                    kept = set(want[cid].doc.split()) if cid in want else set()
+                    removed.update(set(have[cid][0].split()) - kept)
             rows = [
                 {"contact_id": cid, "doc": k.doc, "emails": k.emails, "phones": k.phones}
                 for cid in docs_stale
@@ -350,4 +378,40 @@ def rekey(
                 new = set(want[cid].terms) - have_terms.get(cid, set()) if cid in want else set()
                 if new:
                     gained[cid] = new
+    prune_words(conn, removed)
     return gained
+
+
+def prune_words(conn: Connection, candidates: set[str]) -> None:
+    """Forget the vocabulary words among `candidates` that no search document holds any more:
+    a forgotten person's surname must leave no trace (DESIGN invariant 10)."""
+    if not candidates:
+        return
+    ordered = sorted(candidates)
+    present: list[str] = []
+    for start in range(0, len(ordered), _CHUNK):
+        present.extend(
+            conn.execute(
+                select(ContactSearchWord.word).where(
+                    ContactSearchWord.word.in_(ordered[start : start + _CHUNK])
+                )
+            ).scalars()
+        )
+    unheld = [w for w in present if not _held(conn, w)]
+    for start in range(0, len(unheld), _CHUNK):
+        conn.execute(
+            delete(ContactSearchWord).where(
+                ContactSearchWord.word.in_(unheld[start : start + _CHUNK])
+            )
+        )
+
+
+def _held(conn: Connection, word: str) -> bool:
+    if conn.dialect.name == "sqlite":
+        sql = text(f"SELECT rowid FROM {WORDS_FTS} WHERE {WORDS_FTS} MATCH :q LIMIT 1")
+        return (
+            conn.execute(sql, {"q": 'doc : "' + word.replace('"', '""') + '"'}).first() is not None
+        )
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    sql = text("SELECT 1 FROM contact_search WHERE doc LIKE :p LIMIT 1")
+    return conn.execute(sql, {"p": f"% {escaped} %"}).first() is not None

@@ -292,3 +292,27 @@ def test_upgrading_a_store_keys_its_contacts(fresh_url: str) -> None:
             assert merges(s) == [(1, 2, "same name", "pending")]
     finally:
         sessions.kw["bind"].dispose()
+
+
+def test_forgetting_a_person_leaves_no_word_behind(
+    sessions: sessionmaker[Session], people: dict[str, int]
+) -> None:
+    from ingestor.store.schema import ContactSearchWord
+
+    def vocabulary() -> set[str]:
+        with sessions() as s:
+            return set(s.scalars(select(ContactSearchWord.word)))
+
+    with sessions.begin() as s:
+        other = add(s, "Maria Kowalczyk", "mk@example.pl", company="Acme Corp")
+    assert {"kovalczik", "maria"} <= vocabulary()  # folded
+    with sessions.begin() as s:
+        s.delete(s.get(Contact, other))  # forget her
+    words = vocabulary()
+    assert "kovalczik" not in words
+    assert {"maria", "acme"} <= words  # still Maria Lopez's and John Smith's
+    with sessions.begin() as s:
+        contact = s.get(Contact, people["juergen"])
+        assert contact is not None
+        contact.name = "Jürgen Schulz"
+    assert "muler" not in vocabulary() and "shulz" in vocabulary()
