@@ -13,7 +13,7 @@ search keys current costs ingestion.
    number in a national format: "(415) 555-0199", "8 926 111-22-33"), *company*. It reports
    median and p95 latency and recall@10: a contact with the target's name (or phone) among
    the first ten.
-2. **Ingestion**, on SQLite: the cached benchmark mail corpus (benchmarks/corpus.py,
+2. **Ingestion**, per backend: the cached benchmark mail corpus (benchmarks/corpus.py,
    `--ingest-n` messages) is parsed once, then written with `BatchWriter` into fresh stores,
    alternately with the key hooks installed and without them (today's store), `--rounds`
    times each; the medians give messages per second on and off, side by side.
@@ -532,13 +532,14 @@ def search_bench(backend: str, n: int, count: int, tmp: Path) -> dict[str, Any]:
         return run(url)
 
 
-def ingest_bench(n: int, rounds: int, tmp: Path) -> dict[str, Any]:
+def ingest_bench(n: int, rounds: int, tmp: Path, backends: list[str]) -> dict[str, Any]:
     from benchmarks.bench_stages import load as load_batches
     from benchmarks.bench_stages import parse
     from benchmarks.corpus import OWNER
     from ingestor.model import FolderCursor
     from ingestor.resolve.policy import CreationPolicy
     from ingestor.store.ingest import BatchWriter
+    from tests.servers.postgres import temporary_database
 
     batches = load_batches(n, n)
     start = time.perf_counter()
@@ -547,8 +548,7 @@ def ingest_bench(n: int, rounds: int, tmp: Path) -> dict[str, Any]:
     messages = sum(map(len, results))
     policy = CreationPolicy("all", frozenset({OWNER}), frozenset(), frozenset())
 
-    def write(keys: bool, i: int) -> float:
-        url = f"sqlite:///{tmp / f'ingest-{keys}-{i}.db'}"
+    def write_into(url: str, keys: bool) -> tuple[float, int]:
         if keys:
             sessions = open_store(url)
         else:
@@ -563,31 +563,39 @@ def ingest_bench(n: int, rounds: int, tmp: Path) -> dict[str, Any]:
                     batch, FolderCursor(last.folder, 1, last.uid or 0)
                 )
         seconds = time.perf_counter() - start
+        with sessions() as s:
+            contacts = int(s.execute(text("SELECT count(*) FROM contact")).scalar_one())
         sessions.kw["bind"].dispose()
-        return seconds
+        return seconds, contacts
 
-    timings: dict[bool, list[float]] = {False: [], True: []}
-    write(False, -1)  # warm-up: imports, page cache
-    for i in range(rounds):
-        for keys in (False, True) if i % 2 == 0 else (True, False):
-            timings[keys].append(write(keys, i))
-    off, on = statistics.median(timings[False]), statistics.median(timings[True])
-    with open_store(f"sqlite:///{tmp / 'ingest-True-0.db'}")() as s:
-        contacts = s.execute(text("SELECT count(*) FROM contact")).scalar_one()
-    return {
-        "messages": messages,
-        "contacts_created": contacts,
-        "rounds": rounds,
-        "parse_s": round(parse_s, 3),
-        "write_off_s": [round(t, 3) for t in timings[False]],
-        "write_on_s": [round(t, 3) for t in timings[True]],
-        "write_off_msg_per_s": round(messages / off, 1),
-        "write_on_msg_per_s": round(messages / on, 1),
-        "write_change_pct": round(100 * (off / on - 1), 1),
-        "ingest_off_msg_per_s": round(messages / (parse_s + off), 1),
-        "ingest_on_msg_per_s": round(messages / (parse_s + on), 1),
-        "ingest_change_pct": round(100 * ((parse_s + off) / (parse_s + on) - 1), 1),
-    }
+    def write(backend: str, keys: bool, i: int) -> tuple[float, int]:
+        if backend == "sqlite":
+            return write_into(f"sqlite:///{tmp / f'ingest-{keys}-{i}.db'}", keys)
+        with temporary_database("ingestor_bench_ingest") as url:
+            return write_into(url, keys)
+
+    out: dict[str, Any] = {"messages": messages, "parse_s": round(parse_s, 3), "rounds": rounds}
+    for backend in backends:
+        timings: dict[bool, list[float]] = {False: [], True: []}
+        write(backend, False, -1)  # warm-up: imports, page cache
+        contacts = 0
+        for i in range(rounds):
+            for keys in (False, True) if i % 2 == 0 else (True, False):
+                seconds, contacts = write(backend, keys, i)
+                timings[keys].append(seconds)
+        off, on = statistics.median(timings[False]), statistics.median(timings[True])
+        out[backend] = {
+            "contacts_created": contacts,
+            "write_off_s": [round(t, 3) for t in timings[False]],
+            "write_on_s": [round(t, 3) for t in timings[True]],
+            "write_off_msg_per_s": round(messages / off, 1),
+            "write_on_msg_per_s": round(messages / on, 1),
+            "write_change_pct": round(100 * (off / on - 1), 1),
+            "ingest_off_msg_per_s": round(messages / (parse_s + off), 1),
+            "ingest_on_msg_per_s": round(messages / (parse_s + on), 1),
+            "ingest_change_pct": round(100 * ((parse_s + off) / (parse_s + on) - 1), 1),
+        }
+    return out
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -605,14 +613,19 @@ def markdown(report: dict[str, Any]) -> str:
     if ing:
         lines += [
             "",
-            f"| Ingestion, SQLite, {ing['messages']} messages, {ing['contacts_created']} contacts"
-            " created | Search keys off (before) | Search keys on | Change |",
+            f"| Ingestion of {ing['messages']:,} messages | Keys off (before) | Keys on | Change |",
             "|---|---:|---:|---:|",
-            f"| parse + extract + write (msg/s) | {ing['ingest_off_msg_per_s']:.0f} | "
-            f"{ing['ingest_on_msg_per_s']:.0f} | {ing['ingest_change_pct']:+.1f}% |",
-            f"| write stage alone (msg/s) | {ing['write_off_msg_per_s']:.0f} | "
-            f"{ing['write_on_msg_per_s']:.0f} | {ing['write_change_pct']:+.1f}% |",
         ]
+        for backend in ("sqlite", "postgresql"):
+            if backend not in ing:
+                continue
+            b = ing[backend]
+            lines += [
+                f"| {backend}: parse + extract + write (msg/s) | {b['ingest_off_msg_per_s']:,.0f} | "
+                f"{b['ingest_on_msg_per_s']:,.0f} | {b['ingest_change_pct']:+.1f}% |",
+                f"| {backend}: write stage alone (msg/s) | {b['write_off_msg_per_s']:,.0f} | "
+                f"{b['write_on_msg_per_s']:,.0f} | {b['write_change_pct']:+.1f}% |",
+            ]
     return "\n".join(lines)
 
 
@@ -623,6 +636,7 @@ def main() -> None:
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--ingest-n", type=int, default=1000, help="corpus messages; 0: skip")
     ap.add_argument("--rounds", type=int, default=5, help="ingest runs with keys on, and off")
+    ap.add_argument("--ingest-backends", default="sqlite,postgresql")
     args = ap.parse_args()
     report: dict[str, Any] = {"search": {}}
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -631,7 +645,8 @@ def main() -> None:
             report["search"][backend] = search_bench(backend, args.contacts, args.queries, tmp)
             print(backend, json.dumps(report["search"][backend], ensure_ascii=False), flush=True)
         if args.ingest_n:
-            report["ingest"] = ingest_bench(args.ingest_n, args.rounds, tmp)
+            ingest_backends = list(filter(None, args.ingest_backends.split(",")))
+            report["ingest"] = ingest_bench(args.ingest_n, args.rounds, tmp, ingest_backends)
             print("ingest", json.dumps(report["ingest"]), flush=True)
     OUT.mkdir(exist_ok=True)
     path = OUT / f"search-{datetime.now(UTC):%Y%m%dT%H%M%S}.json"
