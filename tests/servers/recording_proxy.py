@@ -113,8 +113,12 @@ class RecordingProxy:
                     dropped = _HOP | ({"accept-encoding"} if proxy._objects else set())
                     headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                     headers["Host"] = f"{proxy.upstream_host}:{proxy.upstream_port}"
-                    conn.request(self.command, self.path, body=body or None, headers=headers)
-                    reply = conn.getresponse()
+                    try:
+                        conn.request(self.command, self.path, body=body or None, headers=headers)
+                        reply = conn.getresponse()
+                    except ConnectionRefusedError:
+                        self._send_whole(502, "Bad Gateway", [], b"the server is not running\n")
+                        return
                     kept = [(k, v) for k, v in reply.getheaders() if k.lower() not in _HOP]
                     replaced = proxy._replacement(self.command, self.path, reply.status)
                     if replaced is not None:
