@@ -161,6 +161,7 @@ def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str,
         "evidence": {
             "interaction_id": interaction_id.get(s.interaction) if s.interaction else None,
             "subject": s.subject,
+            "snippet": s.payload.get("evidence"),
             "occurred_at": s.occurred_at.isoformat(),
             "message_id": s.message_id,
         },
@@ -169,6 +170,10 @@ def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str,
 
 def _suggest(session: Session, contact: int, s: dict[str, Any], now: datetime) -> None:
     message_id = s["evidence"]["message_id"]
+    old = s["old"]
+    if s["kind"] == "job_change" and s["field"] == "company":
+        row = session.get(Contact, contact)
+        old = row.company if row is not None else None  # what leaving the company clears
     for pending in session.scalars(
         select(Suggestion).where(
             Suggestion.contact_id == contact,
@@ -183,7 +188,7 @@ def _suggest(session: Session, contact: int, s: dict[str, Any], now: datetime) -
             contact_id=contact,
             kind=s["kind"],
             field=s["field"],
-            old_value=s["old"],
+            old_value=old,
             new_value=s["new"],
             payload=s["payload"],
             evidence=[s["evidence"]],

@@ -24,9 +24,10 @@ from ingestor.store.schema import (
     Suggestion,
 )
 
-KINDS = ("field_update", "name_fix", "merge", "new_contact")
+KINDS = ("field_update", "job_change", "name_fix", "merge", "new_contact")
 KIND_TITLES = {
     "field_update": "Proposed updates",
+    "job_change": "Left their company",
     "name_fix": "Name corrections",
     "merge": "Likely duplicates",
     "new_contact": "New contacts",

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from ingestor.config import PasswordSpec
 from ingestor.pipeline import Stages, sync_source
 from ingestor.store import queries
-from ingestor.store.schema import PendingSignal, Task
+from ingestor.store.schema import PendingSignal, Suggestion, Task
 from tests.factories import defaults, make_message, source_config
 from tests.servers.dovecot import DovecotServer
 
@@ -129,16 +129,19 @@ def test_a_mailbox_of_replies_sets_exactly_the_expected_follow_ups(mailbox, sess
     # The auto-reply and the phone system never became contacts; Jane and Rachel did.
     assert "voice-noreply@google.com" not in contacts
     assert {"jane.doe@northwind.example", "rachel.green@contoso.example"} <= set(contacts)
-    signals = sorted(
-        (s["kind"], email_of.get(s["contact_id"]))
-        for s in data["suggestions"]
-        if s["kind"] in ("job_change", "referral")
-    )
-    assert signals == [
-        ("job_change", "left-en-01@company.example"),
-        ("referral", "jane.doe@northwind.example"),
-        ("referral", "rachel.green@contoso.example"),
+    job_changes = [
+        email_of[s["contact_id"]] for s in data["suggestions"] if s["kind"] == "job_change"
     ]
+    assert job_changes == ["left-en-01@company.example"]
+    with sessions() as s:
+        new_contacts = {
+            sug.payload["email"]: sug.payload
+            for sug in s.scalars(select(Suggestion).where(Suggestion.kind == "new_contact"))
+        }
+    assert (
+        new_contacts["jane.doe@northwind.example"]["referred_by"] == "int-ref-en-01@people.example"
+    )
+    assert new_contacts["rachel.green@contoso.example"]["replaces"] == "left-en-01@company.example"
     (call,) = [i for i in data["interactions"] if i["kind"] == "call"]
     assert (call["phone"], call["call_status"]) == ("+14155550199", "voicemail")
     sam = contacts["sam@people.example"]["id"]
@@ -298,3 +301,24 @@ owner_addresses = ["{OWNER}"]
     assert meaning(url) == meaning(clean_url)
     tasks = meaning(url)[0]
     assert len(tasks) == 4  # read today, all of them are long expired, or done (superseded)
+
+
+def test_accepting_a_job_change_clears_the_company_they_left(mailbox, sessions):
+    from ingestor.store.decisions import accept
+    from ingestor.store.review import pending_counts
+    from ingestor.store.schema import Contact, ContactEmail
+
+    with sessions.begin() as s:  # a contact known before the reply, with a company
+        contact = Contact(name="Former Employee", company="Contoso", title="CTO", locked_fields=[])
+        s.add(contact)
+        s.flush()
+        s.add(ContactEmail(contact_id=contact.id, address="left-en-01@company.example"))
+    sync(mailbox, sessions)
+    with sessions.begin() as s:
+        assert pending_counts(s)["job_change"] == 1  # shown in the review queue
+        (suggestion,) = s.scalars(select(Suggestion).where(Suggestion.kind == "job_change")).all()
+        assert suggestion.old_value == "Contoso"
+        accept(s, suggestion.id, "anna", NOW)
+    with sessions() as s:
+        left = s.get(Contact, contact.id)
+        assert left is not None and (left.company, left.title) == (None, None)
