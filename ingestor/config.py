@@ -148,6 +148,22 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class MetricsConfig:
+    # None: /metrics is served on the web port; else (host, port) of a port of its own.
+    listen: tuple[str, int] | None = None
+
+
+def parse_listen(value: object) -> tuple[str, int]:
+    """'127.0.0.1:9108' or '[::1]:9108' → (host, port)."""
+    text = str(value).strip()
+    host, sep, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f'expected "host:port" like "127.0.0.1:9108", got {text!r}')
+    return host, int(port)
+
+
+@dataclass(frozen=True)
 class Settings:
     path: str
     store_url: str
@@ -156,6 +172,7 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     web: WebConfig = field(default_factory=WebConfig)
+    metrics: MetricsConfig = field(default_factory=MetricsConfig)
     secrets: KeySpec = field(default_factory=KeySpec)
 
     def source(self, name: str) -> SourceConfig:
@@ -543,6 +560,9 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         port=web_r.get("port", int, 8025),
     )
     web_r.reject_unknown()
+    metrics_r = _Reader(top.get("metrics", dict, {}), "metrics", problems)
+    metrics = MetricsConfig(listen=metrics_r.converted("listen", parse_listen, None))
+    metrics_r.reject_unknown()
     secrets_r = _Reader(top.get("secrets", dict, {}), "secrets", problems)
     key = _read_key(secrets_r)
     secrets_r.reject_unknown()
@@ -578,5 +598,6 @@ def settings_from_dict(data: dict[str, Any], shown: str, base: Path) -> Settings
         log_format=log_format,
         log_level=log_level,
         web=web,
+        metrics=metrics,
         secrets=key,
     )
