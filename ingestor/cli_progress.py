@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ingestor.progress import ProgressBoard, SyncProgress, mb
 
@@ -67,7 +67,6 @@ class BarProgress(SyncDisplay):
         from rich.console import Console
         from rich.progress import (
             BarColumn,
-            DownloadColumn,
             Progress,
             TextColumn,
             TimeRemainingColumn,
@@ -78,39 +77,55 @@ class BarProgress(SyncDisplay):
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             TextColumn("{task.fields[items]}"),
-            DownloadColumn(),
+            TextColumn("{task.fields[mb]}"),
             TransferSpeedColumn(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=False,
+            # stdout carries the summary lines (a contract): never into the bars' terminal.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._tasks: dict[str, TaskID] = {}
+        self._streams: list[tuple[logging.StreamHandler[Any], Any]] = []
 
     def __enter__(self) -> BarProgress:
         self.bars.start()
+        # Log lines on the terminal go above the bars instead of through them.
+        for handler in logging.getLogger().handlers:
+            if isinstance(handler, logging.StreamHandler) and _is_tty(handler.stream):
+                self._streams.append((handler, handler.setStream(_AboveBars(self.bars))))
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
+        for handler, stream in self._streams:
+            handler.setStream(stream)
+        self._streams.clear()
         self.bars.stop()
 
     def begin(self, source: str) -> None:
         super().begin(source)
-        self._tasks[source] = self.bars.add_task(source, total=None, items="listing…")
+        self._tasks[source] = self.bars.add_task(source, total=None, items="listing…", mb="")
 
     def planned(self, source: str, items: int, size: int) -> None:
         super().planned(source, items, size)
         task = self._tasks.get(source)
         if task is not None:
-            self.bars.update(task, total=size or None, items=f"0/{items:,} items")
+            self.bars.update(
+                task, total=size or None, items=f"0/{items:,} items", mb=f"0.0/{mb(size)} MB"
+            )
 
     def fetched(self, source: str, items: int, size: int) -> None:
         super().fetched(source, items, size)
         task, p = self._tasks.get(source), self.get(source)
         if task is not None and p is not None:
             self.bars.update(
-                task, completed=p.bytes_done, items=f"{p.items_done:,}/{p.items_total or 0:,} items"
+                task,
+                completed=p.bytes_done,
+                items=f"{p.items_done:,}/{p.items_total or 0:,} items",
+                mb=f"{mb(p.bytes_done)}/{mb(p.bytes_total)} MB",
             )
 
     def end(self, source: str) -> SyncProgress | None:
@@ -120,6 +135,28 @@ class BarProgress(SyncDisplay):
             total = p.bytes_total if p is not None and p.bytes_total else 1
             self.bars.update(task, total=total, completed=total)
         return p
+
+
+class _AboveBars:
+    """A stream for a logging handler that prints above the live bars."""
+
+    def __init__(self, bars: Progress) -> None:
+        self.bars = bars
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            self.bars.console.print(text.rstrip("\n"), markup=False, highlight=False)
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
 
 
 def sync_display(terminal: bool | None = None) -> SyncDisplay:
