@@ -72,8 +72,9 @@ Sync = Callable[..., SyncSummary]
 
 
 class Daemon:
-    """`sync` runs one pass over a source (sync_source's signature) and `backoff` gives the
-    delay after consecutive failures: passed in, so tests choose them without patching."""
+    """`sync` runs one pass over a source (sync_source's signature), `backoff` gives the
+    delay after consecutive failures and `sources` makes a source from its config: passed in,
+    so tests choose them without patching."""
 
     def __init__(
         self,
@@ -81,8 +82,10 @@ class Daemon:
         sessions: sessionmaker[Session],
         sync: Sync = sync_source,
         backoff: Callable[[float, int], float] = backoff_delay,
+        sources: Callable[[SourceConfig], Source] = make_source,
     ) -> None:
         self.settings = settings
+        self.make = sources
         self.sessions = sessions
         self.sync = sync
         self.backoff = backoff
@@ -121,7 +124,7 @@ class Daemon:
         self._idle = threading.Condition()
 
     def _make_source(self, cfg: SourceConfig) -> Source:
-        source = make_source(cfg)
+        source = self.make(cfg)
         self._made[cfg.name] = source
         return source
 
