@@ -267,13 +267,18 @@ class Daemon:
             from ingestor.web.server import start_background
 
             # Binds before returning: a port in use fails start-up with a clear WebError.
-            self.web = start_background(
-                store,
-                self.settings.web.host,
-                self.settings.web.port,
-                runtime=self.runtime,
-                with_metrics=listen is None,
-            )
+            try:
+                self.web = start_background(
+                    store,
+                    self.settings.web.host,
+                    self.settings.web.port,
+                    runtime=self.runtime,
+                    with_metrics=listen is None,
+                )
+            except Exception:
+                if self.metrics_server is not None:
+                    self.metrics_server.stop()
+                raise
         now = datetime.now(UTC)
         self.scheduler.add_job(
             self._tick_job,

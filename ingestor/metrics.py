@@ -28,7 +28,7 @@ from ingestor.store.health import OUTCOMES, SourceHealth, source_health
 from ingestor.store.selfcheck import lease_owners, source_facts
 from ingestor.store.unit import Store, Tx
 
-CACHE_SECONDS = 10.0
+CACHE_SECONDS = 30.0
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 

@@ -51,7 +51,7 @@ class Runtime:
         self.progress = ProgressBoard()
         self.registry = CollectorRegistry(auto_describe=True)
         self.items = Counter(
-            "ingestor_items_ingested_by_process",
+            "ingestor_process_items",
             "Items this process wrote, by source and outcome, since it started",
             ["source", "outcome"],
             registry=self.registry,

@@ -53,7 +53,7 @@ def test_a_silent_mailbox_is_warned_about_once_and_cleared_when_mail_comes(
         assert len([w for w in warnings(caplog) if "silent" in w]) == 1  # once, not every check
         write_maildir(root, {"INBOX": [make_message(message_id="<new@t>", date=datetime.now(UTC))]})
         ingested = {"source": "mail", "outcome": "ingested"}
-        total = "ingestor_items_ingested_by_process_total"
+        total = "ingestor_process_items_total"
         wait_for(
             lambda: daemon.runtime.registry.get_sample_value(total, ingested) == 31, 20, "new mail"
         )
