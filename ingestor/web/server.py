@@ -95,6 +95,7 @@ def start_background(
     runtime: Runtime | None = None,
     with_metrics: bool = True,
     app: Starlette | None = None,
+    label: str = "web",
 ) -> BackgroundServer:
     """Start serving in a daemon thread and return once it accepts connections."""
     sock = _bind(host, port)
@@ -111,10 +112,12 @@ def start_background(
     if not server.started:
         server.should_exit = True
         raise WebError(f"web: the server on {host}:{actual} did not start")
-    log.info("web: serving on http://%s:%s/", host, actual)
+    log.info("%s: serving on http://%s:%s/", label, host, actual)
     return BackgroundServer(server, thread, actual)
 
 
 def start_metrics(store: Store, runtime: Runtime, host: str, port: int) -> BackgroundServer:
     """/metrics, /healthz and /readyz on a port of their own (`[metrics] listen`)."""
-    return start_background(store, host, port, app=create_metrics_app(store, runtime))
+    return start_background(
+        store, host, port, app=create_metrics_app(store, runtime), label="metrics"
+    )
