@@ -64,7 +64,7 @@ class StoreProbe:
         self._ok = False
 
     def answered(self, timeout: float) -> bool:
-        if self._running is None or not self._running.is_alive():
+        if self._running is None or self._done.is_set():  # none pending: probe anew
             self._done = done = threading.Event()
             self._ok = False
             self._running = threading.Thread(
