@@ -115,7 +115,6 @@ class Daemon:
             settings.sources,
             instance=self.leases.owner if self.leases is not None else instance_name(),
             scheduler_alive=self.scheduler_alive,
-            held=self.leases.held if self.leases is not None else None,
         )
         self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
         self._stages = Stages(sources=observed(self._make_source, self.runtime.progress))

@@ -41,13 +41,11 @@ class Runtime:
         sources: Sequence[SourceConfig] = (),
         instance: str | None = None,
         scheduler_alive: Callable[[], bool] | None = None,
-        held: Callable[[], list[str]] | None = None,
     ) -> None:
         self.sources = tuple(ConfiguredSource(cfg.name, cfg.type) for cfg in sources)
         self.instance = instance  # None: not a daemon (`ingestor serve`)
         # None: no scheduler in this process; else True while it runs and dispatches jobs.
         self.scheduler_alive = scheduler_alive
-        self.held = held  # the leases this instance holds (PostgreSQL); None: no leases
         self.progress = ProgressBoard()
         self.registry = CollectorRegistry(auto_describe=True)
         self.items = Counter(
