@@ -43,7 +43,9 @@ def test_a_silent_mailbox_is_warned_about_once_and_cleared_when_mail_comes(
     ]
     root = write_maildir(tmp_path / "mail", {"INBOX": old})
     cfg = source_config(path=str(root), poll_interval=0.5)
-    daemon = Daemon(Settings("test", "", defaults(), (cfg,)), sessions)
+    daemon = Daemon(
+        Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,)), sessions
+    )
     caplog.set_level(logging.INFO)
     daemon.start()
     try:
@@ -84,7 +86,11 @@ def test_a_cursor_that_does_not_follow_uidnext_is_flagged_stuck(
     def make(c: SourceConfig) -> MemorySource:
         return LaggingServer(c, {"INBOX": [make_message()]})
 
-    daemon = Daemon(Settings("test", "", defaults(), (cfg,)), sessions, sources=make)
+    daemon = Daemon(
+        Settings(path="test", store_url="", defaults=defaults(), sources=(cfg,)),
+        sessions,
+        sources=make,
+    )
     caplog.set_level(logging.INFO)
     daemon.start()
     try:
