@@ -93,7 +93,7 @@ def status_line(
     this instance holds (PostgreSQL leases), None when it syncs them all.
     """
     mine = list(sources) if held is None else [s for s in sources if s in held]
-    head = f"{len(sources)} sources"
+    head = f"{len(sources)} source{'' if len(sources) == 1 else 's'}"
     if held is not None:
         head += f" ({len(mine)} held here)"
     ok = [s for s in mine if s in outcomes and outcomes[s] is None]

@@ -111,6 +111,7 @@ def test_status_line() -> None:
     outcomes: dict[str, str | None] = dict.fromkeys(names, None)
     outcomes["anna"] = "source anna: login as 'anna' on h:143 was rejected: wrong password"
     assert status_line(names, outcomes) == "12 sources, 11 ok, 1 failing (anna: wrong password)"
+    assert status_line(["anna"], {"anna": None}) == "1 source, 1 ok"
     assert status_line(names, {}, held=["anna", "s1"]) == (
         "12 sources (2 held here), 0 ok, 2 not polled yet"
     )
