@@ -30,7 +30,11 @@ Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from ingestor.cli_progress import LogProgress, sync_display
     from ingestor.pipeline import Stages, dry_run, sync_source
+    from ingestor.progress import observed
     from ingestor.resolve.plan import WritePlan
 
     def show(source: str, plan: WritePlan) -> None:
@@ -51,10 +55,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     sessions = sessions_for(settings)
     failed = False
     stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
-    for cfg in sources:
-        s = sync_source(cfg, settings.defaults, sessions, stages=stages)
-        print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
-        failed = failed or not s.ok
+    # A dry run prints its plans: bars would be in their way.
+    display = LogProgress() if args.dry_run else sync_display()
+    stages = replace(stages, sources=observed(stages.sources, display))
+    with display:
+        for cfg in sources:
+            display.begin(cfg.name)
+            try:
+                s = sync_source(cfg, settings.defaults, sessions, stages=stages)
+            finally:
+                display.end(cfg.name)
+            print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
+            failed = failed or not s.ok
     if not args.dry_run:
         check_ins(sessions, settings.defaults)
     return 1 if failed else 0
@@ -78,13 +90,26 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
+    """Each source: can we connect and log in, and what does the self-check say of it?
+
+    Exit 1 when a source cannot be reached; the self-check's flags are printed but do not
+    change the exit code (before the first sync every source is "never synced")."""
     from ingestor.pipeline import check_source
+    from ingestor.sources import make_source
+    from ingestor.sources.base import Source
 
     settings = settings_from(args)
     failed = False
+    marks: dict[str, dict[str, int]] = {}
     for cfg in settings.sources:
+        made: list[Source] = []
+
+        def make(c: Any, made: list[Source] = made) -> Source:
+            made.append(make_source(c))
+            return made[-1]
+
         try:
-            lines = check_source(cfg)
+            lines = check_source(cfg, sources=make)
         except IngestorError as e:
             failed = True
             print(f"{cfg.name}: FAILED: {e}")
@@ -92,7 +117,47 @@ def cmd_sources_check(args: argparse.Namespace) -> int:
         print(f"{cfg.name}: ok")
         for line in lines:
             print(f"  {line}")
+        if made and made[-1].server_marks():
+            marks[cfg.name] = dict(made[-1].server_marks())
+    for line in _self_check_lines(settings, marks):
+        print(line)
     return 1 if failed else 0
+
+
+def _self_check_lines(settings: Any, marks: dict[str, dict[str, int]]) -> list[str]:
+    """The self-check's verdicts from the store, and how far each cursor is behind the
+    server's UIDNEXT right now."""
+    from datetime import UTC, datetime
+
+    from ingestor.metrics import read_views
+    from ingestor.runtime import Runtime
+    from ingestor.store.ingest import load_cursors
+    from ingestor.store.status import STORE_UNAVAILABLE
+    from ingestor.store.unit import Store
+
+    try:
+        sessions = sessions_for(settings)
+        views = Store(sessions).run(read_views, Runtime(settings.sources), datetime.now(UTC))
+        with sessions() as s:
+            cursors = {name: load_cursors(s, name) for name in marks}
+    except (IngestorError, *STORE_UNAVAILABLE) as e:  # the checks above stand on their own
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return [f"self-check: the store is unavailable ({first})"]
+    lines = ["self-check:"]
+    for name, folders in sorted(marks.items()):
+        for folder, mark in sorted(folders.items()):
+            cursor = cursors[name].get(folder)
+            read = cursor.last_uid if cursor is not None else 0
+            if mark > read:
+                lines.append(
+                    f"  {name}: {folder}: the server has UIDs up to {mark}, the cursor is at "
+                    f"{read} ({mark - read} UIDs not read yet)"
+                )
+    flagged = [f for v in views for f in v.findings]
+    lines += [f"  {f.line()}" for f in flagged]
+    if len(lines) == 1:
+        lines.append("  no flags")
+    return lines
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import platformdirs
-from pydantic import Field, Strict, TypeAdapter, ValidationError
+from pydantic import BeforeValidator, Field, Strict, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from ingestor.configdefaults import CONTACT_CREATION, MAX_PARSE_WORKERS, Defaults, SourceContext
@@ -40,6 +40,7 @@ from ingestor.configtypes import (
     parse_days,
     parse_duration,
     parse_size,
+    problem,
 )
 from ingestor.errors import ConfigError
 from ingestor.sources.caldav_config import CalDavSourceConfig
@@ -72,6 +73,7 @@ __all__ = [
     "PasswordSpec",
     "Settings",
     "SourceConfig",
+    "MetricsConfig",
     "WebConfig",
     "default_store_url",
     "load_settings",
@@ -109,6 +111,23 @@ class WebConfig(ConfigModel):
     port: Port = 8025
 
 
+def parse_listen(value: object) -> tuple[str, int]:
+    """'127.0.0.1:9108' or '[::1]:9108' → (host, port)."""
+    if isinstance(value, tuple):
+        return value
+    text = str(value).strip()
+    host, sep, port = text.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise problem(f'expected "host:port" like "127.0.0.1:9108", got {text!r}')
+    return host, int(port)
+
+
+class MetricsConfig(ConfigModel):
+    # None: /metrics is served on the web port; else (host, port) of a port of its own.
+    listen: Annotated[tuple[str, int] | None, BeforeValidator(parse_listen)] = None
+
+
 class ConfigFile(ConfigModel):
     """The top level of the file: which tables it may have; each is read by its own model."""
 
@@ -116,6 +135,7 @@ class ConfigFile(ConfigModel):
     defaults: dict[str, Any] = {}
     logging: dict[str, Any] = {}
     web: dict[str, Any] = {}
+    metrics: dict[str, Any] = {}
     secrets: dict[str, Any] = {}
     sources: list[Any] = []
 
@@ -128,6 +148,7 @@ class Settings(ConfigModel):
     log_format: str = "text"
     log_level: str = "INFO"
     web: WebConfig = WebConfig()
+    metrics: MetricsConfig = MetricsConfig()
     secrets: KeySpec = KeySpec()
 
     def source(self, name: str) -> SourceConfig:
@@ -184,6 +205,7 @@ def settings_from_dict(
     defaults = _valid(TypeAdapter(Defaults), table("defaults"), "defaults", context, problems)
     logging = _valid(TypeAdapter(LoggingSection), table("logging"), "logging", context, problems)
     web = _valid(TypeAdapter(WebConfig), table("web"), "web", context, problems)
+    metrics = _valid(TypeAdapter(MetricsConfig), table("metrics"), "metrics", context, problems)
     secrets = _valid(TypeAdapter(SecretsSection), table("secrets"), "secrets", context, problems)
     store_url = (store.url if store else None) or default_store_url()
     key = secrets.spec() if secrets else None
@@ -211,6 +233,7 @@ def settings_from_dict(
         log_format=logging.format,
         log_level=logging.level,
         web=web,
+        metrics=metrics or MetricsConfig(),
         secrets=key,
     )
 

@@ -5,6 +5,11 @@ many mailboxes do not poll in lockstep. A failing source backs off exponentially
 carry on. A store that is down is a failure of each source that tries to use it, backed off the
 same way; the daemon itself keeps running and recovers when the store is back. SIGTERM lets
 the batch in flight commit, then exits.
+
+Under systemd it sends READY=1, a STATUS= line after every poll, and WATCHDOG=1 only while
+the scheduler dispatches and the store answers (ingestor.watchdog). Every few minutes it runs
+the sync self-check (ingestor.selfcheck) and logs a warning when a source's flags change.
+Its `runtime` is what its web server shows beyond the store: progress, timings, stuck cursors.
 """
 
 from __future__ import annotations
@@ -12,22 +17,39 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
 from typing import TYPE_CHECKING
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Settings, SourceConfig
 from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
-from ingestor.pipeline import BUG, sync_source
-from ingestor.store.leases import DaemonLock, Lease, uses_leases
+from ingestor.pipeline import BUG, Stages, sync_source
+from ingestor.progress import observed
+from ingestor.runtime import Runtime
+from ingestor.selfcheck import CursorMarks, Finding
+from ingestor.sources import make_source
+from ingestor.sources.base import Source
+from ingestor.store.ingest import load_cursors
+from ingestor.store.leases import DaemonLock, Lease, instance_name, uses_leases
+from ingestor.store.selfcheck import ping
 from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
+from ingestor.store.unit import Store
+from ingestor.watchdog import (
+    DEFAULT_INTERVAL,
+    PROBE_TIMEOUT,
+    StoreProbe,
+    sd_notify,
+    status_line,
+    watchdog_interval,
+)
 
 if TYPE_CHECKING:
     from ingestor.web.server import BackgroundServer
@@ -36,6 +58,7 @@ log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 3600.0
 MIN_RETRY = 30.0
+SELFCHECK_INTERVAL = 300.0  # seconds between self-checks; the first comes one interval in
 
 
 def backoff_delay(
@@ -49,8 +72,9 @@ Sync = Callable[..., SyncSummary]
 
 
 class Daemon:
-    """`sync` runs one pass over a source (sync_source's signature) and `backoff` gives the
-    delay after consecutive failures: passed in, so tests choose them without patching."""
+    """`sync` runs one pass over a source (sync_source's signature), `backoff` gives the
+    delay after consecutive failures and `sources` makes a source from its config: passed in,
+    so tests choose them without patching."""
 
     def __init__(
         self,
@@ -58,8 +82,10 @@ class Daemon:
         sessions: sessionmaker[Session],
         sync: Sync = sync_source,
         backoff: Callable[[float, int], float] = backoff_delay,
+        sources: Callable[[SourceConfig], Source] = make_source,
     ) -> None:
         self.settings = settings
+        self.make = sources
         self.sessions = sessions
         self.sync = sync
         self.backoff = backoff
@@ -76,11 +102,42 @@ class Daemon:
         self.stopping = threading.Event()
         # Consecutive failures per source, kept here: the backoff must work without the store.
         self.failures: dict[str, int] = {}
+        self.outcomes: dict[str, str | None] = {}  # each source's last error (None: ok)
         self.health = SourceHealth()
         self.scheduler = BackgroundScheduler(timezone=UTC)
+        # The watchdog's tick has a thread of its own: ten long first syncs cannot starve it.
+        self.scheduler.add_executor(ThreadPoolExecutor(1), "watch")
         self.web: BackgroundServer | None = None
+        self.metrics_server: BackgroundServer | None = None
+        self.ping_interval = watchdog_interval(os.environ)
+        self._tick = time.monotonic()  # the scheduler's last dispatch of the tick job
+        self.runtime = Runtime(
+            settings.sources,
+            instance=self.leases.owner if self.leases is not None else instance_name(),
+            scheduler_alive=self.scheduler_alive,
+        )
+        self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
+        self._stages = Stages(sources=observed(self._make_source, self.runtime.progress))
+        self._flags: dict[str, dict[str, Finding]] = {}  # the self-check's last verdicts
         self._polls = 0  # polls in progress, under _idle
         self._idle = threading.Condition()
+
+    def _make_source(self, cfg: SourceConfig) -> Source:
+        source = self.make(cfg)
+        self._made[cfg.name] = source
+        return source
+
+    @property
+    def tick_interval(self) -> float:
+        return min(self.ping_interval or DEFAULT_INTERVAL, 10.0)
+
+    def _tick_job(self) -> None:
+        self._tick = time.monotonic()
+
+    def scheduler_alive(self) -> bool:
+        """The scheduler runs and dispatched its tick job lately."""
+        fresh = time.monotonic() - self._tick < 3 * self.tick_interval + 1
+        return bool(self.scheduler.running) and fresh
 
     def _poll(self, cfg: SourceConfig) -> None:
         with self._idle:
@@ -105,6 +162,8 @@ class Daemon:
             self._sync_under(cfg, lease)
 
     def _sync_under(self, cfg: SourceConfig, lease: Lease | None) -> None:
+        self.runtime.progress.begin(cfg.name)
+        started = time.monotonic()
         try:
             summary = self.sync(
                 cfg,
@@ -113,13 +172,23 @@ class Daemon:
                 self.stopping.is_set,
                 self.health,
                 lease=lease,
+                stages=self._stages,
             )
         except Exception as e:  # sync_source never raises: a bug, but the schedule must go on
             log.exception("%s: sync failed unexpectedly", cfg.name, extra=BUG)
             summary = SyncSummary(cfg.name, error=f"internal error: {type(e).__name__}")
+        finally:
+            self.runtime.progress.end(cfg.name)
+        source = self._made.pop(cfg.name, None)
         if summary.lease_lost and self.leases is not None and lease is not None:
             self.leases.forget(cfg.name, lease)
+        if not summary.lease_lost:
+            self.runtime.record(summary, time.monotonic() - started)
+            self.outcomes[cfg.name] = summary.error
+            self._notify_status()
         if summary.ok:
+            if source is not None:
+                self._compare_cursors(cfg.name, source)
             self.failures.pop(cfg.name, None)
             if summary.seen:
                 log.info(
@@ -152,18 +221,97 @@ class Daemon:
         except STORE_UNAVAILABLE as e:
             log.warning("check-ins: store unavailable (%s); next round in 6 h", e)
 
+    def _compare_cursors(self, name: str, source: Source) -> None:
+        """After a successful poll: did the server report mail the cursor did not follow?"""
+        server = dict(source.server_marks())
+        if not server:
+            return
+        try:
+            with self.sessions() as s:
+                cursors = load_cursors(s, name)
+        except STORE_UNAVAILABLE:
+            return
+        marks = CursorMarks(server, {f: c.last_uid for f, c in cursors.items()})
+        self.runtime.saw_cursors(name, marks)
+
+    def _notify_status(self) -> None:
+        held = self.leases.held() if self.leases is not None else None
+        names = [cfg.name for cfg in self.settings.sources]
+        sd_notify("STATUS=" + status_line(names, dict(self.outcomes), held))
+
+    def self_check(self) -> list[Finding]:
+        """Run the sync self-check over every source; log each flag raised or cleared once."""
+        from ingestor.metrics import read_views
+
+        try:
+            views = Store(self.sessions).run(read_views, self.runtime, datetime.now(UTC))
+        except STORE_UNAVAILABLE as e:
+            log.debug("self-check skipped: store unavailable (%s)", e)
+            return []
+        held = set(self.leases.held()) if self.leases is not None else None
+        found: list[Finding] = []
+        for view in views:
+            name = view.health.source
+            if held is not None and name not in held:
+                continue  # its holder reports it
+            now = {f.flag: f for f in view.findings}
+            before = self._flags.get(name, {})
+            for flag, finding in now.items():
+                if flag not in before:
+                    log.warning("self-check: %s", finding.line())
+            for flag in before.keys() - now.keys():
+                log.info("self-check: %s: %s cleared", name, flag.replace("_", " "))
+            self._flags[name] = now
+            found += now.values()
+        return found
+
     def start(self) -> None:
         if self.lock is not None:
             self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
+        store = Store(self.sessions)
+        listen = self.settings.metrics.listen
+        if listen is not None:
+            from ingestor.web.server import start_metrics
+
+            self.metrics_server = start_metrics(store, self.runtime, *listen)
         if self.settings.web.enabled:
-            from ingestor.store.unit import Store
             from ingestor.web.server import start_background
 
             # Binds before returning: a port in use fails start-up with a clear WebError.
-            self.web = start_background(
-                Store(self.sessions), self.settings.web.host, self.settings.web.port
-            )
+            try:
+                self.web = start_background(
+                    store,
+                    self.settings.web.host,
+                    self.settings.web.port,
+                    runtime=self.runtime,
+                    with_metrics=listen is None,
+                )
+            except Exception:
+                if self.metrics_server is not None:
+                    self.metrics_server.stop()
+                raise
         now = datetime.now(UTC)
+        self.scheduler.add_job(
+            self._tick_job,
+            "interval",
+            seconds=self.tick_interval,
+            id="tick",
+            name="tick",
+            executor="watch",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.add_job(
+            self.self_check,
+            "interval",
+            seconds=SELFCHECK_INTERVAL,
+            id="selfcheck",
+            name="selfcheck",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
         if self.leases is not None:
             self.leases.beat()  # the first polls start with this instance's share
             self.scheduler.add_job(
@@ -221,6 +369,8 @@ class Daemon:
             self.lock.release()
         if self.web is not None:
             self.web.stop()
+        if self.metrics_server is not None:
+            self.metrics_server.stop()
 
     def run_forever(self) -> None:
         def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -231,23 +381,29 @@ class Daemon:
         signal.signal(signal.SIGINT, on_signal)
         self.start()
         try:
-            while not self.stopping.wait(timeout=60):
-                sd_notify("WATCHDOG=1")
+            self.watch()
         finally:
             self.stop()
         log.info("stopped")
 
-
-def sd_notify(state: str) -> None:
-    """Tell systemd (Type=notify) about our state; a no-op outside systemd."""
-    address = os.environ.get("NOTIFY_SOCKET")
-    if not address:
-        return
-    if address.startswith("@"):
-        address = "\0" + address[1:]
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sock:
-            sock.connect(address)
-            sock.sendall(state.encode())
-    except OSError as e:
-        log.debug("sd_notify failed: %s", e)
+    def watch(self) -> None:
+        """Until stopped: ping systemd's watchdog while the scheduler and the store are alive,
+        and keep STATUS= current."""
+        interval = self.ping_interval or DEFAULT_INTERVAL
+        probe = StoreProbe(lambda: Store(self.sessions).run(ping))
+        pinging = True
+        while not self.stopping.wait(timeout=interval):
+            if self.ping_interval is None:
+                self._notify_status()
+                continue
+            scheduler = self.scheduler_alive()
+            store = scheduler and probe.answered(min(PROBE_TIMEOUT, interval / 2))
+            if scheduler and store:
+                sd_notify("WATCHDOG=1")
+                if not pinging:
+                    log.info("watchdog: scheduler and store answer again; pinging")
+            elif pinging:
+                what = "the store does not answer" if scheduler else "the scheduler stalled"
+                log.warning("watchdog: %s; not pinging systemd's watchdog", what)
+            pinging = scheduler and store
+            self._notify_status()

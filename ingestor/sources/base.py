@@ -12,6 +12,8 @@ Glossary
 A source knows protocols and cursors, nothing about contacts. It offers two primitives:
 `changes(folder, cursor)` lists what is new, and `fetch(folder, refs)` reads it. `batches()`
 combines them into byte-bounded batches, each with the cursor that holds once it is stored.
+It lists every folder's changes before fetching any, so an observer (progress bars, the
+daemon's backfill view) learns how many items and bytes a pass will fetch before it starts.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ingestor.configsource import SourceConfig
+from ingestor.errors import IngestorError
 from ingestor.model import Batch, FolderCursor, RawItem
 
 
@@ -47,10 +51,20 @@ class BatchLimits:
     max_items: int = 500
 
 
+class SyncObserver(Protocol):
+    """Told what a pass will fetch, then what it fetched: sizes are the server's (IMAP
+    RFC822.SIZE, file sizes), so totals are known before the first byte is read."""
+
+    def planned(self, source: str, items: int, size: int) -> None: ...
+
+    def fetched(self, source: str, items: int, size: int) -> None: ...
+
+
 class Source(ABC):
     """A place items come from. Subclasses are registered under their config `type`."""
 
     type: str = ""
+    observer: SyncObserver | None = None  # set by whoever shows progress; None: nobody
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
@@ -85,25 +99,47 @@ class Source(ABC):
         """Human-readable facts for `sources check` (after open())."""
         return [f"folder {f}" for f in self.folders()]
 
+    def server_marks(self) -> Mapping[str, int]:
+        """Per folder, the highest item number the server last reported (IMAP: UIDNEXT - 1),
+        for the self-check to see a cursor that does not follow; {} where there is none."""
+        return {}
+
     def batches(
         self,
         cursors: Mapping[str, FolderCursor],
         limits: BatchLimits,
         stop: Callable[[], bool] = lambda: False,
     ) -> Iterator[Batch]:
+        planned: list[tuple[str, FolderCursor | None, FolderChanges]] = []
+        failure: IngestorError | None = None
         for folder in self.folders():
             if stop():
-                return
+                break
             before = cursors.get(folder)
-            changes = self.changes(folder, before)
+            try:
+                planned.append((folder, before, self.changes(folder, before)))
+            except IngestorError as e:
+                failure = e  # raised after the folders listed before it are read, as ever
+                break
+        if self.observer is not None:
+            refs = [r for _, _, changes in planned for r in changes.refs]
+            self.observer.planned(self.name, len(refs), sum(r.size or 0 for r in refs))
+        for folder, before, changes in planned:
+            if stop():
+                return
             for chunk in chunk_refs(changes.refs, limits):
                 if stop():
                     return
-                yield Batch(folder, list(self.fetch(folder, chunk)), chunk[-1].cursor)
+                batch = Batch(folder, list(self.fetch(folder, chunk)), chunk[-1].cursor)
+                if self.observer is not None:
+                    self.observer.fetched(self.name, len(chunk), sum(r.size or 0 for r in chunk))
+                yield batch
             if changes.cursor != before and (
                 not changes.refs or changes.cursor != changes.refs[-1].cursor
             ):
                 yield Batch(folder, [], changes.cursor)
+        if failure is not None:
+            raise failure
 
 
 def chunk_refs(refs: Iterable[ItemRef], limits: BatchLimits) -> Iterator[list[ItemRef]]:

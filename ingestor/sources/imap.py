@@ -95,6 +95,7 @@ class ImapSource(Source):
         self._examined: str | None = None
         self._tokens: AccessTokens | None = None
         self._mechanism = "LOGIN"
+        self._uidnext: dict[str, int] = {}  # per folder, from the last STATUS
 
     @property
     def where(self) -> str:
@@ -255,11 +256,18 @@ class ImapSource(Source):
         if self._condstore:
             what.append(b"HIGHESTMODSEQ")
         try:
-            return self._client().folder_status(folder, what)
+            st = self._client().folder_status(folder, what)
         except IMAPClientError as e:
             raise SourceError(self.name, f"STATUS failed: {_reason(e)}", ref=folder) from None
         except OSError as e:
             raise SourceError(self.name, f"connection lost: {_reason(e)}", ref=folder) from None
+        if b"UIDNEXT" in st:
+            self._uidnext[folder] = int(st[b"UIDNEXT"])
+        return st
+
+    def server_marks(self) -> dict[str, int]:
+        """UIDNEXT - 1 per folder as the last STATUS gave it: the highest UID there can be."""
+        return {folder: uidnext - 1 for folder, uidnext in self._uidnext.items()}
 
     def _examine(self, folder: str) -> None:
         if self._examined != folder:

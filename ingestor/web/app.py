@@ -18,6 +18,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ingestor.metrics import build_registry
+from ingestor.runtime import Runtime
 from ingestor.store.accounts import (
     SESSION_LIFETIME,
     SignedIn,
@@ -28,7 +30,7 @@ from ingestor.store.accounts import (
     throttled,
 )
 from ingestor.store.unit import Store
-from ingestor.web import api, pages_contacts, pages_review
+from ingestor.web import api, metrics, pages_contacts, pages_review
 from ingestor.web.context import (
     HERE,
     error_page,
@@ -147,9 +149,16 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 500, "Something went wrong; the log has the details.")
 
 
-def create_app(store: Store) -> Starlette:
-    """The UI and the API over one store."""
+def create_app(
+    store: Store, runtime: Runtime | None = None, with_metrics: bool = True
+) -> Starlette:
+    """The UI and the API over one store. `runtime`: the daemon's live state (else the
+    store's view only); `with_metrics=False` when `[metrics] listen` serves /metrics apart."""
+    runtime = runtime or Runtime()
     routes = [
+        Route("/healthz", metrics.healthz),
+        Route("/readyz", metrics.readyz),
+        *([Route("/metrics", metrics.metrics)] if with_metrics else []),
         Route("/", home),
         Route("/login", login, methods=["GET", "POST"]),
         Route("/logout", logout, methods=["POST"]),
@@ -169,5 +178,22 @@ def create_app(store: Store) -> Starlette:
         exception_handlers={HTTPException: _http_error, Exception: _server_error},
     )
     app.state.store = store
+    app.state.runtime = runtime
+    app.state.metrics = build_registry(store, runtime)
     app.state.templates = template_env()
+    return app
+
+
+def create_metrics_app(store: Store, runtime: Runtime) -> Starlette:
+    """/metrics (with /healthz and /readyz) alone, for `[metrics] listen`'s port."""
+    app = Starlette(
+        routes=[
+            Route("/metrics", metrics.metrics),
+            Route("/healthz", metrics.healthz),
+            Route("/readyz", metrics.readyz),
+        ]
+    )
+    app.state.store = store
+    app.state.runtime = runtime
+    app.state.metrics = build_registry(store, runtime)
     return app

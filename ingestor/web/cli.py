@@ -47,13 +47,14 @@ def _read_password(args: argparse.Namespace, name: str) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ingestor.runtime import Runtime
     from ingestor.web.server import serve
 
     settings, store = _store(args)
     host = args.host or settings.web.host
     port = args.port if args.port is not None else settings.web.port
     _say(f"serving the review UI on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve(store, host, port)
+    serve(store, host, port, Runtime(settings.sources), settings.metrics.listen)
     return 0
 
 

@@ -7,11 +7,13 @@ from datetime import timedelta
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from ingestor.metrics import read_views
+from ingestor.runtime import Runtime
 from ingestor.store import decisions
 from ingestor.store.contact_view import contact_page, merge_preview
 from ingestor.store.decisions import PHONE_TYPES, DecisionError
 from ingestor.store.directory import Filters, listing
-from ingestor.store.health import OUTCOMES, source_health
+from ingestor.store.health import OUTCOMES
 from ingestor.web.context import (
     error_page,
     form_field,
@@ -132,15 +134,26 @@ async def contact_merge(request: Request) -> Response:
 
 @page(admin=True)
 async def sources(request: Request) -> Response:
-    """Admin view of each source: last success, lag, last error, ledger counts."""
-    health = await in_tx(request, source_health)
+    """Admin view of each source: lease owner, last success, lag, the self-check's flags,
+    ledger counts, the last error, and the progress of passes running in this process."""
+    runtime: Runtime = request.app.state.runtime
     now = utcnow()
+    views = await in_tx(request, read_views, runtime, now)
+    clock = runtime.progress.clock()
+    synced = {v.health.source for v in views if v.health.last_success_at is not None}
+    running = {
+        name: (p, p.describe(clock), name not in synced)
+        for name, p in runtime.progress.snapshot().items()
+        if p.items_total
+    }
     return render(
         request,
         "sources.html",
-        health=health,
-        lags={h.source: format_lag(h.lag(now)) for h in health},
+        views=views,
+        lags={v.health.source: format_lag(v.health.lag(now)) for v in views},
+        running=running,
         outcomes=OUTCOMES,
+        daemon=runtime.instance is not None,
     )
 
 

@@ -12,10 +12,12 @@ import threading
 import time
 
 import uvicorn
+from starlette.applications import Starlette
 
 from ingestor.errors import IngestorError
+from ingestor.runtime import Runtime
 from ingestor.store.unit import Store
-from ingestor.web.app import create_app
+from ingestor.web.app import create_app, create_metrics_app
 
 log = logging.getLogger(__name__)
 
@@ -24,9 +26,9 @@ class WebError(IngestorError):
     """The web server could not start: the port is taken or the address is not ours."""
 
 
-def _config(store: Store, host: str, port: int) -> uvicorn.Config:
+def _config(app: Starlette, host: str, port: int) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(store),
+        app,
         host=host,
         port=port,
         log_config=None,  # keep ingestor's logging setup
@@ -51,13 +53,26 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(store: Store, host: str = "127.0.0.1", port: int = 8025) -> None:
-    """Serve until interrupted (SIGINT/SIGTERM)."""
+def serve(
+    store: Store,
+    host: str = "127.0.0.1",
+    port: int = 8025,
+    runtime: Runtime | None = None,
+    metrics_listen: tuple[str, int] | None = None,
+) -> None:
+    """Serve until interrupted (SIGINT/SIGTERM); /metrics on `metrics_listen` when given."""
+    runtime = runtime or Runtime()
     sock = _bind(host, port)
+    metrics = start_metrics(store, runtime, *metrics_listen) if metrics_listen else None
     if host not in ("127.0.0.1", "::1", "localhost"):
         log.warning("web: listening on %s:%s; put it behind HTTPS before exposing it", host, port)
     log.info("web: serving on http://%s:%s/", host, sock.getsockname()[1])
-    uvicorn.Server(_config(store, host, port)).run(sockets=[sock])
+    app = create_app(store, runtime, with_metrics=metrics_listen is None)
+    try:
+        uvicorn.Server(_config(app, host, port)).run(sockets=[sock])
+    finally:
+        if metrics is not None:
+            metrics.stop()
 
 
 class BackgroundServer:
@@ -73,11 +88,20 @@ class BackgroundServer:
         self.thread.join(timeout)
 
 
-def start_background(store: Store, host: str = "127.0.0.1", port: int = 8025) -> BackgroundServer:
+def start_background(
+    store: Store,
+    host: str = "127.0.0.1",
+    port: int = 8025,
+    runtime: Runtime | None = None,
+    with_metrics: bool = True,
+    app: Starlette | None = None,
+    label: str = "web",
+) -> BackgroundServer:
     """Start serving in a daemon thread and return once it accepts connections."""
     sock = _bind(host, port)
     actual = int(sock.getsockname()[1])
-    server = uvicorn.Server(_config(store, host, actual))
+    app = app or create_app(store, runtime, with_metrics=with_metrics)
+    server = uvicorn.Server(_config(app, host, actual))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="ingestor-web", daemon=True
     )
@@ -88,5 +112,12 @@ def start_background(store: Store, host: str = "127.0.0.1", port: int = 8025) ->
     if not server.started:
         server.should_exit = True
         raise WebError(f"web: the server on {host}:{actual} did not start")
-    log.info("web: serving on http://%s:%s/", host, actual)
+    log.info("%s: serving on http://%s:%s/", label, host, actual)
     return BackgroundServer(server, thread, actual)
+
+
+def start_metrics(store: Store, runtime: Runtime, host: str, port: int) -> BackgroundServer:
+    """/metrics, /healthz and /readyz on a port of their own (`[metrics] listen`)."""
+    return start_background(
+        store, host, port, app=create_metrics_app(store, runtime), label="metrics"
+    )
