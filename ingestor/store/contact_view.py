@@ -19,6 +19,7 @@ from ingestor.store.decisions import DecisionError
 from ingestor.store.directory import ContactRow, load_rows, resolve_contact_ref
 from ingestor.store.schema import (
     Contact,
+    ContactEmail,
     ContactPhone,
     Interaction,
     InteractionParticipant,
@@ -26,6 +27,7 @@ from ingestor.store.schema import (
     Observation,
     Suggestion,
 )
+from ingestor.store.tasks import pending_tasks
 from ingestor.store.web_schema import Decision
 
 
@@ -61,6 +63,14 @@ class TimelineEntry:
     role: str
     sources: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Whether to write to the contact at all, and which addresses bounce."""
+
+    do_not_contact: bool
+    bounced: list[tuple[str, datetime | None]]  # address, its last hard bounce
 
 
 @dataclass
@@ -206,15 +216,31 @@ def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
 def contact_page(
     session: Session, contact_id: int, offset: int, limit: int
 ) -> dict[str, Any] | None:
-    """A contact's page: its profile, one page of its timeline, and contacts of the same name."""
+    """A contact's page: its profile, one page of its timeline, contacts of the same name, its
+    open tasks, and whether it may be written to."""
     profile = load_profile(session, contact_id)
     if profile is None:
         return None
     return {
         "profile": profile,
+        "tasks": pending_tasks(session, contact_id=contact_id),
+        "reach": reachability(session, contact_id),
         "timeline": timeline(session, contact_id, offset, limit),
         "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
     }
+
+
+def reachability(session: Session, contact_id: int) -> Reachability:
+    contact = session.get(Contact, contact_id)
+    bounced = [
+        (address, at)
+        for address, at in session.execute(
+            select(ContactEmail.address, ContactEmail.bounced_at)
+            .where(ContactEmail.contact_id == contact_id, ContactEmail.status == "bounced")
+            .order_by(ContactEmail.id)
+        )
+    ]
+    return Reachability(bool(contact and contact.do_not_contact), bounced)
 
 
 def merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:

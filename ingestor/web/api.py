@@ -239,6 +239,9 @@ async def openapi(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    # api_tasks builds on this module's helpers, so it is imported here, not at the top.
+    from ingestor.web import api_tasks
+
     return [
         Route("/openapi.json", openapi),
         Route("/contacts", list_contacts),
@@ -247,4 +250,5 @@ def routes() -> list[BaseRoute]:
         Route("/suggestions", list_suggestions),
         Route("/suggestions/{suggestion_id:int}/accept", accept_suggestion, methods=["POST"]),
         Route("/suggestions/{suggestion_id:int}/reject", reject_suggestion, methods=["POST"]),
+        *api_tasks.routes(),
     ]

@@ -28,7 +28,7 @@ from ingestor.store.accounts import (
     throttled,
 )
 from ingestor.store.unit import Store
-from ingestor.web import api, pages_contacts, pages_review
+from ingestor.web import api, pages_contacts, pages_review, pages_tasks, task_feed
 from ingestor.web.context import (
     HERE,
     error_page,
@@ -160,6 +160,11 @@ def create_app(store: Store) -> Starlette:
         Route("/contacts/{contact_id:int}/edit", pages_contacts.contact_edit, methods=["POST"]),
         Route("/contacts/{contact_id:int}/merge", pages_contacts.contact_merge, methods=["POST"]),
         Route("/sources", pages_contacts.sources),
+        Route("/tasks", pages_tasks.task_board),
+        Route("/tasks/act", pages_tasks.act, methods=["POST"]),
+        Route("/tasks/{task_id:int}/source", pages_tasks.task_source),
+        Route("/tasks/feed", task_feed.feed_page, methods=["GET", "POST"]),
+        Route("/tasks.ics", task_feed.feed),
         Mount("/api", routes=api.routes()),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
