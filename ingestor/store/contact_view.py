@@ -243,6 +243,28 @@ def reachability(session: Session, contact_id: int) -> Reachability:
     return Reachability(bool(contact and contact.do_not_contact), bounced)
 
 
+def reach_json(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`do_not_contact` and `email_details` of these contacts, in the export's shape, for the
+    API to add to its contacts."""
+    out: dict[int, dict[str, Any]] = {
+        cid: {"do_not_contact": bool(dnc), "email_details": []}
+        for cid, dnc in session.execute(
+            select(Contact.id, Contact.do_not_contact).where(Contact.id.in_(ids))
+        )
+    }
+    for e in session.scalars(
+        select(ContactEmail).where(ContactEmail.contact_id.in_(ids)).order_by(ContactEmail.id)
+    ):
+        out[e.contact_id]["email_details"].append(
+            {
+                "address": e.address,
+                "status": e.status,
+                "bounced_at": e.bounced_at.isoformat() if e.bounced_at else None,
+            }
+        )
+    return out
+
+
 def merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:
     """The two contacts a merge from the profile page would join; `ref` names the other one."""
     other_id = resolve_contact_ref(session, ref)

@@ -26,6 +26,7 @@ from ingestor.store.api_views import (
     interactions_page,
     suggestions_page,
 )
+from ingestor.store.contact_view import reach_json
 from ingestor.store.decisions import DecisionError, NotFound
 from ingestor.store.directory import Filters
 from ingestor.web import api_models as shape
@@ -144,6 +145,7 @@ async def list_contacts(request: Request) -> Response:
         updated_since=_time(request, "updated_since"),
     )
     items, more = await in_tx(request, contacts_page, filters, spec, utcnow())
+    items = await _with_reach(request, items)
     if filters.q.strip():
         return _paged(shape.ContactPage, items, more, {"offset": spec.offset + len(items)})
     return _paged(
@@ -157,7 +159,13 @@ async def get_contact(request: Request) -> Response:
     found = await in_tx(request, contact_json, contact_id)
     if found is None:
         raise NotFound(f"contact {contact_id} does not exist")
-    return _json(shape.Contact, found)
+    return _json(shape.Contact, (await _with_reach(request, [found]))[0])
+
+
+async def _with_reach(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Contacts with `do_not_contact` and `email_details` added (fields are only added)."""
+    reach = await in_tx(request, reach_json, [c["id"] for c in items])
+    return [{**c, **reach.get(c["id"], {})} for c in items]
 
 
 @bearer

@@ -33,6 +33,21 @@ class Phone(Closed):
     type: Literal["mobile", "work", "fax", "other"]
 
 
+class EmailDetail(Closed):
+    address: str
+    status: Literal["active", "bounced"]
+    bounced_at: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "The last hard bounce",
+            }
+        ),
+    ]
+
+
 class Contact(Closed):
     id: int
     name: NullableStr
@@ -47,6 +62,10 @@ class Contact(Closed):
     last_interaction_at: Time
     created_at: Time
     updated_at: Time
+    do_not_contact: bool = Field(description="The person asked not to be written to again")
+    email_details: list[EmailDetail] = Field(
+        description="Each address with its status, as in `ingestor export`"
+    )
     score: Annotated[
         float | None,
         WithJsonSchema({"type": "number", "description": "Match score 0-100, only when searching"}),

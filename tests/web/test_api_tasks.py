@@ -15,7 +15,7 @@ from ingestor.store.schema import Task
 from tests.web.helpers import TestClient
 from tests.web.openapi_check import SchemaCheckedClient
 from tests.web.seed import NOW, Seeded
-from tests.web.seed_tasks import ANNA, SeededTasks
+from tests.web.seed_tasks import ANNA, BOUNCED, SeededTasks
 
 TASK_KEYS = {"id", "contact_id", "kind", "reason", "due", "status", "interaction_id", "owner"}
 
@@ -168,3 +168,23 @@ def test_openapi_documents_the_task_endpoints(api: TestClient, tasks: SeededTask
     assert {"200", "400", "401", "404", "409"} <= set(snooze["responses"])
     params = {p["name"] for p in doc["paths"]["/tasks"]["get"]["parameters"]}
     assert params == {"status", "due_before", "contact_id", "limit", "cursor"}
+
+
+def test_contacts_carry_do_not_contact_and_email_details(
+    api: TestClient, tasks: SeededTasks, seeded: Seeded
+) -> None:
+    eve = api.get(f"/api/contacts/{seeded.eve}").json()
+    assert eve["do_not_contact"] is True
+    details = {d["address"]: d for d in eve["email_details"]}
+    assert details["eve@evil.example"] == {
+        "address": "eve@evil.example",
+        "status": "active",
+        "bounced_at": None,
+    }
+    assert details[BOUNCED]["status"] == "bounced" and details[BOUNCED]["bounced_at"]
+    assert set(details) == set(eve["emails"])  # the old field is as it was
+    listed = {c["id"]: c for c in api.get("/api/contacts", params={"limit": 500}).json()["items"]}
+    assert listed[seeded.eve]["do_not_contact"] is True
+    assert listed[seeded.juergen]["do_not_contact"] is False
+    found = api.get("/api/contacts", params={"q": "Jurgen Muller"}).json()["items"]
+    assert found and all("email_details" in c for c in found)
