@@ -198,6 +198,7 @@ class Board:
     due_today: list[TaskRow]
     upcoming: list[TaskRow]
     snoozed: int  # snoozed into the future: hidden until then
+    total: int  # open tasks in all; more than the sections hold when over the limit
     owners: list[str]  # every mailbox owner with open or snoozed tasks, for the filter
 
 
@@ -207,6 +208,10 @@ def board(tx: Session, today: date, owner: str | None = None, limit: int = 500) 
     if owner:
         q = q.where(Task.owner == owner)
     rows = [_row(*r) for r in tx.execute(q.order_by(Task.due, Task.id).limit(limit))]
+    total = len(rows)
+    if total == limit:
+        counted = select(func.count(Task.id)).where(_open_by(today))
+        total = tx.scalar(counted.where(Task.owner == owner) if owner else counted) or 0
     hidden = select(func.count(Task.id)).where(Task.status == "snoozed", Task.snoozed_until > today)
     if owner:
         hidden = hidden.where(Task.owner == owner)
@@ -216,6 +221,7 @@ def board(tx: Session, today: date, owner: str | None = None, limit: int = 500) 
         [r for r in rows if r.due == today],
         [r for r in rows if r.due > today],
         tx.scalar(hidden) or 0,
+        total,
         task_owners(tx),
     )
 

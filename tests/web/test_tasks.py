@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.store.schema import Interaction, InteractionParticipant, Task
+from ingestor.store.tasks import board
 from ingestor.web.pages_tasks import add_months
 from tests.web.helpers import Browser, TestClient
 from tests.web.seed import NOW, Seeded
-from tests.web.seed_tasks import BOUNCED, TOM, SeededTasks
+from tests.web.seed_tasks import ANNA, BOUNCED, TOM, SeededTasks
 
 
 def _task(sessions: sessionmaker[Session], task_id: int) -> Task:
@@ -241,3 +242,15 @@ def test_contact_page_shows_tasks_and_reachability(
 )
 def test_add_months(day: date, months: int, expected: date) -> None:
     assert add_months(day, months) == expected
+
+
+def test_a_long_board_says_how_many_it_left_out(
+    tasks: SeededTasks, sessions: sessionmaker[Session]
+) -> None:
+    with sessions() as s:
+        cut = board(s, tasks.today, limit=2)
+        whole = board(s, tasks.today)
+        mine = board(s, tasks.today, owner=ANNA, limit=1)
+    assert [t.id for t in cut.overdue + cut.due_today] == tasks.shown[:2] and cut.total == 4
+    assert whole.total == 4 and cut.snoozed == whole.snoozed == 1
+    assert mine.total == 3 and whole.owners == [ANNA, TOM]
