@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
@@ -170,23 +170,23 @@ def _open_by(today: date) -> ColumnElement[bool]:
     )
 
 
-def _with_source(q: Any) -> Any:
-    return q.outerjoin(Interaction, Interaction.id == Task.interaction_id)
-
-
-def _detailed() -> Any:
+def _detailed() -> Select[Task, str | None, str | None, datetime]:
     """Tasks with their contact's name and the subject and time of the mail they came from."""
-    return _with_source(
-        select(Task, Contact.name, Interaction.subject, Interaction.occurred_at).join(
-            Contact, Contact.id == Task.contact_id
-        )
+    return (
+        select(Task, Contact.name, Interaction.subject, Interaction.occurred_at)
+        .join(Contact, Contact.id == Task.contact_id)
+        .outerjoin(Interaction, Interaction.id == Task.interaction_id)
     )
+
+
+def _rows(tx: Session, q: Select[Task, str | None, str | None, datetime]) -> list[TaskRow]:
+    return [_row(t, name, subject, at) for t, name, subject, at in tx.execute(q)]
 
 
 def get_task(tx: Session, task_id: int) -> TaskRow | None:
     """One task with its contact's name and its source, or None."""
-    found = tx.execute(_detailed().where(Task.id == task_id)).first()
-    return _row(*found) if found else None
+    found = _rows(tx, _detailed().where(Task.id == task_id))
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -207,7 +207,7 @@ def board(tx: Session, today: date, owner: str | None = None, limit: int = 500) 
     q = _detailed().where(_open_by(today))
     if owner:
         q = q.where(Task.owner == owner)
-    rows = [_row(*r) for r in tx.execute(q.order_by(Task.due, Task.id).limit(limit))]
+    rows = _rows(tx, q.order_by(Task.due, Task.id).limit(limit))
     total = len(rows)
     if total == limit:
         counted = select(func.count(Task.id)).where(_open_by(today))
@@ -247,7 +247,7 @@ def pending_tasks(
         q = q.where(Task.contact_id == contact_id)
     if owner:
         q = q.where(Task.owner == owner)
-    return [_row(*r) for r in tx.execute(q.order_by(Task.due, Task.id))]
+    return _rows(tx, q.order_by(Task.due, Task.id))
 
 
 def tasks_page(

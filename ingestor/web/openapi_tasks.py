@@ -27,7 +27,10 @@ def task_paths(
             "responses": {
                 "200": ok(ref("Task")),
                 "404": error("No such task"),
-                "409": error("The task is closed already (done, dismissed or expired)"),
+                "409": error(
+                    "The task is done or dismissed already (an expired one can still be "
+                    "marked done or dismissed, not snoozed)"
+                ),
                 **errors,
             },
         }
