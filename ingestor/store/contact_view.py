@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.fuzzy import name_key
+from ingestor.store.api_views import PageSpec, contact_json, contacts_page
 from ingestor.store.decisions import DecisionError
-from ingestor.store.directory import ContactRow, load_rows, resolve_contact_ref
+from ingestor.store.directory import ContactRow, Filters, load_rows, resolve_contact_ref
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -243,9 +244,28 @@ def reachability(session: Session, contact_id: int) -> Reachability:
     return Reachability(bool(contact and contact.do_not_contact), bounced)
 
 
+def with_reach(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """API contacts with `do_not_contact` and `email_details` added, in the export's shape."""
+    reach = reach_json(session, [c["id"] for c in items])
+    return [{**c, **reach.get(c["id"], {})} for c in items]
+
+
+def contacts_page_json(
+    session: Session, filters: Filters, spec: PageSpec, now: datetime
+) -> tuple[list[dict[str, Any]], bool]:
+    """`api_views.contacts_page` with reachability, in the same transaction."""
+    items, more = contacts_page(session, filters, spec, now)
+    return with_reach(session, items), more
+
+
+def one_contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
+    """`api_views.contact_json` with reachability, in the same transaction."""
+    found = contact_json(session, contact_id)
+    return with_reach(session, [found])[0] if found else None
+
+
 def reach_json(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """`do_not_contact` and `email_details` of these contacts, in the export's shape, for the
-    API to add to its contacts."""
+    """`do_not_contact` and `email_details` of these contacts, by contact id."""
     out: dict[int, dict[str, Any]] = {
         cid: {"do_not_contact": bool(dnc), "email_details": []}
         for cid, dnc in session.execute(

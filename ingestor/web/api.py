@@ -21,12 +21,10 @@ from ingestor.store import api_views
 from ingestor.store.api_tokens import verify_token
 from ingestor.store.api_views import (
     PageSpec,
-    contact_json,
-    contacts_page,
     interactions_page,
     suggestions_page,
 )
-from ingestor.store.contact_view import reach_json
+from ingestor.store.contact_view import contacts_page_json, one_contact_json
 from ingestor.store.decisions import DecisionError, NotFound
 from ingestor.store.directory import Filters
 from ingestor.web import api_models as shape
@@ -144,8 +142,7 @@ async def list_contacts(request: Request) -> Response:
         q=request.query_params.get("q", "")[:200],
         updated_since=_time(request, "updated_since"),
     )
-    items, more = await in_tx(request, contacts_page, filters, spec, utcnow())
-    items = await _with_reach(request, items)
+    items, more = await in_tx(request, contacts_page_json, filters, spec, utcnow())
     if filters.q.strip():
         return _paged(shape.ContactPage, items, more, {"offset": spec.offset + len(items)})
     return _paged(
@@ -156,16 +153,10 @@ async def list_contacts(request: Request) -> Response:
 @bearer
 async def get_contact(request: Request) -> Response:
     contact_id = request.path_params["contact_id"]
-    found = await in_tx(request, contact_json, contact_id)
+    found = await in_tx(request, one_contact_json, contact_id)
     if found is None:
         raise NotFound(f"contact {contact_id} does not exist")
-    return _json(shape.Contact, (await _with_reach(request, [found]))[0])
-
-
-async def _with_reach(request: Request, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Contacts with `do_not_contact` and `email_details` added (fields are only added)."""
-    reach = await in_tx(request, reach_json, [c["id"] for c in items])
-    return [{**c, **reach.get(c["id"], {})} for c in items]
+    return _json(shape.Contact, found)
 
 
 @bearer
@@ -247,9 +238,6 @@ async def openapi(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
-    # api_tasks builds on this module's helpers, so it is imported here, not at the top.
-    from ingestor.web import api_tasks
-
     return [
         Route("/openapi.json", openapi),
         Route("/contacts", list_contacts),
@@ -258,5 +246,4 @@ def routes() -> list[BaseRoute]:
         Route("/suggestions", list_suggestions),
         Route("/suggestions/{suggestion_id:int}/accept", accept_suggestion, methods=["POST"]),
         Route("/suggestions/{suggestion_id:int}/reject", reject_suggestion, methods=["POST"]),
-        *api_tasks.routes(),
     ]

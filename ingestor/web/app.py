@@ -28,7 +28,7 @@ from ingestor.store.accounts import (
     throttled,
 )
 from ingestor.store.unit import Store
-from ingestor.web import api, pages_contacts, pages_review, pages_tasks, task_feed
+from ingestor.web import api, api_tasks, pages_contacts, pages_review, pages_tasks, task_feed
 from ingestor.web.context import (
     HERE,
     error_page,
@@ -165,7 +165,7 @@ def create_app(store: Store) -> Starlette:
         Route("/tasks/{task_id:int}/source", pages_tasks.task_source),
         Route("/tasks/feed", task_feed.feed_page, methods=["GET", "POST"]),
         Route("/tasks.ics", task_feed.feed),
-        Mount("/api", routes=api.routes()),
+        Mount("/api", routes=api.routes() + api_tasks.routes()),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
