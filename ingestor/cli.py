@@ -21,7 +21,9 @@ from ingestor.cli_output import contacts_table, summary_line
 from ingestor.errors import ConfigError, IngestorError
 
 if TYPE_CHECKING:
-    pass
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from ingestor.config import Defaults
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
@@ -53,7 +55,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         s = sync_source(cfg, settings.defaults, sessions, stages=stages)
         print(summary_line(s) + (" (dry run: nothing written)" if args.dry_run else ""))
         failed = failed or not s.ok
+    if not args.dry_run:
+        check_ins(sessions, settings.defaults)
     return 1 if failed else 0
+
+
+def check_ins(sessions: sessionmaker[Session], defaults: Defaults) -> None:
+    from datetime import UTC, datetime
+
+    from ingestor.store.followups import set_check_ins
+
+    with sessions.begin() as s:
+        set_check_ins(s, datetime.now(UTC), defaults.check_in_after_days)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -117,6 +130,29 @@ def cmd_contacts_list(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     with sessions_for(settings)() as s:
         print("\n".join(contacts_table(queries.contacts(s))))
+    return 0
+
+
+def cmd_tasks_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from ingestor.store.tasks import list_tasks
+
+    today = datetime.now(UTC).date()
+    due_before = {"overdue": today, "today": today + timedelta(days=1)}.get(args.due or "")
+    settings = settings_from(args)
+    with sessions_for(settings)() as s:
+        rows = list_tasks(s, status="open", due_before=due_before, today=today)
+    if args.json:
+        json.dump([r.as_json() for r in rows], sys.stdout)
+        sys.stdout.write("\n")
+        return 0
+    for r in rows:
+        late = " (overdue)" if r.due < today else ""
+        who = r.contact_name or f"contact {r.contact_id}"
+        print(f"{r.due.isoformat()}{late}  #{r.id} {r.kind:<9} {who}: {r.reason}")
+    if not rows:
+        print("no open tasks" + (f" due {args.due}" if args.due else ""))
     return 0
 
 
@@ -207,6 +243,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--format", choices=("json", "csv"), default="json")
     contacts = sub.add_parser("contacts", help="contacts").add_subparsers(dest="sub", required=True)
     add("list", cmd_contacts_list, "list contacts", contacts)
+    tasks = sub.add_parser("tasks", help="follow-up tasks").add_subparsers(
+        dest="sub", required=True
+    )
+    sp = add("list", cmd_tasks_list, "list open tasks, soonest due first", tasks)
+    sp.add_argument(
+        "--due", choices=("today", "overdue"), help="only those due by today, or overdue"
+    )
+    sp.add_argument("--json", action="store_true", help="as JSON (the export's task objects)")
     sp = add("why", cmd_why, "tell what happened to a message")
     sp.add_argument("message_id", metavar="MESSAGE-ID")
     db = sub.add_parser("db", help="database").add_subparsers(dest="sub", required=True)

@@ -66,6 +66,7 @@ HistoryDays = Annotated[int, days(MAX_HISTORY_DAYS)]
 ContactCreation = Annotated[str, Strict(), one_of(*CONTACT_CREATION)]
 ParseWorkers = Annotated[int, Strict(), between(0, MAX_PARSE_WORKERS)]
 LeasePeriod = Annotated[float, duration(MAX_LEASE_PERIOD)]
+FollowupDays = Annotated[int, days(MAX_FUTURE_DAYS)]
 HISTORY_KEY = "calendar_history"  # the file's name of calendar_history_days
 
 
@@ -85,6 +86,12 @@ class Defaults(ConfigModel):
     calendar_history_days: HistoryDays = Field(default=3 * 365, validation_alias=HISTORY_KEY)
     parse_workers: ParseWorkers = 0  # 0 parses in the syncing process
     lease_period: LeasePeriod = 60.0  # PostgreSQL: how long a source's lease holds unrenewed
+    # A "not interested" (or "not now" without a time) reply: try again after this long.
+    not_interested_after_days: FollowupDays = Field(
+        default=90, validation_alias="not_interested_after"
+    )
+    # No interaction with a contact in a conversation for this long: a check-in task. 0 = off.
+    check_in_after_days: FollowupDays = Field(default=0, validation_alias="check_in_after")
 
 
 @dataclass(frozen=True)

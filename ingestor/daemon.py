@@ -27,7 +27,7 @@ from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
 from ingestor.pipeline import BUG, sync_source
 from ingestor.store.leases import DaemonLock, Lease, uses_leases
-from ingestor.store.status import SourceHealth
+from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
 
 if TYPE_CHECKING:
     from ingestor.web.server import BackgroundServer
@@ -140,6 +140,18 @@ class Daemon:
         if job is not None:
             job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=delay))
 
+    def _check_ins(self) -> None:
+        """Losing touch: check-in tasks for quiet conversations (defaults.check_in_after)."""
+        from ingestor.store.followups import set_check_ins
+
+        try:
+            with self.sessions.begin() as s:
+                n = set_check_ins(s, datetime.now(UTC), self.settings.defaults.check_in_after_days)
+            if n:
+                log.info("check-ins: %d contacts gone quiet got a check-in task", n)
+        except STORE_UNAVAILABLE as e:
+            log.warning("check-ins: store unavailable (%s); next round in 6 h", e)
+
     def start(self) -> None:
         if self.lock is not None:
             self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
@@ -162,6 +174,18 @@ class Daemon:
                 name="leases",
                 max_instances=1,
                 coalesce=True,
+                misfire_grace_time=None,
+            )
+        if self.settings.defaults.check_in_after_days:
+            self.scheduler.add_job(
+                self._check_ins,
+                "interval",
+                hours=6,
+                id="check-ins",
+                name="check-ins",
+                max_instances=1,
+                coalesce=True,
+                next_run_time=now,
                 misfire_grace_time=None,
             )
         for cfg in self.settings.sources:

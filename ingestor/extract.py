@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ingestor.config import Defaults
 from ingestor.errors import IngestorError
 from ingestor.extractors.meetings import CalendarFindings, meeting_to_json
 from ingestor.extractors.profile import to_json_dict
@@ -18,6 +19,9 @@ from ingestor.model import ItemResult, MessageFindings, RawItem
 from ingestor.process import process_item
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Infinite series are expanded in the daemon's default bounds (calendar_history, future days).
+DEFAULT_HISTORY_DAYS = Defaults().calendar_history_days
+DEFAULT_FUTURE_DAYS = Defaults().calendar_future_days
 NO_PROFILE: dict[str, Any] = {"new_text": "", "signature": None, "phones": []}
 
 
@@ -26,7 +30,11 @@ class ExtractError(IngestorError):
 
 
 def extract_file(
-    path: Path, region: str, now: datetime, past_days: int = 365, future_days: int = 180
+    path: Path,
+    region: str,
+    now: datetime,
+    past_days: int = DEFAULT_HISTORY_DAYS,
+    future_days: int = DEFAULT_FUTURE_DAYS,
 ) -> dict[str, Any]:
     try:
         with open(path, "rb") as f:

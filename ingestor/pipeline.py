@@ -29,6 +29,7 @@ from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
 from ingestor.process import process_calendar_item, process_item
 from ingestor.resolve.batch import resolve_batch
+from ingestor.resolve.followups import DEFAULT_FOLLOWUPS, FollowupPolicy
 from ingestor.resolve.plan import BatchCounts, WritePlan
 from ingestor.resolve.policy import CreationPolicy
 from ingestor.seriesjob import CALENDAR_SOURCES, calendar_bound, calendar_days, expand_stored
@@ -78,6 +79,10 @@ def dry_run(show: Callable[[str, WritePlan], None]) -> Persist:
         return plan.counts
 
     return persist
+
+
+def followups_for(defaults: Defaults) -> FollowupPolicy:
+    return FollowupPolicy(not_interested_days=defaults.not_interested_after_days)
 
 
 def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
@@ -152,7 +157,9 @@ def _sync(
     lease: Lease | None,
 ) -> SyncSummary:
     source = stages.sources(cfg)
-    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
+    writer = _BatchWriter(
+        sessions, cfg.name, policy_for(cfg, defaults), stages, lease, followups_for(defaults)
+    )
     owners = frozenset(cfg.owner_addresses)
     window_days = calendar_days(cfg)  # the bound of infinite series (see seriesjob)
     limits = BatchLimits(max_bytes=cfg.batch_bytes, max_items=cfg.batch_messages)
@@ -225,7 +232,9 @@ def expand_stored_series(
     were expanded."""
     now = stages.clock()
     days = calendar_days(cfg)
-    writer = _BatchWriter(sessions, cfg.name, policy_for(cfg, defaults), stages, lease)
+    writer = _BatchWriter(
+        sessions, cfg.name, policy_for(cfg, defaults), stages, lease, followups_for(defaults)
+    )
     owners = frozenset(cfg.owner_addresses)
 
     def extract(item: RawItem, window: tuple[datetime, datetime]) -> ItemResult:
@@ -243,10 +252,12 @@ def write_batch(
     cursor: FolderCursor | None,
     now: datetime,
     persist: Persist = apply_plan,
+    followups: FollowupPolicy = DEFAULT_FOLLOWUPS,
 ) -> BatchCounts:
     """One batch in the caller's transaction: what the store knows → resolve → persist."""
     fresh, already_seen = fresh_results(session, source, results)
-    plan = resolve_batch(fresh, load_known(session, fresh), policy, now, cursor)
+    known = load_known(session, fresh)
+    plan = resolve_batch(fresh, known, policy, now, cursor, followups)
     plan.counts.already_seen = already_seen
     return persist(session, source, plan, policy.owner_addresses)
 
@@ -261,12 +272,14 @@ class _BatchWriter:
         policy: CreationPolicy,
         stages: Stages,
         lease: Lease | None = None,
+        followups: FollowupPolicy = DEFAULT_FOLLOWUPS,
     ) -> None:
         self.sessions = sessions
         self.source = source
         self.policy = policy
         self.stages = stages
         self.lease = lease
+        self.followups = followups
 
     def commit(self, results: list[ItemResult], cursor: FolderCursor | None) -> BatchCounts:
         # A concurrent writer (another instance, same address) can win a unique index race;
@@ -300,6 +313,7 @@ class _BatchWriter:
                 cursor,
                 self.stages.clock(),
                 self.stages.persist,
+                self.followups,
             )
             if self.lease is not None:
                 fence(s, self.lease)  # last: the lease row stays locked until the commit

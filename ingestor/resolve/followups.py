@@ -107,14 +107,12 @@ class Followups:
             reason = machine_reason(signal) or "out of office"
             self.task("follow_up", address, sender, signal.due, reason, f, key, None)
         elif isinstance(signal, LeftCompany) and address:
-            evidence = {"evidence": signal.evidence}
-            self._suggest(address, sender, "job_change", None, None, None, evidence, f, None)
+            left = {"job_change": True, "left": True, "evidence": signal.evidence}
+            self._suggest(address, sender, "job_change", "company", None, None, left, f, None)
             new = (signal.replacement_email or "").lower()
-            if new and new != address:
-                replacement = contact_for(Participant(new, signal.replacement_name, "to"))
-                if replacement is not None:
-                    payload = {"replaces": address, "evidence": signal.evidence}
-                    self._suggest(new, replacement, "referral", None, None, new, payload, f, None)
+            successor = Participant(new, signal.replacement_name, "to")
+            if new and new != address and contact_for(successor) is not None:
+                self.plan.referrals[new] = {"replaces": address, "evidence": signal.evidence}
         elif isinstance(signal, Bounce) and signal.hard:
             self.plan.hard_bounces.append(BounceWrite(signal.address.lower(), signal.bounced_at))
 
@@ -139,22 +137,10 @@ class Followups:
         elif signal.kind == "unsubscribe":
             self.plan.do_not_contact.add(sender)
         elif signal.kind == "referral" and signal.referral_email:
-            referred = contact_for(
-                Participant(signal.referral_email.lower(), signal.referral_name, "to")
-            )
+            email = signal.referral_email.lower()
+            referred = contact_for(Participant(email, signal.referral_name, "to"))
             if referred is not None and referred != sender:
-                payload = {"referred_by": address, "evidence": signal.evidence}
-                self._suggest(
-                    signal.referral_email.lower(),
-                    referred,
-                    "referral",
-                    None,
-                    None,
-                    signal.referral_email.lower(),
-                    payload,
-                    f,
-                    key,
-                )
+                self.plan.referrals[email] = {"referred_by": address, "evidence": signal.evidence}
 
     def call(
         self, call: PhoneCall, f: MessageFindings, key: str, caller: ContactRef | None

@@ -190,6 +190,8 @@ class WritePlan:
     suggestions: list[SuggestionWrite] = field(default_factory=list)
     hard_bounces: list[BounceWrite] = field(default_factory=list)
     do_not_contact: set[ContactRef] = field(default_factory=set)
+    # Who referred a contact this plan creates (its "new contact" suggestion says so).
+    referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def describe(self) -> Iterator[str]:
         """One line per decision, for `sync --dry-run`."""

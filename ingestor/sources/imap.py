@@ -10,6 +10,7 @@ import logging
 import re
 import socket
 import ssl
+import time
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
@@ -28,7 +29,13 @@ from ingestor.sources.base import FolderChanges, ItemRef, Source, register
 from ingestor.sources.imap_config import ImapSourceConfig
 
 log = logging.getLogger(__name__)
+
+
 # A refused login that is the server's trouble, not the password's (RFC 5530 response codes).
+class _TemporaryLoginFailure(SourceError):
+    """The server could not check the login right now (RFC 5530 UNAVAILABLE)."""
+
+
 _TEMPORARY_LOGIN_FAILURE = re.compile(r"\[UNAVAILABLE\]|temporary authentication failure", re.I)
 
 # How many UIDs one FETCH of sizes names: imapclient sends UID lists verbatim, and servers
@@ -77,6 +84,8 @@ class UidRefs(Sequence[ItemRef]):
 class ImapSource(Source):
     type = "imap"
     config: ImapSourceConfig
+    # Pauses before logging in again after a temporary failure (then the pass fails).
+    login_retry_delays: tuple[float, ...] = (1.0, 3.0)
 
     def __init__(self, config: ImapSourceConfig) -> None:
         super().__init__(config)
@@ -101,7 +110,17 @@ class ImapSource(Source):
     def open(self) -> None:
         if self.config.auth != "oauth2":
             password = read_password(self.name, self.config.password, self.config.timeout)
-            self._open(lambda client: client.login(self.config.username, password))
+            # RFC 5530 UNAVAILABLE ("try again later"): a busy auth service often answers
+            # again within seconds, so a pass tries a few times before it gives up.
+            for delay in (*self.login_retry_delays, None):
+                try:
+                    self._open(lambda client: client.login(self.config.username, password))
+                    return
+                except _TemporaryLoginFailure:
+                    if delay is None:
+                        raise
+                    log.info("%s: temporary login failure; again in %g s", self.name, delay)
+                    time.sleep(delay)
             return
         tokens = self._access_tokens()
         try:
@@ -180,7 +199,7 @@ class ImapSource(Source):
             if cfg.auth == "oauth2":
                 raise
             if _TEMPORARY_LOGIN_FAILURE.search(str(e)):  # RFC 5530: try again later
-                raise SourceError(
+                raise _TemporaryLoginFailure(
                     self.name,
                     f"{self.where} could not check the login as {cfg.username!r} right now "
                     "(temporary authentication failure); retrying later",

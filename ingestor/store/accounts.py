@@ -33,13 +33,20 @@ MAX_FAILURES_PER_USER_IP = 5
 MAX_FAILURES_PER_IP = 30
 MIN_PASSWORD_LENGTH = 8
 
-_hasher = PasswordHasher()
+DEFAULT_HASHER = PasswordHasher()  # argon2id, the library's parameters (~0.3 s a hash here)
+HASHER_KEY = "password_hasher"  # a transaction's own hasher (Store(..., hasher=)), in tx.info
 
 
-@functools.cache
-def _dummy_hash() -> str:
+def hasher(tx: Session) -> PasswordHasher:
+    """The hasher of this store: the default, unless the Store was given another one."""
+    chosen = tx.info.get(HASHER_KEY)
+    return chosen if isinstance(chosen, PasswordHasher) else DEFAULT_HASHER
+
+
+@functools.lru_cache(maxsize=8)
+def _dummy_hash(h: PasswordHasher) -> str:
     """Verified against when the username is unknown, so both cases take the same time."""
-    return _hasher.hash("not-a-real-password")
+    return h.hash("not-a-real-password")
 
 
 class UserError(IngestorError):
@@ -79,7 +86,10 @@ def add_user(
     if session.scalar(select(WebUser).where(func.lower(WebUser.username) == name.lower())):
         raise UserError(f"user {name} already exists")
     user = WebUser(
-        username=name, password_hash=_hasher.hash(password), is_admin=is_admin, created_at=now
+        username=name,
+        password_hash=hasher(session).hash(password),
+        is_admin=is_admin,
+        created_at=now,
     )
     session.add(user)
     session.flush()
@@ -92,7 +102,7 @@ def set_password(session: Session, username: str, password: str) -> None:
     user = session.scalar(select(WebUser).where(WebUser.username == username))
     if user is None:
         raise UserError(f"no user {username}")
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hasher(session).hash(password)
     session.execute(delete(WebSession).where(WebSession.user_id == user.id))
 
 
@@ -131,8 +141,9 @@ def authenticate(
     name = username.strip()[:100]
     user = session.scalar(select(WebUser).where(func.lower(WebUser.username) == name.lower()))
     ok = False
+    h = hasher(session)
     try:
-        ok = _hasher.verify(user.password_hash if user else _dummy_hash(), password[:1024])
+        ok = h.verify(user.password_hash if user else _dummy_hash(h), password[:1024])
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None
@@ -141,8 +152,8 @@ def authenticate(
     if not ok or user is None:
         log.info("failed sign-in for %r from %s", name, ip)
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+    if h.check_needs_rehash(user.password_hash):
+        user.password_hash = h.hash(password)
     return Account(user.id, user.username)
 
 

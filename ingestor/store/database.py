@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.errors import StoreError
 from ingestor.store import web_schema  # noqa: F401  (every open store knows the web tables)
 from ingestor.store.schema import Base
+from ingestor.store.searchindex import install as install_search_keys
 
 log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -219,7 +220,7 @@ def open_store(
             )
     except SQLAlchemyError as e:
         raise StoreError(f"cannot open the store {_shown(engine)}: {_first_line(e)}") from None
-    return sessionmaker(engine, expire_on_commit=False)
+    return install_search_keys(sessionmaker(engine, expire_on_commit=False))
 
 
 def _shown(engine: Engine) -> str:

@@ -186,6 +186,17 @@ def accept(
             new = (edited.get(name) or "").strip()
             if new and new != getattr(contact, name):
                 write_field(session, contact, name, new, now)
+    elif s.kind == "job_change":
+        # They left: the company (and the title that went with it) no longer hold, unless
+        # the recruiter typed the new ones in.
+        contact = _contact_of(session, s)
+        for name in ("company", "title"):
+            new = (edited.get(name) or "").strip()
+            if new:
+                write_field(session, contact, name, new, now)
+            elif getattr(contact, name) is not None and name not in (contact.locked_fields or []):
+                setattr(contact, name, None)
+                contact.updated_at = now
     elif s.kind == "merge":
         other = merge_target(s)
         if s.contact_id is None or other is None:

@@ -17,8 +17,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ingestor.resolve.fuzzy import Candidate, fold, search
+from ingestor.resolve.fuzzy import fold
 from ingestor.store.schema import Contact, ContactEmail, ContactPhone
+from ingestor.store.search import search_contacts
+
+SEARCH_LIMIT = 200  # search results shown (and paged through by the API)
 
 PROFILE_FIELDS = ("name", "title", "company", "location", "phone")
 
@@ -125,8 +128,16 @@ def load_rows(
 
 
 def find(session: Session, filters: Filters, now: datetime) -> list[ContactRow]:
-    """Every live contact that passes the filters: best match first when searching."""
-    rows = load_rows(session)
+    """Live contacts that pass the filters: best match first when searching (in the database,
+    store.search: at most SEARCH_LIMIT), by name otherwise."""
+    scores: dict[int, float] = {}
+    if filters.q.strip():
+        scores = dict(search_contacts(session, filters.q, limit=SEARCH_LIMIT))
+        if not scores:
+            return []
+        rows = load_rows(session, list(scores))
+    else:
+        rows = load_rows(session)
     if filters.incomplete:
         rows = [r for r in rows if r.missing]
     if filters.idle_days is not None:
@@ -138,17 +149,11 @@ def find(session: Session, filters: Filters, now: datetime) -> list[ContactRow]:
     if filters.updated_since is not None:
         since = filters.updated_since
         rows = [r for r in rows if r.updated_at >= since]
-    if filters.q.strip():
-        by_id = {r.id: r for r in rows}
-        hits = search(
-            filters.q,
-            (Candidate(r.id, (r.name, r.company, *r.emails)) for r in rows),
-        )
-        found = []
-        for cid, s in hits:
-            by_id[cid].score = s
-            found.append(by_id[cid])
-        return found
+    if scores:
+        for r in rows:
+            r.score = scores[r.id]
+        rows.sort(key=lambda r: (-scores[r.id], r.id))
+        return rows
     rows.sort(key=lambda r: (fold(r.name or (r.emails[0] if r.emails else "")), r.id))
     return rows
 

@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS
 from ingestor.resolve.plan import ContactRef, SuggestionWrite, TaskWrite, WritePlan
-from ingestor.store.schema import Base, Contact, ContactEmail, PendingSignal, Suggestion, Task
+from ingestor.store.schema import (
+    Base,
+    Contact,
+    ContactEmail,
+    Interaction,
+    InteractionParticipant,
+    PendingSignal,
+    Suggestion,
+    Task,
+)
 
 SUPERSEDED = "superseded"
 
@@ -127,12 +136,13 @@ def _take_waiting(session: Session, new: dict[str, int], now: datetime) -> list[
 
 
 def _supersede(session: Session, contact: int, when: datetime, now: datetime) -> None:
-    """A later interaction with the contact (either way) closes its open follow-ups."""
+    """A later interaction with the contact (either way) closes its open follow-ups and
+    check-ins."""
     session.execute(
         update(Task)
         .where(
             Task.contact_id == contact,
-            Task.kind == "follow_up",
+            Task.kind.in_(("follow_up", "check_in")),
             Task.status.in_(("open", "snoozed")),
             Task.signal_at < when,
         )
@@ -151,6 +161,7 @@ def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str,
         "evidence": {
             "interaction_id": interaction_id.get(s.interaction) if s.interaction else None,
             "subject": s.subject,
+            "snippet": s.payload.get("evidence"),
             "occurred_at": s.occurred_at.isoformat(),
             "message_id": s.message_id,
         },
@@ -159,6 +170,10 @@ def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str,
 
 def _suggest(session: Session, contact: int, s: dict[str, Any], now: datetime) -> None:
     message_id = s["evidence"]["message_id"]
+    old = s["old"]
+    if s["kind"] == "job_change" and s["field"] == "company":
+        row = session.get(Contact, contact)
+        old = row.company if row is not None else None  # what leaving the company clears
     for pending in session.scalars(
         select(Suggestion).where(
             Suggestion.contact_id == contact,
@@ -173,7 +188,7 @@ def _suggest(session: Session, contact: int, s: dict[str, Any], now: datetime) -
             contact_id=contact,
             kind=s["kind"],
             field=s["field"],
-            old_value=s["old"],
+            old_value=old,
             new_value=s["new"],
             payload=s["payload"],
             evidence=[s["evidence"]],
@@ -209,3 +224,55 @@ def _insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any
     dialect = session.get_bind().dialect.name
     ins = pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
     session.execute(ins.on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
+
+
+def set_check_ins(session: Session, now: datetime, after_days: int) -> int:
+    """Losing touch: a check-in task for each contact in a conversation (mail both ways) with
+    no interaction for `after_days`, unless one is open or they asked not to be contacted.
+    One per silence: keyed by the date of the last interaction. → how many were set."""
+    if after_days <= 0:
+        return 0
+    cutoff = now - timedelta(days=after_days)
+    both_ways = [
+        select(InteractionParticipant.contact_id)
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .where(Interaction.direction == way)
+        for way in ("inbound", "outbound")
+    ]
+    busy = select(Task.contact_id).where(
+        Task.kind.in_(("follow_up", "check_in", "call_back")), Task.status.in_(("open", "snoozed"))
+    )
+    quiet = session.execute(
+        select(Contact.id, Contact.last_interaction_at).where(
+            Contact.merged_into.is_(None),
+            Contact.do_not_contact.is_(False),
+            Contact.last_interaction_at < cutoff,
+            Contact.id.in_(both_ways[0]),
+            Contact.id.in_(both_ways[1]),
+            Contact.id.not_in(busy),
+        )
+    ).all()
+    rows = []
+    for contact, last in quiet:
+        assert last is not None  # the query asked for it to be older than the cutoff
+        due = (last + timedelta(days=after_days)).date()
+        rows.append(
+            dict(
+                dedup_key=f"check_in:{contact}:{last.date().isoformat()}",
+                contact_id=contact,
+                kind="check_in",
+                reason=f"no contact since {last.date().isoformat()}",
+                due=due,
+                status="open",
+                interaction_id=None,
+                message_id=None,
+                owner=None,
+                signal_at=last,
+                snoozed_until=None,
+                created_at=now,
+                closed_by=None,
+                closed_at=None,
+            )
+        )
+    _insert_ignore(session, Task, rows)
+    return len(rows)

@@ -98,7 +98,11 @@ def _create_contacts(session: Session, plan: WritePlan) -> Callable[[ContactRef]
                 dict(
                     contact_id=created[n.address].id,
                     kind="new_contact",
-                    payload={"email": n.address, "name": n.name},
+                    payload={
+                        "email": n.address,
+                        "name": n.name,
+                        **plan.referrals.get(n.address, {}),
+                    },
                     evidence=[],
                     created_at=plan.now,
                 )

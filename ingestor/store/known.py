@@ -81,13 +81,19 @@ def load_known(session: Session, results: list[ItemResult]) -> KnownState:
     }
     phones: dict[str, int] = {}
     if numbers:
+        # Callers are found by number; they are known under "tel:<number>" too, the address
+        # their calls' participant rows carry.
         found_phones = session.execute(
-            select(ContactPhone.number, ContactPhone.contact_id).where(
-                ContactPhone.number.in_(numbers)
-            )
+            select(ContactPhone.number, Contact)
+            .join(Contact, Contact.id == ContactPhone.contact_id)
+            .where(ContactPhone.number.in_(numbers))
         )
-        phones = {number: cid for number, cid in found_phones}
-    unknown = addresses - contacts.keys()
+        for number, c in found_phones:
+            phones[number] = c.id
+            contacts[f"tel:{number}"] = KnownContact(
+                c.id, c.name, tuple(c.locked_fields or ()), c.last_interaction_at
+            )
+    unknown = addresses - contacts.keys()  # (the tel: keys are no addresses to look up)
     rejected = rejected_addresses(session) if unknown else frozenset()
     return KnownState(contacts, rejected, interactions, phones)
 

@@ -15,7 +15,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ingestor.resolve.fuzzy import duplicate_groups
 from ingestor.resolve.merge import merge_target
 from ingestor.store.schema import (
     Contact,
@@ -25,9 +24,10 @@ from ingestor.store.schema import (
     Suggestion,
 )
 
-KINDS = ("field_update", "name_fix", "merge", "new_contact")
+KINDS = ("field_update", "job_change", "name_fix", "merge", "new_contact")
 KIND_TITLES = {
     "field_update": "Proposed updates",
+    "job_change": "Left their company",
     "name_fix": "Name corrections",
     "merge": "Likely duplicates",
     "new_contact": "New contacts",
@@ -69,43 +69,11 @@ class ReviewItem:
     job_change: bool = False
 
 
-def refresh_duplicates(session: Session, now: datetime) -> int:
-    """Propose merges for contacts that share a name key; returns how many were added."""
-    names = session.execute(
-        select(Contact.id, Contact.name).where(Contact.merged_into.is_(None))
-    ).all()
-    groups = duplicate_groups((cid, name) for cid, name in names)
-    if not groups:
-        return 0
-    known: set[frozenset[int]] = set()
-    for s in session.scalars(select(Suggestion).where(Suggestion.kind == "merge")):
-        target = merge_target(s)
-        if s.contact_id is not None and target is not None:
-            known.add(frozenset((s.contact_id, target)))
-    added = 0
-    for ids in groups:
-        first = ids[0]
-        for other in ids[1:]:
-            if frozenset((first, other)) in known:
-                continue
-            session.add(
-                Suggestion(
-                    contact_id=first,
-                    kind="merge",
-                    payload={"other_contact_id": other, "reason": "same name"},
-                    evidence=[],
-                    created_at=now,
-                )
-            )
-            added += 1
-    return added
-
-
 def review_queue(
     session: Session, kind: str | None, page_no: int, now: datetime, size: int
 ) -> dict[str, Any]:
-    """The /review page: counts per kind, and `size` pending items of one kind or of each."""
-    refresh_duplicates(session, now)
+    """The /review page: counts per kind, and `size` pending items of one kind or of each.
+    Duplicates were proposed when the contacts were written (store.duplicates)."""
     counts = pending_counts(session)
     kinds = [kind] if kind else list(KINDS)
     sections = [

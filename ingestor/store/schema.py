@@ -357,3 +357,40 @@ class CalendarSeries(Base):
     expanded_from: Mapped[datetime | None] = mapped_column(TZDateTime)
     expanded_to: Mapped[datetime | None] = mapped_column(TZDateTime)
     updated_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+
+
+class ContactSearch(Base):
+    """A live contact's search keys (resolve.namekeys), kept current by store.searchindex.
+
+    The trigram indexes over these columns (SQLite FTS5 table `contact_search_fts`, PostgreSQL
+    pg_trgm GIN indexes) are created by migration 0005, outside this model.
+    """
+
+    __tablename__ = "contact_search"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    doc: Mapped[str] = mapped_column(Text, default="")
+    emails: Mapped[str] = mapped_column(Text, default="")
+    phones: Mapped[str] = mapped_column(Text, default="")
+
+
+class ContactSearchTerm(Base):
+    """A string two records of one person share (same phone, mailbox, name): duplicates."""
+
+    __tablename__ = "contact_search_term"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True
+    )
+    term: Mapped[str] = mapped_column(String(400), primary_key=True, index=True)
+
+
+class ContactSearchWord(Base):
+    """Every word the search documents hold in names, companies, titles and cities: a query
+    word is matched against these (typos forgiven) before any document is read. Never pruned
+    on write; a word no contact holds any more only costs a lookup that finds nothing."""
+
+    __tablename__ = "contact_search_word"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never reused: readers cache by id
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    word: Mapped[str] = mapped_column(String(200), unique=True)

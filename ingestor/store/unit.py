@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
 
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 
+from ingestor.store.accounts import HASHER_KEY
 from ingestor.store.database import open_store
 
 P = ParamSpec("P")
@@ -25,8 +27,13 @@ Tx: TypeAlias = Session
 class Store:
     """One database, for the web: `run(fn, *args)` is `fn(tx, *args)` in one transaction."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], hasher: PasswordHasher | None = None
+    ) -> None:
+        """`hasher`: how passwords are hashed (argon2id with the library's parameters unless
+        given; tests give cheap ones)."""
         self._sessions = sessions
+        self._hasher = hasher
 
     @classmethod
     def open(cls, url: str) -> Store:
@@ -35,4 +42,6 @@ class Store:
 
     def run(self, fn: Callable[Concatenate[Tx, P], T], *args: P.args, **kw: P.kwargs) -> T:
         with self._sessions.begin() as tx:
+            if self._hasher is not None:
+                tx.info[HASHER_KEY] = self._hasher
             return fn(tx, *args, **kw)

@@ -118,7 +118,7 @@ class Interaction(Closed):
 
 class Suggestion(Closed):
     id: int
-    kind: Literal["new_contact", "field_update", "merge", "name_fix", "job_change", "referral"]
+    kind: Literal["new_contact", "field_update", "merge", "name_fix", "job_change"]
     contact_id: NullableInt
     field: NullableStr
     old_value: NullableStr

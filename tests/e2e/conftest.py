@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.store.database import open_store
 from ingestor.store.unit import Store
 from ingestor.web.server import start_background
-from tests.web.conftest import fast_hashing  # noqa: F401  (autouse: cheap argon2)
-from tests.web.seed import PASSWORD, Seeded, add_users, seed
+from tests.web.seed import CHEAP, PASSWORD, Seeded, add_users, seed
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,7 +61,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     sessions = open_store(f"sqlite:///{tmp_path / 'e2e.db'}")
     add_users(sessions)
     seeded = seed(sessions)
-    server = start_background(Store(sessions), "127.0.0.1", 0)
+    server = start_background(Store(sessions, hasher=CHEAP), "127.0.0.1", 0)
     try:
         yield Live(f"http://127.0.0.1:{server.port}", seeded, sessions)
     finally:

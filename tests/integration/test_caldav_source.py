@@ -1,8 +1,9 @@
 """The CalDAV source against real servers: Radicale and Xandikos, started by the tests.
 
 Both servers must start: a missing `radicale` or `xandikos` package fails these tests, it does
-not skip them. HTTP requests are counted by wrapping httpx's `Client.send`, which every request
-of the source goes through (DAV requests and the streamed GETs).
+not skip them. Tests that count requests or need a poorer server put a `RecordingProxy` between
+the source and the server: it records what the server was asked, and answers REPORT kinds with
+501 or rewrites an object's bytes, so the source itself runs unpatched.
 """
 
 from __future__ import annotations
@@ -19,19 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from ingestor.config import PasswordSpec
 from ingestor.errors import SourceError
 from ingestor.model import FolderCursor, RawItem
-from ingestor.sources import caldav as caldav_module
 from ingestor.sources import make_source
 from ingestor.sources.base import BatchLimits
 from ingestor.sources.caldav import CalDavSource
 from tests.factories import source_config
 from tests.servers.dovecot import free_port
 from tests.servers.radicale import CalDAVTestServer, RadicaleServer
+from tests.servers.recording_proxy import RecordingProxy, Seen
 from tests.servers.xandikos import XandikosServer
 
 pytestmark = pytest.mark.integration
@@ -83,17 +83,21 @@ def _password(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def requests_log(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Every HTTP request the source sends, as (method, url)."""
-    sent: list[tuple[str, str]] = []
-    original = httpx.Client.send
+def proxy(server: CalDAVTestServer) -> Iterator[RecordingProxy]:
+    """The server behind a recording proxy; sources given `proxy.url_for(url)` go through it."""
+    with RecordingProxy(server.url) as p:
+        yield p
 
-    def counting(self: httpx.Client, request: httpx.Request, **kwargs: Any) -> Any:
-        sent.append((request.method, str(request.url)))
-        return original(self, request, **kwargs)
 
-    monkeypatch.setattr(httpx.Client, "send", counting)
-    return sent
+@pytest.fixture
+def requests_log(proxy: RecordingProxy) -> list[Seen]:
+    """Every HTTP request the server was sent through the proxy, in order."""
+    return proxy.requests
+
+
+def asked(log: list[Seen]) -> list[str]:
+    """The requests of `log` by kind: the method, and for a REPORT which one."""
+    return [f"REPORT {r.report}" if r.method == "REPORT" else r.method for r in log]
 
 
 def caldav_source(url: str, **kw: Any) -> CalDavSource:
@@ -199,18 +203,19 @@ def test_first_sync_lists_every_event(server: CalDAVTestServer) -> None:
 
 
 def test_no_change_poll_costs_one_request_per_calendar(
-    server: CalDAVTestServer, requests_log: list[tuple[str, str]]
+    server: CalDAVTestServer, proxy: RecordingProxy, requests_log: list[Seen]
 ) -> None:
     work = server.make_calendar(USER, "work", "Work")
     server.make_calendar(USER, "home", "Personal")
     server.put_event(USER, "work", event("a"), "a.ics")
     server.put_event(USER, "home", event("p", "Dentist"), "p.ics")
-    ledger = Ledger(server.principal_url(USER))
+    principal = proxy.url_for(server.principal_url(USER))
+    ledger = Ledger(principal)
     assert len(ledger.poll()) == 2
     before = dict(ledger.cursors)
 
     requests_log.clear()
-    with caldav_source(server.principal_url(USER)) as source:
+    with caldav_source(principal) as source:
         discovery = list(requests_log)
         requests_log.clear()
         # Discovery read each calendar's sync-token; equal to the cursor's means no request.
@@ -222,25 +227,25 @@ def test_no_change_poll_costs_one_request_per_calendar(
         for folder in source.folders():
             changes = source.changes(folder, ledger.cursors[folder])
             assert changes.refs == [] and changes.cursor == before[folder]
-        assert [m for m, _ in requests_log] == ["REPORT", "REPORT"]
+        assert asked(requests_log) == ["REPORT sync-collection", "REPORT sync-collection"]
     # Principal URL: one PROPFIND of the principal, one depth-1 PROPFIND of the home.
-    assert [m for m, _ in discovery] == ["PROPFIND", "PROPFIND"]
+    assert asked(discovery) == ["PROPFIND", "PROPFIND"]
 
     # A calendar URL: the whole no-change poll is a single request.
-    cal_ledger = Ledger(work)
+    cal_ledger = Ledger(proxy.url_for(work))
     cal_ledger.poll()
     requests_log.clear()
     assert cal_ledger.poll() == []
-    assert [m for m, _ in requests_log] == ["PROPFIND"]
+    assert asked(requests_log) == ["PROPFIND"]
 
 
 # ---------------------------------------------------------------------------- incremental
 
 
 def test_add_modify_delete_show_only_that_change(
-    server: CalDAVTestServer, requests_log: list[tuple[str, str]]
+    server: CalDAVTestServer, proxy: RecordingProxy, requests_log: list[Seen]
 ) -> None:
-    url = server.make_calendar(USER, "work", "Work")
+    url = proxy.url_for(server.make_calendar(USER, "work", "Work"))
     for uid in ("a", "b", "c"):
         server.put_event(USER, "work", event(uid, f"Meeting {uid}"), f"{uid}.ics")
     ledger = Ledger(url)
@@ -253,7 +258,11 @@ def test_add_modify_delete_show_only_that_change(
     requests_log.clear()
     assert changes_of(ledger.poll()) == [("event", "Meeting b rescheduled")]
     # discovery, sync REPORT, one calendar-multiget for the changed object
-    assert [m for m, _ in requests_log] == ["PROPFIND", "REPORT", "REPORT"]
+    assert asked(requests_log) == [
+        "PROPFIND",
+        "REPORT sync-collection",
+        "REPORT calendar-multiget",
+    ]
 
     server.delete_event(USER, "work", "c.ics")
     deleted = ledger.poll()
@@ -339,31 +348,24 @@ def test_duplicate_display_names_get_unique_folders(server: CalDAVTestServer) ->
 # ---------------------------------------------------------------------------- fallback
 
 
-def _no_sync(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
-    """A server without RFC 6578: the sync-collection REPORT fails as it would there.
-
-    Returns a function that gives the server its sync support back.
-    """
-    real = CalDavSource._sync_report
-
-    def refuse(self: CalDavSource, cal: Any, token: str) -> Any:
-        raise caldav_module._SyncUnsupported("HTTP 501 (simulated)")
-
-    monkeypatch.setattr(CalDavSource, "_sync_report", refuse)
-    return lambda: monkeypatch.setattr(CalDavSource, "_sync_report", real)
-
-
 def test_fallback_to_ctag_and_etags(
-    server: CalDAVTestServer,
-    requests_log: list[tuple[str, str]],
-    monkeypatch: pytest.MonkeyPatch,
+    server: CalDAVTestServer, proxy: RecordingProxy, requests_log: list[Seen]
 ) -> None:
-    restore_sync = _no_sync(monkeypatch)
-    url = server.make_calendar(USER, "work", "Work")
+    # A server without RFC 6578: its sync-collection REPORT is answered 501 Not Implemented.
+    proxy.refused_reports.add("sync-collection")
+    url = proxy.url_for(server.make_calendar(USER, "work", "Work"))
     for uid in ("a", "b", "c"):
         server.put_event(USER, "work", event(uid, f"Meeting {uid}"), f"{uid}.ics")
     ledger = Ledger(url)
     assert len(ledger.poll()) == 3
+    # discovery, the refused sync REPORT, depth-1 PROPFIND of etags, a multiget per batch of 2
+    assert asked(requests_log) == [
+        "PROPFIND",
+        "REPORT sync-collection",
+        "PROPFIND",
+        "REPORT calendar-multiget",
+        "REPORT calendar-multiget",
+    ]
     state = ledger.cursors["Work"].state
     assert state["sync_token"] is None and state["ctag"] and len(state["etags"]) == 3  # type: ignore[arg-type]
     assert state["sync_failed_at"]
@@ -371,13 +373,13 @@ def test_fallback_to_ctag_and_etags(
     # No change: discovery's ctag settles it; asked again in-session, one depth-0 PROPFIND.
     requests_log.clear()
     assert ledger.poll() == []
-    assert [m for m, _ in requests_log] == ["PROPFIND"]
+    assert asked(requests_log) == ["PROPFIND"]
     with caldav_source(url) as source:
         source.changes("Work", ledger.cursors["Work"])
         requests_log.clear()
         changes = source.changes("Work", ledger.cursors["Work"])
     assert changes.refs == [] and changes.cursor == ledger.cursors["Work"]
-    assert [m for m, _ in requests_log] == ["PROPFIND"]
+    assert asked(requests_log) == ["PROPFIND"]
 
     server.put_event(USER, "work", event("d", "Meeting d"), "d.ics")
     server.put_event(USER, "work", event("b", "Meeting b2"), "b.ics")
@@ -388,16 +390,20 @@ def test_fallback_to_ctag_and_etags(
         ("event", "Meeting b2"),
         ("event", "Meeting d"),
     ]
-    # discovery (ctag differs), depth-1 PROPFIND of etags, one multiget of the two changed
-    assert [m for m, _ in requests_log] == ["PROPFIND", "PROPFIND", "REPORT"]
+    # discovery (ctag differs), depth-1 PROPFIND of etags, one multiget of the two changed;
+    # sync is not asked again before the retry interval is over.
+    assert asked(requests_log) == ["PROPFIND", "PROPFIND", "REPORT calendar-multiget"]
     assert ledger.poll() == []
 
     # Once the retry interval is over and the server syncs again: a full listing against the
     # known etags, nothing repeated, and the cursor holds a sync token again.
-    restore_sync()
+    proxy.refused_reports.discard("sync-collection")
     aged = {**ledger.cursors["Work"].state, "sync_failed_at": 1.0}
     ledger.cursors["Work"] = FolderCursor("Work", state=aged)
+    requests_log.clear()
     assert ledger.poll() == []
+    assert "REPORT sync-collection" in asked(requests_log)
+    assert "REPORT calendar-multiget" not in asked(requests_log)
     assert ledger.cursors["Work"].state["sync_token"]
     assert "sync_failed_at" not in ledger.cursors["Work"].state
 
@@ -470,23 +476,21 @@ def test_resume_after_interrupted_run(server: CalDAVTestServer) -> None:
 # ---------------------------------------------------------------------------- objects
 
 
+@pytest.mark.parametrize("multiget", [True, False], ids=["multiget", "get"])
 def test_malformed_object_is_an_item_not_an_error(
-    server: CalDAVTestServer, monkeypatch: pytest.MonkeyPatch
+    server: CalDAVTestServer, proxy: RecordingProxy, requests_log: list[Seen], multiget: bool
 ) -> None:
-    # Servers refuse invalid iCalendar on PUT, so the download is replaced with broken bytes.
+    # Servers refuse invalid iCalendar on PUT, so the proxy hands out broken bytes instead.
     url = server.make_calendar(USER, "work", "Work")
     server.put_event(USER, "work", event("a", "Fine"), "a.ics")
     server.put_event(USER, "work", event("b", "Broken"), "b.ics")
-    real = CalDavSource._download
-
-    def garble(self: CalDavSource, cal: Any, hrefs: list[str]) -> dict[str, Any]:
-        got = real(self, cal, hrefs)
-        return {
-            h: (b"this is not a calendar" if h.endswith("/b.ics") else d) for h, d in got.items()
-        }
-
-    monkeypatch.setattr(CalDavSource, "_download", garble)
-    items = Ledger(url).poll()
+    proxy.replace_object(f"{url}b.ics", b"this is not a calendar")
+    if not multiget:
+        proxy.refused_reports.add("calendar-multiget")
+    items = Ledger(proxy.url_for(url)).poll()
+    gets = [r.path.rsplit("/", 1)[-1] for r in requests_log if r.method == "GET"]
+    assert "REPORT calendar-multiget" in asked(requests_log)
+    assert sorted(gets) == ([] if multiget else ["a.ics", "b.ics"])
     broken = [i for i in items if i.object_key and i.object_key.endswith("/b.ics#")]
     assert [summary(i) for i in items if i not in broken] == ["Fine"]
     assert len(broken) == 1 and broken[0].data == b"this is not a calendar"
@@ -495,26 +499,19 @@ def test_malformed_object_is_an_item_not_an_error(
 
 @pytest.mark.parametrize("multiget", [True, False], ids=["multiget", "get"])
 def test_objects_over_the_size_cap_are_not_handed_on(
-    server: CalDAVTestServer,
-    monkeypatch: pytest.MonkeyPatch,
-    requests_log: list[tuple[str, str]],
-    multiget: bool,
+    server: CalDAVTestServer, proxy: RecordingProxy, requests_log: list[Seen], multiget: bool
 ) -> None:
     url = server.make_calendar(USER, "work", "Work")
     server.put_event(USER, "work", event("small", "Small"), "small.ics")
     big = event("big", "Big", "DESCRIPTION:" + "x" * 70 + "\r\n " + "y" * 70 * 60 + "\r\n")
     server.put_event(USER, "work", big, "big.ics")
-    if not multiget:
-
-        def refuse(self: CalDavSource, cal: Any, hrefs: list[str]) -> Any:
-            raise caldav_module._MultigetFailed("HTTP 501 (simulated)")
-
-        monkeypatch.setattr(CalDavSource, "_multiget", refuse)
-    items = Ledger(url, options={"max_message_size": 2000}).poll()  # the cap: 2000 bytes
+    if not multiget:  # a server that answers calendar-multiget with 501 Not Implemented
+        proxy.refused_reports.add("calendar-multiget")
+    items = Ledger(proxy.url_for(url), options={"max_message_size": 2000}).poll()  # cap: 2000
     by_name = {i.object_key.rsplit("/", 1)[-1]: i for i in items if i.object_key}
     assert summary(by_name["small.ics#small"]) == "Small"
     assert by_name["big.ics#"].truncated and by_name["big.ics#"].data == b""
-    gets = [u for m, u in requests_log if m == "GET"]
+    gets = [r.path for r in requests_log if r.method == "GET"]
     if multiget:
         assert gets == []
     elif server.name == "xandikos":

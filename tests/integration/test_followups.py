@@ -9,6 +9,8 @@ task's status depends on how old its due date is when it is read.
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from sqlalchemy import func, select
 from ingestor.config import PasswordSpec
 from ingestor.pipeline import Stages, sync_source
 from ingestor.store import queries
-from ingestor.store.schema import PendingSignal, Task
+from ingestor.store.schema import PendingSignal, Suggestion, Task
 from tests.factories import defaults, make_message, source_config
 from tests.servers.dovecot import DovecotServer
 
@@ -127,16 +129,19 @@ def test_a_mailbox_of_replies_sets_exactly_the_expected_follow_ups(mailbox, sess
     # The auto-reply and the phone system never became contacts; Jane and Rachel did.
     assert "voice-noreply@google.com" not in contacts
     assert {"jane.doe@northwind.example", "rachel.green@contoso.example"} <= set(contacts)
-    signals = sorted(
-        (s["kind"], email_of.get(s["contact_id"]))
-        for s in data["suggestions"]
-        if s["kind"] in ("job_change", "referral")
-    )
-    assert signals == [
-        ("job_change", "left-en-01@company.example"),
-        ("referral", "jane.doe@northwind.example"),
-        ("referral", "rachel.green@contoso.example"),
+    job_changes = [
+        email_of[s["contact_id"]] for s in data["suggestions"] if s["kind"] == "job_change"
     ]
+    assert job_changes == ["left-en-01@company.example"]
+    with sessions() as s:
+        new_contacts = {
+            sug.payload["email"]: sug.payload
+            for sug in s.scalars(select(Suggestion).where(Suggestion.kind == "new_contact"))
+        }
+    assert (
+        new_contacts["jane.doe@northwind.example"]["referred_by"] == "int-ref-en-01@people.example"
+    )
+    assert new_contacts["rachel.green@contoso.example"]["replaces"] == "left-en-01@company.example"
     (call,) = [i for i in data["interactions"] if i["kind"] == "call"]
     assert (call["phone"], call["call_status"]) == ("+14155550199", "voicemail")
     sam = contacts["sam@people.example"]["id"]
@@ -156,3 +161,164 @@ def test_a_mailbox_of_replies_sets_exactly_the_expected_follow_ups(mailbox, sess
         assert s.scalar(select(func.count()).select_from(Task)) == 4
         again = queries.export(s)
     assert len(again["suggestions"]) == len(data["suggestions"])
+
+
+def test_tasks_list_on_the_command_line(mailbox, store_url, tmp_path, capsys):
+    from ingestor.cli import main
+    from ingestor.store.database import open_store
+
+    sync(mailbox, open_store(store_url))
+    config = tmp_path / "ingestor.toml"
+    config.write_text(f'[store]\nurl = "{store_url}"\n')
+    assert main(["--config", str(config), "tasks", "list", "--json"], own_logging=False) == 0
+    listed = json.loads(capsys.readouterr().out)
+    # Open ones only: the superseded follow-up is done. Read with today's clock, all are overdue.
+    assert sorted((t["kind"], t["due"]) for t in listed) == [
+        ("call_back", "2026-07-06"),
+        ("follow_up", "2026-08-17"),
+        ("follow_up", "2026-09-01"),
+    ]
+    assert (
+        main(["--config", str(config), "tasks", "list", "--due", "overdue"], own_logging=False) == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all("(overdue)" in line for line in lines), lines
+    assert "Sam Caller" in "\n".join(lines) and "voicemail from +14155550199" in "\n".join(lines)
+
+
+def test_a_quiet_conversation_gets_one_check_in_that_the_next_interaction_closes(
+    tmp_path, sessions
+):
+    from ingestor.store.followups import set_check_ins
+    from tests.factories import write_maildir
+
+    old = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    hello = make_message(
+        sender="Kim Lee <kim@people.example>", to=OWNER, message_id="<k1@t>", date=old
+    )
+    reply = make_message(
+        sender=f"Alex <{OWNER}>", to="Kim Lee <kim@people.example>", message_id="<k2@t>", date=old
+    )
+    lone = make_message(sender="Lou <lou@people.example>", to=OWNER, message_id="<l1@t>", date=old)
+    root = write_maildir(tmp_path / "mail", {"INBOX": [hello, lone], "Sent": [reply]})
+    cfg = source_config(path=str(root), owner_addresses=(OWNER,))
+    assert sync_source(cfg, defaults(), sessions).ok
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    with sessions.begin() as s:
+        assert set_check_ins(s, now, 90) == 1  # Kim (both ways); not Lou, who only wrote once
+        assert set_check_ins(s, now, 90) == 0  # one per silence
+    with sessions() as s:
+        (task,) = s.scalars(select(Task)).all()
+        assert (task.kind, task.due.isoformat(), task.status) == ("check_in", "2026-05-31", "open")
+    later = make_message(
+        sender="Kim Lee <kim@people.example>", to=OWNER, message_id="<k3@t>", date=now
+    )
+    write_maildir(root, {"INBOX": [later]})
+    assert sync_source(cfg, defaults(), sessions).ok
+    with sessions() as s:
+        (task,) = s.scalars(select(Task)).all()
+        assert (task.status, task.closed_by) == ("done", "superseded")
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_follow_ups_survive_kill_9_and_re_runs(mailbox, tmp_path, backend, request):
+    """`sync --once` killed at random moments, then run to the end: the same tasks, flags and
+    suggestions as one clean run, nothing twice."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+
+    def config(url: str) -> Path:
+        path = tmp_path / f"{backend}-{abs(hash(url))}.toml"
+        path.write_text(
+            f"""[store]
+url = "{url}"
+[defaults]
+batch_messages = 2
+lease_period = "2s"
+[[sources]]
+name = "alex"
+type = "imap"
+host = "{mailbox.host}"
+port = {mailbox.port}
+security = "none"
+username = "alex"
+password_env = "FOLLOWUP_PW"
+folders = ["INBOX", "Sent"]
+owner_addresses = ["{OWNER}"]
+"""
+        )
+        return path
+
+    def run(cfg: Path) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ingestor.cli", "--config", str(cfg), "sync", "--once"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+
+    def meaning(url: str) -> tuple[object, ...]:
+        from ingestor.store.database import open_store
+
+        with open_store(url)() as s:
+            data = queries.export(s)
+        email_of = {c["id"]: c["emails"][0] for c in data["contacts"]}
+        tasks = sorted(
+            (email_of[t["contact_id"]], t["kind"], t["due"], t["status"]) for t in data["tasks"]
+        )
+        suggestions = sorted(
+            (s["kind"], email_of.get(s["contact_id"])) for s in data["suggestions"]
+        )
+        flags = sorted(
+            (c["emails"][0], c["do_not_contact"], tuple(d["status"] for d in c["email_details"]))
+            for c in data["contacts"]
+        )
+        return tasks, suggestions, flags, len(data["interactions"]), len(data["ledger"])
+
+    clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
+    clean = run(config(clean_url))
+    _, err = clean.communicate(timeout=120)
+    assert clean.returncode == 0, err.decode()
+    url = (
+        f"sqlite:///{tmp_path / 'killed.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("empty_postgres_url")
+    )
+    cfg = config(url)
+    rng = random.Random(int(os.environ.get("CRASH_SEED", "20261201")))
+    for _ in range(4):
+        proc = run(cfg)
+        time.sleep(rng.uniform(0.2, 1.2))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+        proc.wait(30)
+    final = run(cfg)
+    _, err = final.communicate(timeout=120)
+    assert final.returncode == 0, err.decode()
+    assert run(cfg).wait(120) == 0  # and once more: nothing changes
+    assert meaning(url) == meaning(clean_url)
+    tasks = meaning(url)[0]
+    assert len(tasks) == 4  # read today, all of them are long expired, or done (superseded)
+
+
+def test_accepting_a_job_change_clears_the_company_they_left(mailbox, sessions):
+    from ingestor.store.decisions import accept
+    from ingestor.store.review import pending_counts
+    from ingestor.store.schema import Contact, ContactEmail
+
+    with sessions.begin() as s:  # a contact known before the reply, with a company
+        contact = Contact(name="Former Employee", company="Contoso", title="CTO", locked_fields=[])
+        s.add(contact)
+        s.flush()
+        s.add(ContactEmail(contact_id=contact.id, address="left-en-01@company.example"))
+    sync(mailbox, sessions)
+    with sessions.begin() as s:
+        assert pending_counts(s)["job_change"] == 1  # shown in the review queue
+        (suggestion,) = s.scalars(select(Suggestion).where(Suggestion.kind == "job_change")).all()
+        assert suggestion.old_value == "Contoso"
+        accept(s, suggestion.id, "anna", NOW)
+    with sessions() as s:
+        left = s.get(Contact, contact.id)
+        assert left is not None and (left.company, left.title) == (None, None)

@@ -210,8 +210,14 @@ def test_a_temporary_authentication_failure_is_not_called_a_wrong_password(dovec
     # otherwise. The server's own answer is replayed here: it cannot be made on demand.
     from imapclient.exceptions import LoginError
 
+    tries = []
+
     class Unavailable(ImapSource):
+        login_retry_delays = (0.0, 0.0)
+
         def _open(self, login):
+            tries.append(1)
+
             def unavailable(client):
                 raise LoginError(
                     "b'[UNAVAILABLE] Temporary authentication failure. [host:2026-12-01]'"
@@ -221,6 +227,7 @@ def test_a_temporary_authentication_failure_is_not_called_a_wrong_password(dovec
 
     with pytest.raises(SourceError, match="temporary authentication failure") as e:
         check_source(imap_config(dovecot), sources=Unavailable)
+    assert len(tries) == 3  # tried again twice before giving up
     assert "wrong" not in str(e.value)
 
 

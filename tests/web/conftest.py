@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
 
-from ingestor.store import accounts as auth
 from ingestor.store.unit import Store
 from ingestor.web.app import create_app
 from tests.web.helpers import Browser, TestClient
-from tests.web.seed import Seeded, add_users, seed
+from tests.web.seed import CHEAP, Seeded, add_users, seed
 from tests.web.seed_tasks import SeededTasks, seed_tasks
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2 parameters: the real ones cost ~0.3 s a hash, and every test signs in."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(auth, "_hasher", cheap)
-    monkeypatch.setattr(auth, "_dummy_hash", lambda: cheap.hash("not-a-real-password"))
 
 
 @pytest.fixture
@@ -31,7 +21,7 @@ def seeded(sessions: sessionmaker[Session]) -> Seeded:
 
 @pytest.fixture
 def app(sessions: sessionmaker[Session], seeded: Seeded) -> Starlette:
-    return create_app(Store(sessions))
+    return create_app(Store(sessions, hasher=CHEAP))
 
 
 @pytest.fixture

@@ -128,7 +128,9 @@ def test_contacts_search_and_updated_since(
     found = api.get("/api/contacts", params={"q": "Ivnov"}).json()["items"]
     assert found[0]["id"] in (seeded.sergey_ru, seeded.sergey_en) and found[0]["score"] > 80
     paged = _walk(api, "/api/contacts", q="Ivanov", limit=1)
-    assert {c["id"] for c in paged} == {seeded.sergey_ru, seeded.sergey_en}
+    # Both Ivanovs first, in either script; weaker matches ("Иван Петров") may follow them.
+    assert {c["id"] for c in paged[:2]} == {seeded.sergey_ru, seeded.sergey_en}
+    assert all(c["score"] < paged[1]["score"] for c in paged[2:])
     with sessions.begin() as s:
         c = s.get(Contact, seeded.maria)
         assert c is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -176,11 +175,8 @@ def test_security_headers(client: TestClient) -> None:
     assert client.get("/login").headers["cache-control"] == "no-store"
 
 
-def test_production_hashing_is_argon2id_with_strong_parameters(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_production_hashing_is_argon2id_with_strong_parameters() -> None:
     from ingestor.store import accounts as auth
 
-    monkeypatch.undo()  # drop the tests' cheap hasher
-    hashed = auth._hasher.hash("a long password")
+    hashed = auth.DEFAULT_HASHER.hash("a long password")
     assert hashed.startswith("$argon2id$") and "m=65536,t=3" in hashed

@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 from ingestor.store import web_schema  # noqa: F401  (the web's tables, so autogenerate sees all)
 from ingestor.store.database import migration_connection
 from ingestor.store.schema import Base
+from ingestor.store.searchindex import outside_models
 
 config = context.config
 
@@ -24,6 +25,7 @@ def run(connection: Connection) -> None:
         connection=connection,
         target_metadata=Base.metadata,
         render_as_batch=True,
+        include_name=outside_models,
         transactional_ddl=True if connection.dialect.name == "sqlite" else None,
     )
     with context.begin_transaction():
