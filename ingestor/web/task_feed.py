@@ -35,6 +35,9 @@ def build_calendar(rows: list[TaskRow], base_url: str, stamp: datetime) -> bytes
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "ingestor tasks")
+    # Ask subscribers to refresh hourly (Google and Outlook pick their own pace anyway).
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
     base = base_url.rstrip("/")
     for row in rows:
         event = Event()

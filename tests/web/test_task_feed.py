@@ -35,6 +35,7 @@ def _events(client: TestClient, path: str) -> dict[str, dict[str, object]]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
     cal = Calendar.from_ical(response.content)
+    assert cal.decoded("refresh-interval") == timedelta(hours=1)
     return {
         str(e["uid"]): {
             "start": e.decoded("dtstart"),
