@@ -15,10 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.fuzzy import name_key
+from ingestor.store.api_views import PageSpec, contact_json, contacts_page
 from ingestor.store.decisions import DecisionError
-from ingestor.store.directory import ContactRow, load_rows, resolve_contact_ref
+from ingestor.store.directory import ContactRow, Filters, load_rows, resolve_contact_ref
 from ingestor.store.schema import (
     Contact,
+    ContactEmail,
     ContactPhone,
     Interaction,
     InteractionParticipant,
@@ -26,6 +28,7 @@ from ingestor.store.schema import (
     Observation,
     Suggestion,
 )
+from ingestor.store.tasks import pending_tasks
 from ingestor.store.web_schema import Decision
 
 
@@ -61,6 +64,14 @@ class TimelineEntry:
     role: str
     sources: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Reachability:
+    """Whether to write to the contact at all, and which addresses bounce."""
+
+    do_not_contact: bool
+    bounced: list[tuple[str, datetime | None]]  # address, its last hard bounce
 
 
 @dataclass
@@ -206,15 +217,72 @@ def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
 def contact_page(
     session: Session, contact_id: int, offset: int, limit: int
 ) -> dict[str, Any] | None:
-    """A contact's page: its profile, one page of its timeline, and contacts of the same name."""
+    """A contact's page: its profile, one page of its timeline, contacts of the same name, its
+    open tasks, and whether it may be written to."""
     profile = load_profile(session, contact_id)
     if profile is None:
         return None
     return {
         "profile": profile,
+        "tasks": pending_tasks(session, contact_id=contact_id),
+        "reach": reachability(session, contact_id),
         "timeline": timeline(session, contact_id, offset, limit),
         "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
     }
+
+
+def reachability(session: Session, contact_id: int) -> Reachability:
+    contact = session.get(Contact, contact_id)
+    bounced = [
+        (address, at)
+        for address, at in session.execute(
+            select(ContactEmail.address, ContactEmail.bounced_at)
+            .where(ContactEmail.contact_id == contact_id, ContactEmail.status == "bounced")
+            .order_by(ContactEmail.id)
+        )
+    ]
+    return Reachability(bool(contact and contact.do_not_contact), bounced)
+
+
+def with_reach(session: Session, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """API contacts with `do_not_contact` and `email_details` added, in the export's shape."""
+    reach = reach_json(session, [c["id"] for c in items])
+    return [{**c, **reach.get(c["id"], {})} for c in items]
+
+
+def contacts_page_json(
+    session: Session, filters: Filters, spec: PageSpec, now: datetime
+) -> tuple[list[dict[str, Any]], bool]:
+    """`api_views.contacts_page` with reachability, in the same transaction."""
+    items, more = contacts_page(session, filters, spec, now)
+    return with_reach(session, items), more
+
+
+def one_contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
+    """`api_views.contact_json` with reachability, in the same transaction."""
+    found = contact_json(session, contact_id)
+    return with_reach(session, [found])[0] if found else None
+
+
+def reach_json(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """`do_not_contact` and `email_details` of these contacts, by contact id."""
+    out: dict[int, dict[str, Any]] = {
+        cid: {"do_not_contact": bool(dnc), "email_details": []}
+        for cid, dnc in session.execute(
+            select(Contact.id, Contact.do_not_contact).where(Contact.id.in_(ids))
+        )
+    }
+    for e in session.scalars(
+        select(ContactEmail).where(ContactEmail.contact_id.in_(ids)).order_by(ContactEmail.id)
+    ):
+        out[e.contact_id]["email_details"].append(
+            {
+                "address": e.address,
+                "status": e.status,
+                "bounced_at": e.bounced_at.isoformat() if e.bounced_at else None,
+            }
+        )
+    return out
 
 
 def merge_preview(session: Session, keep_id: int, ref: str) -> tuple[ContactRow, ContactRow]:

@@ -1,4 +1,5 @@
-"""Tables of the web UI and API: users, sessions, login attempts, API tokens, decisions.
+"""Tables of the web UI and API: users, sessions, login attempts, API tokens, decisions, and
+the calendar-feed tokens of /tasks.ics (migration 0011).
 
 They share `Base` (and its naming convention) with the ingestion schema; the migration
 0002_web creates them, and migrations/env.py and store/database.py import this module so
@@ -79,3 +80,16 @@ class Decision(Base):
     suggestion_id: Mapped[int | None] = mapped_column(Integer, index=True)
     contact_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TaskFeedToken(Base):
+    """The secret in a user's calendar-feed address (/tasks.ics?token=...): one per user,
+    rotated by creating a new one; only its SHA-256 is kept. `owner` limits the feed to the
+    tasks of one mailbox owner; None is every open task."""
+
+    __tablename__ = "task_feed_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    owner: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)

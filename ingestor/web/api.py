@@ -21,11 +21,10 @@ from ingestor.store import api_views
 from ingestor.store.api_tokens import verify_token
 from ingestor.store.api_views import (
     PageSpec,
-    contact_json,
-    contacts_page,
     interactions_page,
     suggestions_page,
 )
+from ingestor.store.contact_view import contacts_page_json, one_contact_json
 from ingestor.store.decisions import DecisionError, NotFound
 from ingestor.store.directory import Filters
 from ingestor.web import api_models as shape
@@ -143,7 +142,7 @@ async def list_contacts(request: Request) -> Response:
         q=request.query_params.get("q", "")[:200],
         updated_since=_time(request, "updated_since"),
     )
-    items, more = await in_tx(request, contacts_page, filters, spec, utcnow())
+    items, more = await in_tx(request, contacts_page_json, filters, spec, utcnow())
     if filters.q.strip():
         return _paged(shape.ContactPage, items, more, {"offset": spec.offset + len(items)})
     return _paged(
@@ -154,7 +153,7 @@ async def list_contacts(request: Request) -> Response:
 @bearer
 async def get_contact(request: Request) -> Response:
     contact_id = request.path_params["contact_id"]
-    found = await in_tx(request, contact_json, contact_id)
+    found = await in_tx(request, one_contact_json, contact_id)
     if found is None:
         raise NotFound(f"contact {contact_id} does not exist")
     return _json(shape.Contact, found)

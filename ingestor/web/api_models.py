@@ -33,6 +33,21 @@ class Phone(Closed):
     type: Literal["mobile", "work", "fax", "other"]
 
 
+class EmailDetail(Closed):
+    address: str
+    status: Literal["active", "bounced"]
+    bounced_at: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "type": ["string", "null"],
+                "format": "date-time",
+                "description": "The last hard bounce",
+            }
+        ),
+    ]
+
+
 class Contact(Closed):
     id: int
     name: NullableStr
@@ -47,6 +62,10 @@ class Contact(Closed):
     last_interaction_at: Time
     created_at: Time
     updated_at: Time
+    do_not_contact: bool = Field(description="The person asked not to be written to again")
+    email_details: list[EmailDetail] = Field(
+        description="Each address with its status, as in `ingestor export`"
+    )
     score: Annotated[
         float | None,
         WithJsonSchema({"type": "number", "description": "Match score 0-100, only when searching"}),
@@ -127,6 +146,32 @@ class SuggestionPage(Closed):
     next_cursor: NullableStr = Field(description=CURSOR_HELP)
 
 
+class Task(Closed):
+    """A follow-up, call-back or check-in: the shape of `tasks` in `ingestor export`."""
+
+    id: int
+    contact_id: int
+    kind: Literal["follow_up", "call_back", "check_in"]
+    reason: str
+    due: Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+    status: Literal["open", "done", "dismissed", "snoozed", "expired"]
+    interaction_id: Annotated[
+        int | None,
+        WithJsonSchema(
+            {"type": ["integer", "null"], "description": "The interaction it came from"}
+        ),
+    ]
+    owner: Annotated[
+        str | None,
+        WithJsonSchema({"type": ["string", "null"], "description": "The mailbox owner's address"}),
+    ]
+
+
+class TaskPage(Closed):
+    items: list[Task]
+    next_cursor: NullableStr = Field(description=CURSOR_HELP)
+
+
 class Error(Closed):
     error: str
 
@@ -142,12 +187,21 @@ class AcceptBody(BaseModel):
     keep_contact_id: Annotated[int | None, WithJsonSchema({"type": "integer"})] = None
 
 
+class SnoozeBody(BaseModel):
+    """Hide the task until this day (a date after today); it is open and due again then."""
+
+    model_config = ConfigDict(extra="forbid")
+    until: Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
+
+
 RESPONSES: tuple[type[BaseModel], ...] = (
     ContactPage,
     Contact,
     InteractionPage,
     SuggestionPage,
     Suggestion,
+    TaskPage,
+    Task,
     Error,
 )
 

@@ -30,7 +30,15 @@ from ingestor.store.accounts import (
     throttled,
 )
 from ingestor.store.unit import Store
-from ingestor.web import api, metrics, pages_contacts, pages_review
+from ingestor.web import (
+    api,
+    api_tasks,
+    metrics,
+    pages_contacts,
+    pages_review,
+    pages_tasks,
+    task_feed,
+)
 from ingestor.web.context import (
     HERE,
     error_page,
@@ -169,7 +177,12 @@ def create_app(
         Route("/contacts/{contact_id:int}/edit", pages_contacts.contact_edit, methods=["POST"]),
         Route("/contacts/{contact_id:int}/merge", pages_contacts.contact_merge, methods=["POST"]),
         Route("/sources", pages_contacts.sources),
-        Mount("/api", routes=api.routes()),
+        Route("/tasks", pages_tasks.task_board),
+        Route("/tasks/act", pages_tasks.act, methods=["POST"]),
+        Route("/tasks/{task_id:int}/source", pages_tasks.task_source),
+        Route("/tasks/feed", task_feed.feed_page, methods=["GET", "POST"]),
+        Route("/tasks.ics", task_feed.feed),
+        Mount("/api", routes=api.routes() + api_tasks.routes()),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(

@@ -10,7 +10,8 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
 from ingestor import __version__
-from ingestor.web.api_models import RESPONSES, AcceptBody
+from ingestor.web.api_models import RESPONSES, AcceptBody, SnoozeBody
+from ingestor.web.openapi_tasks import task_paths
 
 REF = "#/components/schemas/{model}"
 
@@ -28,7 +29,10 @@ class _Schemas(GenerateJsonSchema):
 @functools.cache
 def schemas() -> dict[str, Any]:
     """Component schemas of every response model and of the accept body."""
-    pairs: list[Any] = [(m, "serialization") for m in RESPONSES] + [(AcceptBody, "validation")]
+    pairs: list[Any] = [(m, "serialization") for m in RESPONSES] + [
+        (AcceptBody, "validation"),
+        (SnoozeBody, "validation"),
+    ]
     _, top = models_json_schema(pairs, ref_template=REF, schema_generator=_Schemas)
     defs: dict[str, Any] = top["$defs"]
     for schema in defs.values():
@@ -102,7 +106,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "ingestor API",
             "version": __version__,
-            "description": "Contacts, interactions and suggestions ingested from recruiters' mail and calendars. Authenticate with `Authorization: Bearer <token>` (create one with `ingestor tokens create NAME`).",
+            "description": "Contacts, interactions, suggestions and tasks ingested from recruiters' mail and calendars. Authenticate with `Authorization: Bearer <token>` (create one with `ingestor tokens create NAME`).",
         },
         "servers": [{"url": "/api"}],
         "security": [{"bearer": []}],
@@ -195,6 +199,7 @@ def document() -> dict[str, Any]:
             },
             "/suggestions/{suggestion_id}/accept": {"post": _decision("accept")},
             "/suggestions/{suggestion_id}/reject": {"post": _decision("reject")},
+            **task_paths(_ok, _error, _param, _ref, _PAGING, _ERRORS),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

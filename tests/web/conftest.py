@@ -10,6 +10,7 @@ from ingestor.store.unit import Store
 from ingestor.web.app import create_app
 from tests.web.helpers import Browser, TestClient
 from tests.web.seed import CHEAP, Seeded, add_users, seed
+from tests.web.seed_tasks import SeededTasks, seed_tasks
 
 
 @pytest.fixture
@@ -36,3 +37,9 @@ def anna(client: TestClient) -> Browser:
 @pytest.fixture
 def admin(app: Starlette) -> Browser:
     return Browser(TestClient(app, raise_server_exceptions=True), "admin")
+
+
+@pytest.fixture
+def tasks(sessions: sessionmaker[Session], seeded: Seeded) -> SeededTasks:
+    """Open, snoozed, done and expired tasks (tests/web/seed_tasks.py), due around today."""
+    return seed_tasks(sessions, seeded)

@@ -8,7 +8,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from tests.web.helpers import Browser
-from tests.web.seed import PAYLOADS, XSS_EVENT, XSS_NAME, XSS_SIGNATURE, XSS_SOURCE_ERROR, Seeded
+from tests.web.seed import (
+    PAYLOADS,
+    XSS_EVENT,
+    XSS_NAME,
+    XSS_SIGNATURE,
+    XSS_SOURCE_ERROR,
+    XSS_SUBJECT,
+    Seeded,
+)
+from tests.web.seed_tasks import XSS_REASON, SeededTasks
 
 TEMPLATES = Path(__file__).parents[2] / "ingestor" / "web" / "templates"
 REMOTE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:|//|javascript:|data:)""", re.I)
@@ -56,6 +65,7 @@ ALLOWED_TAGS = {
     "option",
     "select",
     "ol",
+    "strong",
 }
 
 
@@ -116,6 +126,28 @@ def test_payloads_appear_as_text(admin: Browser, seeded: Seeded) -> None:
     review = admin.get("/review").text
     assert _shown_as_text(review, XSS_SIGNATURE)  # signature snippet as evidence
     assert _shown_as_text(admin.get("/sources").text, XSS_SOURCE_ERROR)
+
+
+def test_task_pages_escape_reason_subject_and_name(
+    admin: Browser, seeded: Seeded, tasks: SeededTasks
+) -> None:
+    """A task's reason, the subject of its mail and its contact's name are hostile text."""
+    for path in ("/tasks", "/tasks?owner=%3Cscript%3E", f"/contacts/{seeded.eve}", "/tasks/feed"):
+        page = admin.get(path).text
+        for payload in (*PAYLOADS, XSS_REASON, "<script>"):
+            assert payload not in page.replace('<script src="/static/app.js" defer>', ""), (
+                path,
+                payload,
+            )
+        audit = TagAudit()
+        audit.feed(page)
+        assert audit.problems == [], (path, audit.problems)
+    board = admin.get("/tasks").text
+    assert _shown_as_text(board, XSS_REASON)
+    assert _shown_as_text(board, XSS_SUBJECT)  # the mail the task came from
+    assert _shown_as_text(board, f"Follow up with {XSS_NAME}")
+    profile = admin.get(f"/contacts/{seeded.eve}").text
+    assert _shown_as_text(profile, XSS_REASON)
 
 
 def test_merge_confirmation_escapes(admin: Browser, seeded: Seeded) -> None:

@@ -1,4 +1,4 @@
-// Keyboard helpers for the review UI; every action also works without JavaScript.
+// Keyboard helpers for /review and /tasks; every action also works without JavaScript.
 "use strict";
 (function () {
   document.documentElement.classList.add("has-js");
@@ -34,6 +34,8 @@
     else if (ev.key === "k") { ev.preventDefault(); focusItem(current - 1); }
     else if (ev.key === "a") { const b = within("[data-accept]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "x") { const b = within("[data-reject]"); if (b) { ev.preventDefault(); b.click(); } }
+    else if (ev.key === "d") { const b = within("[data-done]"); if (b) { ev.preventDefault(); b.click(); } }
+    else if (ev.key === "s") { const b = within("[data-snooze]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "e") {
       const d = within("[data-edit]");
       if (d) { ev.preventDefault(); d.open = true; const f = d.querySelector("input"); if (f) f.focus(); }
@@ -54,5 +56,5 @@
       boxes.forEach((b) => { b.checked = on; });
     });
   }
-  if (location.pathname === "/review" && items().length) focusItem(0);
+  if (["/review", "/tasks"].includes(location.pathname) && items().length) focusItem(0);
 })();
