@@ -26,4 +26,4 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def sessions_for(settings: Settings) -> sessionmaker[Session]:
     from ingestor.store.database import open_store
 
-    return open_store(settings.store_url)
+    return open_store(settings.store_url, idle_timeout=settings.defaults.lease_period)

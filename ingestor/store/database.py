@@ -29,9 +29,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # How long a start waits for another process's write lock (a migration, a batch) before it gives up.
 BUSY_TIMEOUT_S = 30.0
+# PostgreSQL: how long a transaction may sit idle before the server ends it (the daemon and
+# the CLI use the lease period: a paused instance's open batch must not outlive its lease).
+IDLE_IN_TRANSACTION_S = 60.0
 
 
-def open_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
+def open_engine(
+    url: str, busy_timeout: float = BUSY_TIMEOUT_S, idle_timeout: float = IDLE_IN_TRANSACTION_S
+) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
@@ -54,7 +59,16 @@ def open_engine(url: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Engine:
         ) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", partial(_sqlite_pragmas, busy_timeout=busy_timeout))
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "begin", partial(_idle_cap, ms=int(idle_timeout * 1000)))
     return engine
+
+
+def _idle_cap(conn: Connection, ms: int) -> None:
+    """A transaction left idle this long (its process paused, hung or cut off) is ended by the
+    server, so its row locks cannot hold up the instance that took its source over. SET LOCAL:
+    per transaction, so it works behind PgBouncer in transaction mode too."""
+    conn.exec_driver_sql(f"SET LOCAL idle_in_transaction_session_timeout = {ms}")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any, busy_timeout: float) -> None:
@@ -207,10 +221,11 @@ def open_store(
     migrate: bool = True,
     migrations: Path = MIGRATIONS,
     busy_timeout: float = BUSY_TIMEOUT_S,
+    idle_timeout: float = IDLE_IN_TRANSACTION_S,
 ) -> sessionmaker[Session]:
     """Sessions on the store at `url`, its schema brought to the latest of `migrations`;
     `busy_timeout`: how long to wait for another process's write lock (SQLite)."""
-    engine = open_engine(url, busy_timeout)
+    engine = open_engine(url, busy_timeout, idle_timeout)
     try:
         if migrate:
             upgrade(engine, migrations, busy_timeout)
