@@ -72,17 +72,47 @@ def apply_followups(
 def _task_row(
     t: TaskWrite, contact: int, interaction_id: dict[str, int], now: datetime
 ) -> dict[str, Any]:
-    return dict(
-        dedup_key=t.dedup_key,
-        contact_id=contact,
-        kind=t.kind,
-        reason=t.reason,
-        due=t.due,
-        status=t.status,
-        interaction_id=interaction_id.get(t.interaction) if t.interaction else None,
+    interaction = interaction_id.get(t.interaction) if t.interaction else None
+    return _row(
+        t.dedup_key,
+        contact,
+        t.kind,
+        t.reason,
+        t.due,
+        t.status,
+        t.signal_at,
+        now,
+        interaction=interaction,
         message_id=t.message_id,
         owner=t.owner,
-        signal_at=t.signal_at,
+    )
+
+
+def _row(
+    key: str,
+    contact: int,
+    kind: str,
+    reason: str,
+    due: date,
+    status: str,
+    signal_at: datetime,
+    now: datetime,
+    interaction: int | None = None,
+    message_id: str | None = None,
+    owner: str | None = None,
+) -> dict[str, Any]:
+    """A task table row (every column: the rows go in with one executemany)."""
+    return dict(
+        dedup_key=key,
+        contact_id=contact,
+        kind=kind,
+        reason=reason,
+        due=due,
+        status=status,
+        interaction_id=interaction,
+        message_id=message_id,
+        owner=owner,
+        signal_at=signal_at,
         snoozed_until=None,
         created_at=now,
         closed_by=None,
@@ -113,21 +143,17 @@ def _take_waiting(session: Session, new: dict[str, int], now: datetime) -> list[
         due = date.fromisoformat(d["due"])
         stale = due < now.date() - timedelta(days=DEFAULT_FOLLOWUPS.expire_after_days)
         rows.append(
-            dict(
-                dedup_key=p.dedup_key,
-                contact_id=new[p.address],
-                kind=d["kind"],
-                reason=d["reason"],
-                due=due,
-                status="expired" if stale else "open",
-                interaction_id=None,
+            _row(
+                p.dedup_key,
+                new[p.address],
+                d["kind"],
+                d["reason"],
+                due,
+                "expired" if stale else "open",
+                datetime.fromisoformat(d["signal_at"]),
+                now,
                 message_id=d.get("message_id"),
                 owner=d.get("owner"),
-                signal_at=datetime.fromisoformat(d["signal_at"]),
-                snoozed_until=None,
-                created_at=now,
-                closed_by=None,
-                closed_at=None,
             )
         )
     if found:
@@ -256,23 +282,8 @@ def set_check_ins(session: Session, now: datetime, after_days: int) -> int:
     for contact, last in quiet:
         assert last is not None  # the query asked for it to be older than the cutoff
         due = (last + timedelta(days=after_days)).date()
-        rows.append(
-            dict(
-                dedup_key=f"check_in:{contact}:{last.date().isoformat()}",
-                contact_id=contact,
-                kind="check_in",
-                reason=f"no contact since {last.date().isoformat()}",
-                due=due,
-                status="open",
-                interaction_id=None,
-                message_id=None,
-                owner=None,
-                signal_at=last,
-                snoozed_until=None,
-                created_at=now,
-                closed_by=None,
-                closed_at=None,
-            )
-        )
+        key = f"check_in:{contact}:{last.date().isoformat()}"
+        reason = f"no contact since {last.date().isoformat()}"
+        rows.append(_row(key, contact, "check_in", reason, due, "open", last, now))
     _insert_ignore(session, Task, rows)
     return len(rows)

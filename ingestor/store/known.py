@@ -62,9 +62,7 @@ def load_known(session: Session, results: list[ItemResult]) -> KnownState:
             .where(ContactEmail.address.in_(addresses))
         )
         for address, c in rows:
-            contacts[address] = KnownContact(
-                c.id, c.name, tuple(c.locked_fields or ()), c.last_interaction_at
-            )
+            contacts[address] = _known(c)
     keys = email_keys(results)
     interactions: dict[str, int] = {}
     if keys:
@@ -90,12 +88,14 @@ def load_known(session: Session, results: list[ItemResult]) -> KnownState:
         )
         for number, c in found_phones:
             phones[number] = c.id
-            contacts[f"tel:{number}"] = KnownContact(
-                c.id, c.name, tuple(c.locked_fields or ()), c.last_interaction_at
-            )
+            contacts[f"tel:{number}"] = _known(c)
     unknown = addresses - contacts.keys()  # (the tel: keys are no addresses to look up)
     rejected = rejected_addresses(session) if unknown else frozenset()
     return KnownState(contacts, rejected, interactions, phones)
+
+
+def _known(c: Contact) -> KnownContact:
+    return KnownContact(c.id, c.name, tuple(c.locked_fields or ()), c.last_interaction_at)
 
 
 def rejected_addresses(session: Session) -> frozenset[str]:
