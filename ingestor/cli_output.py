@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -102,3 +103,11 @@ def print_demo(session: Session, summaries: list[SyncSummary], store_url: str) -
 def print_web_login(url: str, username: str, password: str) -> None:
     print(f"\nReview UI: {url}  (Ctrl-C stops it)")
     print(f"Sign in as {username!r} with password {password!r}", flush=True)
+
+
+def print_demo_config(path: Path, message_id: str | None) -> None:
+    """How to use the demo's data with every other command."""
+    print(f"\nThe demo's config is {path}; every command works on its data, e.g.:")
+    if message_id:
+        print(f"  ingestor --config {path} why '{message_id}'")
+    print(f"  ingestor --config {path} contacts list")

@@ -219,10 +219,18 @@ def test_db_upgrade_is_idempotent(tmp_path: Path, mailbox: Path):
     assert ingestor("db", "upgrade", config=cfg).returncode == 0
 
 
-def test_demo_shows_contacts(tmp_path: Path):
+def test_demo_shows_contacts_and_writes_a_config_the_other_commands_use(tmp_path: Path):
     done = ingestor("demo", "--dir", str(tmp_path / "demo"))
     assert done.returncode == 0, done.stderr
     assert "Contacts (" in done.stdout and "Interactions (" in done.stdout
+    config = tmp_path / "demo" / "ingestor.toml"
+    (hint,) = [line.strip() for line in done.stdout.splitlines() if " why '" in line]
+    assert hint.startswith(f"ingestor --config {config} why '<")
+    message_id = hint.split(" why ", 1)[1].strip("'")
+    why = ingestor("why", message_id, config=config)
+    assert why.returncode == 0 and ": ingested from anna-mailbox" in why.stdout, why.stdout
+    listed = ingestor("contacts", "list", config=config)
+    assert "Jürgen Müller" in listed.stdout
 
 
 def test_extract_json_contract_on_eml_and_ics(tmp_path: Path):
