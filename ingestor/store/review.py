@@ -19,6 +19,7 @@ from ingestor.resolve.merge import merge_target
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
+    ContactPhone,
     Interaction,
     InteractionParticipant,
     Suggestion,
@@ -52,6 +53,7 @@ class Card:
     company: str | None
     location: str | None
     emails: list[str] = field(default_factory=list)
+    phones: list[dict[str, str]] = field(default_factory=list)  # {"number": E.164, "type"}
 
 
 @dataclass
@@ -159,6 +161,12 @@ def load_cards(session: Session, ids: set[int]) -> dict[int, Card]:
         .order_by(ContactEmail.id)
     ):
         cards[cid].emails.append(address)
+    for cid, number, kind in session.execute(
+        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.type)
+        .where(ContactPhone.contact_id.in_(ids))
+        .order_by(ContactPhone.id)
+    ):
+        cards[cid].phones.append({"number": number, "type": kind})
     return cards
 
 

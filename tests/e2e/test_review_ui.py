@@ -127,3 +127,16 @@ def test_hostile_text_is_shown_as_text(page: Any, live: Live) -> None:
     assert page.locator("main img, main iframe, main svg").count() == 0
     page.goto("/contacts?q=eve")
     expect(page.locator("table.contacts")).to_contain_text(XSS_NAME)
+
+
+def test_phones_are_shown_with_click_to_call_links(page: Any, live: Live) -> None:
+    """#16: the contact list, search results and the review cards show phone numbers."""
+    sign_in(page)
+    page.goto("/contacts?q=Juergen")
+    call = page.locator("table.contacts a[href='tel:+498912345678']")
+    expect(call).to_have_text("+498912345678")
+    page.goto("/contacts")
+    expect(page.locator("table.contacts a[href^='tel:+']").first).to_be_visible()
+    page.goto("/review")
+    cards = page.locator(".card .phones a[href^='tel:+']")
+    assert cards.count() >= 1

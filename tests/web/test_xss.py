@@ -20,6 +20,7 @@ from tests.web.seed import (
 from tests.web.seed_tasks import XSS_REASON, SeededTasks
 
 TEMPLATES = Path(__file__).parents[2] / "ingestor" / "web" / "templates"
+TEL = re.compile(r"tel:\+[1-9][0-9]{5,14}")
 REMOTE = re.compile(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:|//|javascript:|data:)""", re.I)
 ALLOWED_TAGS = {
     "html",
@@ -86,6 +87,7 @@ class TagAudit(HTMLParser):
                 name in ("src", "href", "action")
                 and value is not None
                 and (not value.startswith(("/", "#", "?")) or value.startswith("//"))
+                and not TEL.fullmatch(value)  # click-to-call: an E.164 number, nothing else
             ):
                 self.problems.append(f"<{tag} {name}={value!r}>")
         if tag == "script" and dict(attrs).get("src") != "/static/app.js":
