@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ingestor.metrics import read_views
+from ingestor.resolve.kinship import Person, shared_traits
 from ingestor.runtime import Runtime
 from ingestor.store import decisions
 from ingestor.store.contact_view import contact_page, merge_preview
 from ingestor.store.decisions import PHONE_TYPES, DecisionError
-from ingestor.store.directory import Filters, listing
+from ingestor.store.directory import ContactRow, Filters, listing
 from ingestor.store.health import OUTCOMES
 from ingestor.web.context import (
     error_page,
@@ -26,6 +27,12 @@ from ingestor.web.context import (
 )
 
 PAGE_SIZE = 50
+
+
+def _person(row: ContactRow) -> Person:
+    return Person(row.name, tuple(row.emails), row.company, tuple(p["number"] for p in row.phones))
+
+
 TIMELINE_SIZE = 50
 
 
@@ -123,7 +130,8 @@ async def contact_merge(request: Request) -> Response:
     try:
         keep, other = await in_tx(request, merge_preview, keep_id, ref)
         if await form_field(request, "confirm") != "1":
-            return render(request, "merge_confirm.html", keep=keep, other=other)
+            shared = shared_traits(_person(keep), _person(other))
+            return render(request, "merge_confirm.html", keep=keep, other=other, shared=shared)
         await in_tx(
             request, decisions.merge, keep.id, other.id, user_of(request).username, utcnow()
         )

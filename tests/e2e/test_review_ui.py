@@ -140,3 +140,22 @@ def test_phones_are_shown_with_click_to_call_links(page: Any, live: Live) -> Non
     page.goto("/review")
     cards = page.locator(".card .phones a[href^='tel:+']")
     assert cards.count() >= 1
+
+
+def test_merging_two_unrelated_people_warns_first(page: Any, live: Live) -> None:
+    """#16: the confirmation shows both profiles, and warns when they share nothing."""
+    sign_in(page)
+    page.goto(f"/contacts/{live.seeded.juergen}")
+    page.fill("#merge-other", "maria.lopez@gmail.com")
+    page.get_by_role("button", name="Merge…").click()
+    expect(page.get_by_role("heading", name="Merge two contacts")).to_be_visible()
+    expect(page.get_by_role("alert")).to_contain_text("look like different people")
+    expect(page.locator(".pair .card")).to_have_count(2)
+    page.get_by_role("link", name="Cancel").click()  # nothing merged
+    with live.sessions() as s:
+        assert s.get(Contact, live.seeded.maria).merged_into is None
+    # Two spellings of one person share their name: no warning, what they share is said.
+    page.goto(f"/contacts/{live.seeded.sergey_ru}")
+    page.get_by_role("button", name="Merge into this…").click()
+    expect(page.get_by_role("alert")).to_have_count(0)
+    expect(page.locator("main")).to_contain_text("In common: name:")
