@@ -225,3 +225,25 @@ def _evidence(session: Session, rows: list[Suggestion]) -> dict[int, list[Eviden
                 )
             )
     return out
+
+
+def describe(session: Session, suggestion_id: int) -> str:
+    """A suggestion in a few words, for the message after a decision ("new contact Maria
+    Lopez", "title of David Chen: Lead Data Scientist"); read before the decision, since
+    rejecting a new contact removes it."""
+    s = session.get(Suggestion, suggestion_id)
+    if s is None:
+        return f"suggestion {suggestion_id}"
+    contact = session.get(Contact, s.contact_id) if s.contact_id is not None else None
+    who = (
+        (contact.name if contact else None) or (s.payload or {}).get("email") or f"#{s.contact_id}"
+    )
+    if s.kind == "new_contact":
+        return f"new contact {who}"
+    if s.kind == "merge":
+        other_id = merge_target(s)
+        other = session.get(Contact, other_id) if other_id is not None else None
+        return f"merge of {who} and {(other.name if other else None) or f'#{other_id}'}"
+    if s.kind == "job_change":
+        return f"job change of {who}"
+    return f"{(s.field or 'name').replace('_', ' ')} of {who}: {s.new_value or '(empty)'}"

@@ -10,15 +10,15 @@ from starlette.responses import RedirectResponse, Response
 
 from ingestor.store import decisions
 from ingestor.store.decisions import DecisionError
-from ingestor.store.review import KIND_TITLES, KINDS, review_queue
+from ingestor.store.review import KIND_TITLES, KINDS, describe, review_queue
 from ingestor.web.context import in_tx, int_param, page, render, user_of, utcnow
 
 SECTION_SIZE = 20
 PAGE_SIZE = 50
 DONE = {
-    "accepted": "Accepted.",
-    "rejected": "Rejected.",
-    "edited": "Saved and accepted.",
+    "accepted": "Accepted: {what}.",
+    "rejected": "Rejected: {what}.",
+    "edited": "Saved and accepted: {what}.",
     "bulk": "Accepted {n} suggestions.",
 }
 
@@ -31,7 +31,8 @@ async def _show(request: Request, error: str | None = None, status: int = 200) -
         request, review_queue, kind, page_no, utcnow(), PAGE_SIZE if kind else SECTION_SIZE
     )
     done = request.query_params.get("done", "")
-    message = DONE.get(done, "").format(n=int_param(request, "n", 0))
+    what = request.query_params.get("what", "")[:300] or "the suggestion"
+    message = DONE.get(done, "").format(n=int_param(request, "n", 0), what=what)
     return render(
         request,
         "review.html",
@@ -65,7 +66,8 @@ def _keep(form: FormData, sid: int) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isdigit() else None
 
 
-def _back(form: FormData, done: str, n: int) -> str:
+def _back(form: FormData, done: str, n: int, what: str = "") -> str:
+    """Back to the queue where the decision was made, naming the item, at the next one."""
     params: dict[str, str | int] = {}
     kind = form.get("back_kind")
     if isinstance(kind, str) and kind in KINDS:
@@ -74,7 +76,11 @@ def _back(form: FormData, done: str, n: int) -> str:
         if isinstance(back_page, str) and back_page.isdigit():
             params["page"] = back_page
     params.update({"done": done, "n": n})
-    return "/review?" + urlencode(params)
+    if what:
+        params["what"] = what
+    following = form.get("next_item")
+    anchor = f"#item-{following}" if isinstance(following, str) and following.isdigit() else ""
+    return "/review?" + urlencode(params) + anchor
 
 
 @page()
@@ -104,15 +110,17 @@ async def decide(request: Request) -> Response:
         if not raw_id.isdigit() or verb not in ("accept", "reject", "edit"):
             raise DecisionError("unknown action")
         sid = int(raw_id)
-        if verb == "reject":
+        if verb == "reject":  # described first: rejecting a new contact removes it
+            what = await in_tx(request, describe, sid)
             await in_tx(request, decisions.reject, sid, actor, utcnow())
-            return RedirectResponse(_back(form, "rejected", 1), status_code=303)
+            return RedirectResponse(_back(form, "rejected", 1, what), status_code=303)
         edits = _edits(form, sid) if verb == "edit" else None
         if verb == "edit" and not edits and _keep(form, sid) is None:
             raise DecisionError("nothing was edited")
         await in_tx(request, decisions.accept, sid, actor, utcnow(), edits, _keep(form, sid))
+        what = await in_tx(request, describe, sid)  # as accepted, with what was typed in
         return RedirectResponse(
-            _back(form, "edited" if verb == "edit" else "accepted", 1), status_code=303
+            _back(form, "edited" if verb == "edit" else "accepted", 1, what), status_code=303
         )
     except DecisionError as e:
         return await _show(request, error=str(e), status=409)

@@ -33,7 +33,7 @@ def test_accept_a_proposed_update(page: Any, live: Live) -> None:
     expect(item).to_contain_text("Head of Engineering → CTO")
     expect(item.locator(".snippet")).to_contain_text("CTO")
     item.get_by_role("button", name="Accept").click()
-    expect(page.get_by_role("status")).to_have_text("Accepted.")
+    expect(page.get_by_role("status")).to_have_text("Accepted: title of Jürgen Müller: CTO.")
     expect(page.locator(f"#item-{live.seeded.title_update}")).to_have_count(0)
     page.goto(f"/contacts/{live.seeded.juergen}")
     expect(page.locator("#f-title")).to_have_value("CTO")
@@ -50,7 +50,9 @@ def test_edit_then_accept(page: Any, live: Live) -> None:
     item.locator("summary").click()
     item.locator(f"#value_{sid}").fill("Chief Technology Officer")
     item.locator(f"#value_{sid}").press("Enter")  # Enter saves the edit, it does not accept as is
-    expect(page.get_by_role("status")).to_have_text("Saved and accepted.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Saved and accepted: title of Jürgen Müller: Chief Technology Officer."
+    )
     with live.sessions() as s:
         contact = s.get(Contact, live.seeded.juergen)
         assert contact is not None and contact.title == "Chief Technology Officer"
@@ -64,8 +66,11 @@ def test_keyboard_only_review(page: Any, live: Live) -> None:
     second = page.locator("[data-item]").nth(1)
     expect(second).to_be_focused()
     sid = int(second.get_attribute("data-item"))
+    third = page.locator("[data-item]").nth(2).get_attribute("data-item")
     page.keyboard.press("a")
-    expect(page.get_by_role("status")).to_have_text("Accepted.")
+    expect(page.get_by_role("status")).to_contain_text("Accepted: ")
+    # Focus goes on to the item after the one decided, not back to the first.
+    expect(page.locator(f"[data-item='{third}']")).to_be_focused()
     with live.sessions() as s:
         row = s.get(Suggestion, sid)
         assert row is not None and row.status == "accepted"

@@ -56,5 +56,10 @@
       boxes.forEach((b) => { b.checked = on; });
     });
   }
-  if (["/review", "/tasks"].includes(location.pathname) && items().length) focusItem(0);
+  if (["/review", "/tasks"].includes(location.pathname) && items().length) {
+    // After a decision the page comes back at #item-N, the item after the one decided.
+    const wanted = location.hash.startsWith("#item-") ? location.hash.slice(6) : null;
+    const at = items().findIndex((el) => el.dataset.item === wanted);
+    focusItem(at >= 0 ? at : 0);
+  }
 })();
