@@ -13,12 +13,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS
 from ingestor.resolve.plan import ContactRef, SuggestionWrite, TaskWrite, WritePlan
+from ingestor.store.dialect import upsert_insert
 from ingestor.store.schema import (
     Base,
     Contact,
@@ -247,8 +246,7 @@ def _bounced(session: Session, address: str, at: datetime, now: datetime) -> Non
 def _insert_ignore(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    ins = pg_insert(model) if dialect == "postgresql" else sqlite_insert(model)
+    ins = upsert_insert(session.get_bind().dialect.name, model)
     session.execute(ins.on_conflict_do_nothing(index_elements=["dedup_key"]), rows)
 
 

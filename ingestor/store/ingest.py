@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ingestor.model import FolderCursor, ItemResult
@@ -28,6 +26,7 @@ from ingestor.resolve.plan import (
     LedgerWrite,
     WritePlan,
 )
+from ingestor.store.dialect import upsert_insert
 from ingestor.store.followups import apply_followups
 from ingestor.store.known import MAX_QUARANTINE_BYTES
 from ingestor.store.meetings import MeetingWriter
@@ -317,8 +316,7 @@ def save_cursor(session: Session, source: str, cursor: FolderCursor) -> None:
         state=cursor.state,
         updated_at=datetime.now(UTC),
     )
-    dialect = session.get_bind().dialect.name
-    ins = pg_insert(SourceCursor) if dialect == "postgresql" else sqlite_insert(SourceCursor)
+    ins = upsert_insert(session.get_bind().dialect.name, SourceCursor)
     stmt = ins.values(**values).on_conflict_do_update(
         index_elements=["source", "folder"],
         set_={k: v for k, v in values.items() if k not in ("source", "folder")},

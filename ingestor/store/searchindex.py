@@ -27,11 +27,10 @@ from itertools import chain
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, event, insert, inspect, select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from ingestor.resolve.namekeys import ContactKeys, contact_keys
+from ingestor.store.dialect import upsert_insert
 from ingestor.store.duplicates import propose_for, propose_shared
 from ingestor.store.schema import (
     Contact,
@@ -289,10 +288,9 @@ def add_words(conn: Connection, words: set[str]) -> None:
         return
     dialect = conn.dialect.name
     table = cast(Table, ContactSearchWord.__table__)
-    if dialect == "postgresql":
-        conn.execute(pg_insert(table).on_conflict_do_nothing(index_elements=["word"]), new)
-    elif dialect == "sqlite":
-        conn.execute(sqlite_insert(table).on_conflict_do_nothing(index_elements=["word"]), new)
+    if dialect in ("postgresql", "sqlite"):
+        ins = upsert_insert(dialect, table).on_conflict_do_nothing(index_elements=["word"])
+        conn.execute(ins, new)
     else:
         conn.execute(insert(table), new)
 
