@@ -49,6 +49,7 @@ _ROWS = "searchindex.rows"  # (table, row id) of emails/phones whose contact may
 _SWEEP = "searchindex.sweep"  # contacts were inserted without ids we could see
 _FRESH = "searchindex.fresh"  # contacts inserted by this transaction's flushes: no keys yet
 _ORPHANS = "searchindex.orphans"  # words of deleted contacts' documents: prune if unheld
+_INSTALLED = "_ingestor_search_keys"  # set on a hooked sessionmaker's Session class
 _KEY_FIELDS = ("name", "title", "company", "location", "merged_into")
 _CHILD_TABLES: dict[str, type[ContactEmail] | type[ContactPhone]] = {
     "contact_email": ContactEmail,
@@ -62,7 +63,16 @@ TRGM_INDEXES = tuple(f"ix_contact_search_{c}_trgm" for c in ("doc", "emails", "p
 
 
 def install(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
-    """Keep search keys current in every session `sessions` makes (idempotent); returns it."""
+    """Keep search keys current in every session `sessions` makes (idempotent); returns it.
+
+    The mark lives on the sessionmaker's own Session subclass: `event.contains` cannot be
+    asked, as SQLAlchemy's registry keys class-level listeners by id() and keeps them after
+    the class is collected, so a new sessionmaker whose class reuses that id would look
+    hooked and get no hooks at all.
+    """
+    session_class: Any = sessions.class_
+    if session_class.__dict__.get(_INSTALLED):
+        return sessions
     for name, fn in (
         ("before_flush", _before_flush),
         ("after_flush", _after_flush),
@@ -70,8 +80,8 @@ def install(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
         ("before_commit", _before_commit),
         ("after_transaction_end", _after_transaction_end),
     ):
-        if not event.contains(sessions, name, fn):
-            event.listen(sessions, name, fn)
+        event.listen(sessions, name, fn)
+    setattr(session_class, _INSTALLED, True)
     return sessions
 
 
