@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import NamedTuple
 
 from ingestor.extractors.leftcompany import ROLE_LOCALS
 from ingestor.extractors.periods import period_start
@@ -143,6 +144,25 @@ _NOT_NAMES = frozenset(
 )
 
 
+class _Cues(NamedTuple):
+    unsubscribe: re.Pattern[str]
+    defer: re.Pattern[str]
+    decline: re.Pattern[str]
+    warmth: re.Pattern[str]
+    referral: re.Pattern[str]
+
+
+def _lowercased(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """`rx` for lowercased text: its literals lowercased (escapes kept), without IGNORECASE,
+    which makes Python's re compare every character case-folded (3x slower on these)."""
+    source = re.sub(r"\\.|[^\\]+", lambda m: m[0] if m[0][0] == "\\" else m[0].lower(), rx.pattern)
+    return re.compile(source, rx.flags & ~re.IGNORECASE)
+
+
+_ANY_CASE = _Cues(UNSUBSCRIBE, DEFER, DECLINE, WARMTH, REFERRAL)
+_LOWER_CASE = _Cues(*(_lowercased(rx) for rx in _ANY_CASE))
+
+
 def reply_intent(
     new_text: str, sent: date, sender_email: str | None, sender_name: str | None
 ) -> ReplyIntent | None:
@@ -150,29 +170,40 @@ def reply_intent(
     text = " ".join(new_text[:MAX_CHARS].split())
     if not text:
         return None
-    m = UNSUBSCRIBE.search(text)
+    lowered = text.lower()
+    # The cues run on the lowercased text, whose positions are the text's ("İ" is the one
+    # letter whose lowercase is longer: then they run case-insensitively on the text itself).
+    cues, haystack = (_LOWER_CASE, lowered) if len(lowered) == len(text) else (_ANY_CASE, text)
+    m = cues.unsubscribe.search(haystack)
     if m:
         return ReplyIntent("unsubscribe", None, None, None, _around(text, m))
-    referral = _referral(text, sender_email, sender_name)
+    referral = _referral(text, haystack, cues.referral, sender_email, sender_name)
     if referral is not None:
         return referral
-    defer = DEFER.search(text)
-    decline = DECLINE.search(text) or SHORT_DECLINE.match(_without_signoff(text))
+    defer = cues.defer.search(haystack)
+    decline = cues.decline.search(haystack) or SHORT_DECLINE.match(_without_signoff(text))
     if defer or decline:
-        anchors = [m.start() for m in DEFER.finditer(text)] + ([decline.start()] if decline else [])
+        anchors = [m.start() for m in cues.defer.finditer(haystack)]
+        anchors += [decline.start()] if decline else []
         period = period_start(text, sent, anchors)
         if period is not None:
             cue = defer or decline
             assert cue is not None
             return ReplyIntent("not_now", period[0], None, None, _around(text, cue))
-    if decline and not WARMTH.search(text) and not _quoted_or_asked(text, decline):
+    if decline and not cues.warmth.search(haystack) and not _quoted_or_asked(text, decline):
         return ReplyIntent("not_interested", None, None, None, _around(text, decline))
     return None
 
 
-def _referral(text: str, sender_email: str | None, sender_name: str | None) -> ReplyIntent | None:
+def _referral(
+    text: str,
+    haystack: str,
+    cues: re.Pattern[str],
+    sender_email: str | None,
+    sender_name: str | None,
+) -> ReplyIntent | None:
     own = (sender_email or "").lower()
-    for cue in REFERRAL.finditer(text):
+    for cue in cues.finditer(haystack):
         after = text[cue.end() : cue.end() + 100]
         email_m = _EMAIL.search(after[:80])
         name_m = re.match(_NAME, after)
