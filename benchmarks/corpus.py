@@ -694,9 +694,51 @@ def _alternative(headers: list[tuple[str, str]], text: str, rng: random.Random) 
     )
 
 
-def generate(n: int, seed: int = 1) -> Iterator[tuple[str, bytes]]:
+class SmallGenerator:
+    """The hardest case for the writer: short plain messages (~1 KB), nearly every one from or
+    to a person never seen before (a new contact, its email, its phone from the signature)."""
+
+    def __init__(self, n: int, seed: int) -> None:
+        self.n = n
+        self.rng = random.Random(seed)
+        self.start = datetime(2023, 1, 2, 8, 0, tzinfo=UTC)
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        for i in range(self.n):
+            yield self.message(i)
+
+    def message(self, i: int) -> tuple[str, bytes]:
+        rng = self.rng
+        (p,) = _people(rng, 1)
+        local, domain = p.email.split("@")
+        p = Person(p.name, f"{local}.{i}@{domain}", p.phone, p.company, p.title, p.city)
+        outbound = rng.random() < 0.2
+        if outbound:
+            sender, to = f"{OWNER_NAME} <{OWNER}>", _addr(p)
+            body = f"Hi {p.name.split()[0]},\n\n" + _paragraphs(rng, p, False)
+            body += f"\n\nBest regards,\n{OWNER_NAME}\n"
+        else:
+            sender, to = _addr(p), f"{OWNER_NAME} <{OWNER}>"
+            body = f"Hello {OWNER_NAME.split()[0]},\n\n" + _paragraphs(rng, p, False)
+            body += "\n\nKind regards,\n" + _signature(p.name, p, rng)
+        date = self.start + timedelta(minutes=7 * i, seconds=rng.randint(0, 59))
+        headers = [
+            ("From", sender),
+            ("To", to),
+            ("Subject", rng.choice(SUBJECTS).format(title=p.title, company=p.company, name=p.name)),
+            ("Date", format_datetime(date)),
+            ("Message-ID", f"<s{i:07d}.{rng.getrandbits(40):010x}@mail.example>"),
+        ]
+        raw = _single(headers, "text/plain; charset=utf-8", "8bit", _qp_free(body))
+        return ("Sent" if outbound else "INBOX"), raw
+
+
+KINDS = {"mixed": Generator, "small": SmallGenerator}
+
+
+def generate(n: int, seed: int = 1, kind: str = "mixed") -> Iterator[tuple[str, bytes]]:
     """The corpus as (folder, raw message) pairs, streamed."""
-    return iter(Generator(n, seed))
+    return iter(KINDS[kind](n, seed))
 
 
 # -- the on-disk cache ----------------------------------------------------------------------
@@ -704,13 +746,14 @@ def generate(n: int, seed: int = 1) -> Iterator[tuple[str, bytes]]:
 _LEN = struct.Struct(">I")
 
 
-def corpus_dir(n: int, seed: int) -> Path:
-    return OUT / "corpus" / f"v{FORMAT_VERSION}-n{n}-s{seed}"
+def corpus_dir(n: int, seed: int, kind: str = "mixed") -> Path:
+    name = f"v{FORMAT_VERSION}-n{n}-s{seed}"
+    return OUT / "corpus" / (name if kind == "mixed" else f"{name}-{kind}")
 
 
-def ensure_corpus(n: int, seed: int = 1) -> dict[str, object]:
+def ensure_corpus(n: int, seed: int = 1, kind: str = "mixed") -> dict[str, object]:
     """Write the corpus once (one length-prefixed file per folder); return its manifest."""
-    path = corpus_dir(n, seed)
+    path = corpus_dir(n, seed, kind)
     manifest_path = path / "manifest.json"
     if manifest_path.exists():
         manifest: dict[str, object] = json.loads(manifest_path.read_text())
@@ -722,7 +765,7 @@ def ensure_corpus(n: int, seed: int = 1) -> dict[str, object]:
     largest: list[int] = []
     handles = {f: (tmp / f"{f}.bin").open("wb") for f in FOLDERS}
     try:
-        for folder, raw in generate(n, seed):
+        for folder, raw in generate(n, seed, kind):
             handles[folder].write(_LEN.pack(len(raw)) + raw)
             counts[folder] += 1
             sizes[folder] += len(raw)
@@ -733,6 +776,7 @@ def ensure_corpus(n: int, seed: int = 1) -> dict[str, object]:
     manifest = {
         "n": n,
         "seed": seed,
+        "kind": kind,
         "counts": counts,
         "bytes": sizes,
         "largest": largest[::-1],
@@ -743,9 +787,9 @@ def ensure_corpus(n: int, seed: int = 1) -> dict[str, object]:
     return manifest
 
 
-def read_folder(n: int, seed: int, folder: str) -> Iterator[bytes]:
+def read_folder(n: int, seed: int, folder: str, kind: str = "mixed") -> Iterator[bytes]:
     """Stream one folder of a cached corpus."""
-    with (corpus_dir(n, seed) / f"{folder}.bin").open("rb") as f:
+    with (corpus_dir(n, seed, kind) / f"{folder}.bin").open("rb") as f:
         while head := f.read(_LEN.size):
             (length,) = _LEN.unpack(head)
             yield f.read(length)

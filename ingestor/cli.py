@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 a source or input failed, 2 bad configuration or usage.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import logging
@@ -33,6 +34,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from ingestor.cli_progress import LogProgress, sync_display
+    from ingestor.parsepool import Parsers, pool_workers
     from ingestor.pipeline import Stages, dry_run, sync_source
     from ingestor.progress import observed
     from ingestor.resolve.plan import WritePlan
@@ -57,8 +59,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
     stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
     # A dry run prints its plans: bars would be in their way.
     display = LogProgress() if args.dry_run else sync_display()
-    stages = replace(stages, sources=observed(stages.sources, display))
-    with display:
+    parsers = Parsers(pool_workers(settings.defaults.parse_workers))
+    parsers.start()  # once for all sources, before any batch is in memory
+    stages = replace(stages, sources=observed(stages.sources, display), parsers=parsers)
+    with display, contextlib.closing(parsers):
         for cfg in sources:
             display.begin(cfg.name)
             try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import Field, PlainValidator, Strict
 
 from ingestor.configsecrets import KeySpec
 from ingestor.configtypes import (
@@ -22,6 +22,7 @@ from ingestor.configtypes import (
     days,
     duration,
     one_of,
+    problem,
     size,
 )
 
@@ -64,7 +65,17 @@ PastDays = Annotated[int, Strict(), between(0, MAX_PAST_DAYS)]
 FutureDays = Annotated[int, Strict(), between(0, MAX_FUTURE_DAYS)]
 HistoryDays = Annotated[int, days(MAX_HISTORY_DAYS)]
 ContactCreation = Annotated[str, Strict(), one_of(*CONTACT_CREATION)]
-ParseWorkers = Annotated[int, Strict(), between(0, MAX_PARSE_WORKERS)]
+
+
+def _parse_workers(value: object) -> int | str:
+    if value == "auto":
+        return value
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PARSE_WORKERS:
+        raise problem(f'must be "auto" or 0 to {MAX_PARSE_WORKERS}, got {value!r}')
+    return value
+
+
+ParseWorkers = Annotated[int | str, PlainValidator(_parse_workers)]
 LeasePeriod = Annotated[float, duration(MAX_LEASE_PERIOD)]
 FollowupDays = Annotated[int, days(MAX_FUTURE_DAYS)]
 HISTORY_KEY = "calendar_history"  # the file's name of calendar_history_days
@@ -84,7 +95,7 @@ class Defaults(ConfigModel):
     calendar_future_days: FutureDays = 180
     # How far back an infinite recurring series is expanded; `calendar_history = "3y"` in a file.
     calendar_history_days: HistoryDays = Field(default=3 * 365, validation_alias=HISTORY_KEY)
-    parse_workers: ParseWorkers = 0  # 0 parses in the syncing process
+    parse_workers: ParseWorkers = "auto"  # one parser process on 2+ CPUs; 0: in-process
     lease_period: LeasePeriod = 60.0  # PostgreSQL: how long a source's lease holds unrenewed
     # A "not interested" (or "not now" without a time) reply: try again after this long.
     not_interested_after_days: FollowupDays = Field(

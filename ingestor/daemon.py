@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ingestor.config import Settings, SourceConfig
 from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
+from ingestor.parsepool import Parsers, pool_workers
 from ingestor.pipeline import BUG, Stages, sync_source
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
@@ -117,7 +118,11 @@ class Daemon:
             scheduler_alive=self.scheduler_alive,
         )
         self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
-        self._stages = Stages(sources=observed(self._make_source, self.runtime.progress))
+        # One set of parser processes for all sources (ten first syncs at once fork no more).
+        self.parsers = Parsers(pool_workers(settings.defaults.parse_workers))
+        self._stages = Stages(
+            sources=observed(self._make_source, self.runtime.progress), parsers=self.parsers
+        )
         self._flags: dict[str, dict[str, Finding]] = {}  # the self-check's last verdicts
         self._polls = 0  # polls in progress, under _idle
         self._idle = threading.Condition()
@@ -268,6 +273,7 @@ class Daemon:
     def start(self) -> None:
         if self.lock is not None:
             self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
+        self.parsers.start()  # forked while this process is small and has no threads yet
         store = Store(self.sessions)
         listen = self.settings.metrics.listen
         if listen is not None:
@@ -363,6 +369,7 @@ class Daemon:
         self.scheduler.shutdown(wait=False)
         with self._idle:  # running polls stop between batches
             self._idle.wait_for(lambda: self._polls == 0)
+        self.parsers.close()
         if self.leases is not None:
             self.leases.close()
         if self.lock is not None:

@@ -1,5 +1,5 @@
 """Parser processes: a batch's items parsed in worker processes while this one fetches and
-writes, when that pays (defaults.parse_workers)."""
+writes, when that pays (defaults.parse_workers, "auto" by default)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -30,50 +31,109 @@ TASK_MAX_BYTES = 2 * 1024 * 1024
 TASK_MAX_ITEMS = 64
 
 
-def pool_workers(configured: int = 0) -> int:
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask: a container's limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def pool_workers(configured: int | str = "auto") -> int:
     """How many parser processes: INGESTOR_PARSE_WORKERS, else `defaults.parse_workers`.
 
-    In-process is the default because each parser process costs 40-50 MB (PSS), and one
-    process stays under the 150 MB memory target; with two workers the first sync of a large
-    mailbox is 1.3-1.5x faster on the 2-core reference machine (benchmarks/README.md).
+    "auto" (the default) is one parser process when this process may use two CPUs or more:
+    it parses and extracts while this one fetches and writes, which is what it takes to keep
+    up with mbsync on the 2-core reference machine, and one worker (~45 MB PSS) keeps all
+    processes within the 200 MB memory target (benchmarks/README.md). More workers are a
+    setting: each costs another ~45 MB.
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
-    return min(int(override), MAX_PARSE_WORKERS) if override.isdigit() else configured
+    if override.isdigit():
+        return min(int(override), MAX_PARSE_WORKERS)
+    if configured == "auto" or override == "auto":
+        return 1 if usable_cpus() >= 2 else 0
+    return int(configured)
 
 
 Work = Callable[..., ItemResult]
 
 
-class ParsePool:
-    """Runs `work(item, now=...)` for a batch's items, in worker processes when it pays.
+class Parsers:
+    """The parser processes of one ingestor process, shared by all its syncs (the daemon runs
+    several sources at once: each does not get workers of its own).
 
-    `submit` returns a function that gives the results in item order. The pool is started
-    lazily, so a poll with nothing new forks nothing. If a worker dies, the batch is parsed
-    in-process and the pool is not used again.
+    Started lazily, or with `start` while the process is small and has no threads yet. When a
+    worker dies, the batch it had is parsed in-process and the next one gets new workers.
     """
 
-    def __init__(self, work: Work, workers: int = 0) -> None:
-        self.work = work
+    def __init__(self, workers: int) -> None:
         self.workers = workers
+        self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
-        self._broken = False
-        # Batches to hold back while the workers parse, one per worker so that none waits
-        # while this process writes; without workers, holding one back would only keep it in
-        # memory longer.
-        self.lookahead = workers
+        self._unavailable = workers == 0 or "fork" not in multiprocessing.get_all_start_methods()
+
+    def executor(self) -> ProcessPoolExecutor | None:
+        with self._lock:
+            if self._executor is None and not self._unavailable:
+                try:
+                    # fork: workers start in milliseconds with every module already imported.
+                    self._executor = ProcessPoolExecutor(
+                        self.workers,
+                        mp_context=multiprocessing.get_context("fork"),
+                        initializer=_worker_init,
+                    )
+                except OSError as e:
+                    log.warning("no parser processes (%s); parsing in-process", e)
+                    self._unavailable = True
+            return self._executor
 
     def start(self) -> None:
-        """Fork the workers now, while this process is small: they share its pages."""
-        executor = self._pool()
+        """Fork the workers now: they share this process's pages."""
+        executor = self.executor()
         if executor is not None:
             try:
                 executor.submit(int).result()  # a fork-based pool starts every worker at once
             except BrokenProcessPool:
                 log.warning("parser processes did not start; parsing in-process")
-                self._broken = True
+                self.failed(executor)
+
+    def failed(self, executor: ProcessPoolExecutor) -> None:
+        """A worker of `executor` died: let the next batch fork new ones."""
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self._unavailable = True
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+class ParsePool:
+    """Runs `work(item, now=...)` for one sync's batches, on `parsers` when it pays.
+
+    `submit` returns a function that gives the results in item order. Small batches (a
+    routine poll) and big items are parsed here. If a worker dies, its items are parsed
+    in-process and this sync does not use the workers again.
+    """
+
+    def __init__(self, work: Work, parsers: Parsers) -> None:
+        self.work = work
+        self.parsers = parsers
+        self._broken = False
+        # Batches to hold back while the workers parse, one per worker so that none waits
+        # while this process writes; without workers, holding one back would only keep it in
+        # memory longer.
+        self.lookahead = parsers.workers
 
     def submit(self, items: list[RawItem], now: datetime) -> Callable[[], list[ItemResult]]:
-        executor = self._pool() if len(items) >= POOL_MIN_ITEMS else None
+        executor = None
+        if len(items) >= POOL_MIN_ITEMS and not self._broken:
+            executor = self.parsers.executor()
         if executor is None:
             results = [self.work(item, now=now) for item in items]
             return lambda: results
@@ -101,8 +161,7 @@ class ParsePool:
                 try:
                     parts = future.result()
                 except BrokenProcessPool:
-                    log.warning("a parser process died; parsing in-process from now on")
-                    self._broken = True
+                    self._lost(executor)
                     parts = [_strip(self.work(items[i], now=now)) for i in indexes]
                 for i, rest in zip(indexes, parts, strict=True):
                     out[i] = ItemResult(items[i], **rest)
@@ -117,33 +176,16 @@ class ParsePool:
             try:
                 return executor.submit(_work_chunk, self.work, items, now)
             except BrokenProcessPool:
-                log.warning("a parser process died; parsing in-process from now on")
-                self._broken = True
+                self._lost(executor)
         done: Future[list[dict[str, Any]]] = Future()
         done.set_result(_work_chunk(self.work, items, now))
         return done
 
-    def _pool(self) -> ProcessPoolExecutor | None:
-        if self._executor is None and not self._broken:
-            if self.workers == 0 or "fork" not in multiprocessing.get_all_start_methods():
-                self._broken = True
-                return None
-            try:
-                # fork: workers start in milliseconds with every module already imported.
-                self._executor = ProcessPoolExecutor(
-                    self.workers,
-                    mp_context=multiprocessing.get_context("fork"),
-                    initializer=_worker_init,
-                )
-            except OSError as e:
-                log.warning("no parser processes (%s); parsing in-process", e)
-                self._broken = True
-        return None if self._broken else self._executor
-
-    def close(self) -> None:
-        executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
+    def _lost(self, executor: ProcessPoolExecutor) -> None:
+        if not self._broken:
+            log.warning("a parser process died; this sync parses in-process from now on")
+            self._broken = True
+            self.parsers.failed(executor)
 
 
 def _load_malloc_trim() -> Callable[[int], int] | None:

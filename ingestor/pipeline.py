@@ -26,7 +26,7 @@ from ingestor.config import Defaults, SourceConfig
 from ingestor.errors import IngestorError
 from ingestor.leasekeeper import one_off_lease
 from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
-from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
+from ingestor.parsepool import ParsePool, Parsers, Work, pool_workers, release_memory
 from ingestor.process import process_calendar_item, process_item
 from ingestor.resolve.batch import resolve_batch
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS, FollowupPolicy
@@ -58,13 +58,16 @@ class Stages:
 
     `clock` gives the batch's time (extraction windows, created_at); `sources` makes the
     source from its config; `process` parses and extracts one item; `persist` carries out a
-    batch's plan in its transaction (`dry_run` makes one that only shows it).
+    batch's plan in its transaction (`dry_run` makes one that only shows it); `parsers` are the
+    parser processes `process` runs in, shared by the caller's syncs (None: each sync forks
+    its own, as `defaults.parse_workers` says).
     """
 
     clock: Callable[[], datetime] = utc_now
     sources: Callable[[SourceConfig], Source] = make_source
     process: Work = process_item
     persist: Persist = apply_plan
+    parsers: Parsers | None = None
 
 
 def dry_run(show: Callable[[str, WritePlan], None]) -> Persist:
@@ -169,12 +172,13 @@ def _sync(
         cursors = load_cursors(s, cfg.name)
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
+    parsers = stages.parsers or Parsers(pool_workers(defaults.parse_workers))
     pool = ParsePool(
         partial(stages.process, owners=owners, region=cfg.phone_region, window_days=window_days),
-        pool_workers(defaults.parse_workers),
+        parsers,
     )
-    if pool.lookahead:
-        pool.start()
+    if stages.parsers is None and parsers.workers:
+        parsers.start()  # before the first batch is in memory: the workers would keep it
     pending: deque[tuple[Batch, Callable[[], list[ItemResult]]]] = deque()
 
     def commit_oldest() -> None:
@@ -206,7 +210,8 @@ def _sync(
         while pending:
             commit_oldest()
     finally:
-        pool.close()
+        if stages.parsers is None:
+            parsers.close()
         source.close()
     return SyncSummary(
         cfg.name,

@@ -4,11 +4,13 @@ ledger, policies, idempotency."""
 from __future__ import annotations
 
 import os
+import signal
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from ingestor.parsepool import POOL_MIN_ITEMS, Parsers
 from ingestor.pipeline import Stages, sync_source
 from ingestor.process import process_item
 from ingestor.store import queries
@@ -264,7 +266,7 @@ def test_parser_processes_store_exactly_what_in_process_parsing_stores(
         )
 
     pooled = run("pooled", parse_workers=2)
-    alone = run("alone")
+    alone = run("alone", parse_workers=0)
     parsed_in = {name: set(path.read_text().split()) for name, path in pids.items()}
     assert parsed_in["alone"] == {str(os.getpid())}
     assert parsed_in["pooled"] - {str(os.getpid())}, "nothing was parsed in a parser process"
@@ -290,3 +292,46 @@ def test_parser_processes_store_exactly_what_in_process_parsing_stores(
         else:
             assert a_out == p_out, ref
     assert sum(1 for c in phones if c["phones"]) == 40  # signatures were read in the workers
+
+
+def test_syncs_share_one_set_of_parser_processes_and_replace_a_dead_one(
+    tmp_path: Path, sessions, monkeypatch
+):
+    """The daemon's syncs share its Parsers: two sources' batches go to the same worker; when
+    that worker is killed, the batch it had is parsed in-process, and the next sync forks a
+    new worker instead of parsing in-process for ever."""
+    monkeypatch.delenv("INGESTOR_PARSE_WORKERS", raising=False)
+    notes = tmp_path / "pids"
+
+    def mailbox(name: str) -> Path:
+        mail = [
+            make_message(message_id=f"<{name}{i}@test>", subject=f"{name} {i}")
+            for i in range(POOL_MIN_ITEMS + 4)
+        ]
+        return write_maildir(tmp_path / name, {"INBOX": mail})
+
+    parsers = Parsers(1)
+    stages = Stages(process=partial(process_noting_pid, notes), parsers=parsers)
+
+    def run(name: str) -> set[str]:
+        notes.write_text("")
+        summary = sync_source(
+            source_config(name=name, path=str(mailbox(name))), defaults(), sessions, stages=stages
+        )
+        assert summary.ok and summary.ingested == POOL_MIN_ITEMS + 4, summary
+        return set(notes.read_text().split()) - {str(os.getpid())}
+
+    try:
+        parsers.start()
+        first, second = run("one"), run("two")
+        assert len(first) == 1 and first == second  # one worker, shared by both syncs
+        (worker,) = first
+        os.kill(int(worker), signal.SIGKILL)
+        third = run("three")  # its batch went to the dead worker: parsed here instead
+        assert worker not in third
+        fourth = run("four")
+        assert len(fourth) == 1 and worker not in fourth  # a new worker
+    finally:
+        parsers.close()
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 4 * (POOL_MIN_ITEMS + 4)

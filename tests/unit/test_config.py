@@ -71,7 +71,7 @@ def test_valid_config_is_read_with_defaults_applied(tmp_path, monkeypatch):
     assert imap.owner_addresses == ("recruiter@agency.example",)
     assert imap.password is not None and imap.password.env == "TEST_IMAP_PASSWORD"
     assert archive.type == "maildir" and archive.path == str(tmp_path)
-    assert s.defaults.parse_workers == 0
+    assert s.defaults.parse_workers == "auto"
 
 
 def test_parse_workers_is_bounded(tmp_path):
@@ -82,9 +82,12 @@ def test_parse_workers_is_bounded(tmp_path):
         ).defaults.parse_workers
         == 2
     )
-    with pytest.raises(ConfigError) as e:
-        load_settings(write(tmp_path, "[defaults]\nparse_workers = 99\n" + base))
-    assert "defaults.parse_workers: must be 0 to 16, got 99" in e.value.problems
+    for value, shown in (("99", "99"), ('"two"', "'two'"), ('"2"', "'2'"), ("true", "True")):
+        with pytest.raises(ConfigError) as e:
+            load_settings(write(tmp_path, f"[defaults]\nparse_workers = {value}\n" + base))
+        assert e.value.problems == [
+            f'defaults.parse_workers: must be "auto" or 0 to 16, got {shown}'
+        ]
 
 
 def test_every_problem_is_reported_at_once(tmp_path, monkeypatch):
@@ -295,7 +298,11 @@ calendar_history_days = 365
             'calendar_history = "101y"',
             "defaults.calendar_history: must be at most 36500, got 36865",
         ),
-        ("defaults", "parse_workers = -1", "defaults.parse_workers: must be 0 to 16, got -1"),
+        (
+            "defaults",
+            "parse_workers = -1",
+            'defaults.parse_workers: must be "auto" or 0 to 16, got -1',
+        ),
         ("defaults", 'lease_period = "2h"', "defaults.lease_period: must be at most 1h, got 2h"),
         ("defaults", "batch_messages = true", "defaults.batch_messages: must be an int, got bool"),
         (
