@@ -25,7 +25,7 @@ import json
 import math
 import random
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -733,7 +733,10 @@ class SmallGenerator:
         return ("Sent" if outbound else "INBOX"), raw
 
 
-KINDS = {"mixed": Generator, "small": SmallGenerator}
+KINDS: dict[str, Callable[[int, int], Iterable[tuple[str, bytes]]]] = {
+    "mixed": Generator,
+    "small": SmallGenerator,
+}
 
 
 def generate(n: int, seed: int = 1, kind: str = "mixed") -> Iterator[tuple[str, bytes]]:
