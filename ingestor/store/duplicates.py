@@ -28,6 +28,7 @@ from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.merge import merge_target
+from ingestor.store.dialect import in_chunks
 from ingestor.store.schema import ContactSearchTerm, Suggestion
 
 MAX_HOLDERS = 10
@@ -37,7 +38,6 @@ REASONS = {  # strongest first: a pair sharing several terms is proposed for the
     "name": "same name",
     "person": "same name and company",
 }
-_CHUNK = 500
 
 
 def _reason(term: str) -> str:
@@ -73,10 +73,10 @@ def pairs_from_holders(
 def _holders(conn: Connection, terms: set[str]) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     ordered = sorted(terms)
-    for start in range(0, len(ordered), _CHUNK):
+    for chunk in in_chunks(ordered):
         for term, cid in conn.execute(
             select(ContactSearchTerm.term, ContactSearchTerm.contact_id).where(
-                ContactSearchTerm.term.in_(ordered[start : start + _CHUNK])
+                ContactSearchTerm.term.in_(chunk)
             )
         ):
             found.setdefault(term, []).append(cid)
@@ -86,11 +86,11 @@ def _holders(conn: Connection, terms: set[str]) -> dict[str, list[int]]:
 def _known_pairs(conn: Connection, ids: set[int]) -> set[frozenset[int]]:
     known: set[frozenset[int]] = set()
     ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
+    for chunk in in_chunks(ordered):
         for contact_id, payload, new_value in conn.execute(
             select(Suggestion.contact_id, Suggestion.payload, Suggestion.new_value).where(
                 Suggestion.kind == "merge",
-                Suggestion.contact_id.in_(ordered[start : start + _CHUNK]),
+                Suggestion.contact_id.in_(chunk),
             )
         ):
             target = merge_target(Suggestion(payload=payload, new_value=new_value))

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS
 from ingestor.resolve.plan import ContactRef, SuggestionWrite, TaskWrite, WritePlan
-from ingestor.store.dialect import upsert_insert
+from ingestor.store.dialect import in_chunks, upsert_insert
 from ingestor.store.schema import (
     Base,
     Contact,
@@ -49,8 +49,9 @@ def apply_followups(
         session, {n.address: contact_id(n.address) for n in plan.new_contacts}, plan.now
     )
     _insert_ignore(session, Task, rows)
-    for ref, when in plan.last_interaction.items():
-        _supersede(session, contact_id(ref), when, plan.now)
+    _supersede(
+        session, {contact_id(ref): when for ref, when in plan.last_interaction.items()}, plan.now
+    )
     for s in plan.suggestions:
         if s.contact is not None:
             _suggest(session, contact_id(s.contact), _suggestion(s, interaction_id), plan.now)
@@ -160,19 +161,26 @@ def _take_waiting(session: Session, new: dict[str, int], now: datetime) -> list[
     return rows
 
 
-def _supersede(session: Session, contact: int, when: datetime, now: datetime) -> None:
-    """A later interaction with the contact (either way) closes its open follow-ups and
-    check-ins."""
-    session.execute(
-        update(Task)
-        .where(
-            Task.contact_id == contact,
-            Task.kind.in_(("follow_up", "check_in")),
-            Task.status.in_(("open", "snoozed")),
-            Task.signal_at < when,
+def _supersede(session: Session, latest: dict[int, datetime], now: datetime) -> None:
+    """A later interaction with a contact (either way) closes its open follow-ups and
+    check-ins: `latest` is each contact's newest interaction in the batch. One query finds the
+    open ones (there are mostly none), one closes those."""
+    done: list[int] = []
+    for chunk in in_chunks(sorted(latest)):
+        rows = session.execute(
+            select(Task.id, Task.contact_id, Task.signal_at).where(
+                Task.contact_id.in_(chunk),
+                Task.kind.in_(("follow_up", "check_in")),
+                Task.status.in_(("open", "snoozed")),
+            )
         )
-        .values(status="done", closed_by=SUPERSEDED, closed_at=now)
-    )
+        done += [id_ for id_, contact, at in rows if at < latest[contact]]
+    for chunk in in_chunks(done):
+        session.execute(
+            update(Task)
+            .where(Task.id.in_(chunk))
+            .values(status="done", closed_by=SUPERSEDED, closed_at=now)
+        )
 
 
 def _suggestion(s: SuggestionWrite, interaction_id: dict[str, int]) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from ingestor.resolve.plan import (
     LedgerWrite,
     WritePlan,
 )
-from ingestor.store.dialect import upsert_insert
+from ingestor.store.dialect import in_chunks, upsert_insert
 from ingestor.store.followups import apply_followups
 from ingestor.store.known import MAX_QUARANTINE_BYTES
 from ingestor.store.meetings import MeetingWriter
@@ -61,9 +61,10 @@ def apply_plan(
 ) -> BatchCounts:
     """Write everything `plan` says, then its cursor; `owners` are the mailbox's addresses."""
     contact_id = _create_contacts(session, plan)
-    _update_contacts(session, plan, contact_id)
+    contact = _load_contacts(session, plan, contact_id)
+    _update_contacts(plan, contact)
     interaction_id = _insert_emails(session, source, plan, contact_id)
-    _apply_profiles(session, plan, contact_id, interaction_id)
+    _apply_profiles(session, plan, contact, contact_id, interaction_id)
     apply_followups(session, plan, contact_id, interaction_id)
     reasons = _write_calendar(session, source, plan, contact_id, owners)
     _insert_ledger(session, source, plan, interaction_id, reasons)
@@ -129,23 +130,37 @@ def _create_contacts(session: Session, plan: WritePlan) -> Callable[[ContactRef]
     return contact_id
 
 
-def _update_contacts(
+def _load_contacts(
     session: Session, plan: WritePlan, contact_id: Callable[[ContactRef], int]
-) -> None:
-    for ref, name in plan.names.items():
-        contact = _contact(session, contact_id(ref))
-        if contact.name != name:
-            contact.name = name
-            contact.updated_at = plan.now
-    for ref, when in plan.last_interaction.items():
-        _contact(session, contact_id(ref)).last_interaction_at = when
+) -> Callable[[ContactRef], Contact]:
+    """The contacts the plan renames, touches or profiles, known ones loaded with one query
+    per chunk and held here (the session holds clean objects only weakly), new ones the
+    session's; → a function from ContactRef to the Contact."""
+    refs = (*plan.names, *plan.last_interaction, *(p.contact for p in plan.profiles))
+    known = sorted({r for r in refs if isinstance(r, int)})
+    loaded = {
+        c.id: c
+        for chunk in in_chunks(known)
+        for c in session.scalars(select(Contact).where(Contact.id.in_(chunk)))
+    }
 
+    def contact(ref: ContactRef) -> Contact:
+        id_ = contact_id(ref)
+        found = loaded.get(id_) or session.get(Contact, id_)
+        assert found is not None, id_
+        return found
 
-def _contact(session: Session, contact_id: int) -> Contact:
-    """A contact the batch's lookup (or creation) put in the session: no query."""
-    contact = session.get(Contact, contact_id)
-    assert contact is not None, contact_id
     return contact
+
+
+def _update_contacts(plan: WritePlan, contact: Callable[[ContactRef], Contact]) -> None:
+    for ref, name in plan.names.items():
+        c = contact(ref)
+        if c.name != name:
+            c.name = name
+            c.updated_at = plan.now
+    for ref, when in plan.last_interaction.items():
+        contact(ref).last_interaction_at = when
 
 
 def _insert_emails(
@@ -192,6 +207,7 @@ def _insert_emails(
 def _apply_profiles(
     session: Session,
     plan: WritePlan,
+    contact: Callable[[ContactRef], Contact],
     contact_id: Callable[[ContactRef], int],
     interaction_id: dict[str, int],
 ) -> None:
@@ -209,7 +225,7 @@ def _apply_profiles(
             v["snippet"],
             v["message_id"],
         )
-        profiles.apply(_contact(session, contact_id(p.contact)), p.profile, facts)
+        profiles.apply(contact(p.contact), p.profile, facts)
     profiles.insert_observations()
 
 

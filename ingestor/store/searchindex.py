@@ -21,7 +21,7 @@ the FTS5 tables in step with `contact_search` (migration 0005).
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Iterator, MutableMapping
+from collections.abc import Collection, Iterable, Iterator, MutableMapping, Sequence
 from datetime import datetime
 from itertools import chain
 from typing import Any, cast
@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Table, delete, event, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from ingestor.resolve.namekeys import ContactKeys, contact_keys
-from ingestor.store.dialect import upsert_insert
+from ingestor.store.dialect import in_chunks, upsert_insert
 from ingestor.store.duplicates import propose_for, propose_shared
 from ingestor.store.schema import (
     Contact,
@@ -55,7 +55,6 @@ _CHILD_TABLES: dict[str, type[ContactEmail] | type[ContactPhone]] = {
     "contact_email": ContactEmail,
     "contact_phone": ContactPhone,
 }
-_CHUNK = 500
 FTS_PREFIX = "contact_search_fts"  # SQLite's FTS5 tables and their shadow tables
 WORDS_FTS = f"{FTS_PREFIX}_words"  # whole words of `doc` (unicode61)
 TRIGRAM_FTS = f"{FTS_PREFIX}_trigram"  # substrings of `emails` and `phones` (trigram)
@@ -114,7 +113,7 @@ def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
 
 def _note_orphans(session: Session, conn: Connection, ids: Iterable[int]) -> None:
     orphans: set[str] = session.info.setdefault(_ORPHANS, set())
-    for chunk in _chunks(sorted(ids)):
+    for chunk in in_chunks(sorted(ids)):
         for doc in conn.execute(
             select(ContactSearch.doc).where(ContactSearch.contact_id.in_(chunk))
         ).scalars():
@@ -220,7 +219,7 @@ def flush_search_keys(session: Session) -> int:
     conn = session.connection()
     for table_name, row_ids in _by_table(rows):
         model = _CHILD_TABLES[table_name]
-        for chunk in _chunks(sorted(row_ids)):
+        for chunk in in_chunks(sorted(row_ids)):
             ids.update(conn.execute(select(model.contact_id).where(model.id.in_(chunk))).scalars())
     if sweep:
         ids.update(missing_keys(conn))
@@ -236,11 +235,6 @@ def _by_table(rows: set[tuple[str, int]]) -> Iterator[tuple[str, set[int]]]:
     yield from grouped.items()
 
 
-def _chunks(items: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]
-
-
 def missing_keys(conn: Connection) -> list[int]:
     """Live contacts without a search row (written behind the hooks' back, or before 0005)."""
     return list(
@@ -252,7 +246,7 @@ def missing_keys(conn: Connection) -> list[int]:
     )
 
 
-def current_keys(conn: Connection, ids: list[int]) -> dict[int, ContactKeys]:
+def current_keys(conn: Connection, ids: Sequence[int]) -> dict[int, ContactKeys]:
     """The keys the live contacts among `ids` should have, from their rows as they are now."""
     emails: dict[int, list[str]] = {}
     phones: dict[int, list[str]] = {}
@@ -285,12 +279,10 @@ def add_words(conn: Connection, words: set[str]) -> None:
         return
     ordered = sorted(words)
     known: set[str] = set()
-    for start in range(0, len(ordered), _CHUNK):
+    for chunk in in_chunks(ordered):
         known.update(
             conn.execute(
-                select(ContactSearchWord.word).where(
-                    ContactSearchWord.word.in_(ordered[start : start + _CHUNK])
-                )
+                select(ContactSearchWord.word).where(ContactSearchWord.word.in_(chunk))
             ).scalars()
         )
     new = [{"word": w} for w in ordered if w not in known]
@@ -315,7 +307,7 @@ def rekey(
     """
     gained: dict[int, set[str]] = {}
     removed: set[str] = set()
-    for chunk in _chunks(sorted(ids)):
+    for chunk in in_chunks(sorted(ids)):
         want = current_keys(conn, chunk)
         known = [cid for cid in chunk if cid not in fresh]
         have = (
@@ -397,21 +389,15 @@ def prune_words(conn: Connection, candidates: set[str]) -> None:
         return
     ordered = sorted(candidates)
     present: list[str] = []
-    for start in range(0, len(ordered), _CHUNK):
+    for chunk in in_chunks(ordered):
         present.extend(
             conn.execute(
-                select(ContactSearchWord.word).where(
-                    ContactSearchWord.word.in_(ordered[start : start + _CHUNK])
-                )
+                select(ContactSearchWord.word).where(ContactSearchWord.word.in_(chunk))
             ).scalars()
         )
     unheld = [w for w in present if not _held(conn, w)]
-    for start in range(0, len(unheld), _CHUNK):
-        conn.execute(
-            delete(ContactSearchWord).where(
-                ContactSearchWord.word.in_(unheld[start : start + _CHUNK])
-            )
-        )
+    for chunk in in_chunks(unheld):
+        conn.execute(delete(ContactSearchWord).where(ContactSearchWord.word.in_(chunk)))
 
 
 def _held(conn: Connection, word: str) -> bool:
