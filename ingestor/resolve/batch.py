@@ -223,7 +223,10 @@ class _Resolver:
     ) -> tuple[EmailWrite, ContactRef | None]:
         p = f.parsed
         email = EmailWrite(
-            values=self._interaction_values(f, key), participants=[], ref=result.item.ref
+            values=self._interaction_values(f, key),
+            participants=[],
+            ref=result.item.ref,
+            body=f.body if self.policy.store_bodies else None,
         )
         sender: ContactRef | None = None
         for participant in p.participants:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ingestor.model import FolderCursor, ItemResult
+from ingestor.model import Body, FolderCursor, ItemResult
 
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import CalendarFindings
@@ -77,6 +77,7 @@ class EmailWrite:
     values: dict[str, Any]  # Interaction columns
     participants: list[ParticipantWrite]
     ref: str  # the item's source ref
+    body: Body | None = None  # its own words (interaction_body); None: not kept
 
     @property
     def key(self) -> str:

@@ -36,6 +36,7 @@ from ingestor.store.schema import (
     Contact,
     ContactEmail,
     Interaction,
+    InteractionBody,
     InteractionParticipant,
     InteractionSource,
     LedgerEntry,
@@ -176,6 +177,17 @@ def _insert_emails(
             )
             for e in plan.emails
             for p in e.participants
+        ],
+    )
+    # Their own words, one executemany beside the interactions' (a duplicate seen in other
+    # mailboxes adds a source, never a second body).
+    _insert(
+        session,
+        InteractionBody,
+        [
+            dict(interaction_id=ids[e.key], text=e.body.text, truncated=e.body.truncated)
+            for e in plan.emails
+            if e.body is not None
         ],
     )
     _insert(
