@@ -118,7 +118,7 @@ def cap_body(text: str, limit: int = MAX_BODY_BYTES) -> Body:
     was cut."""
     data = text.encode("utf-8", "replace")  # a lone surrogate would be refused by the store
     if len(data) <= limit:
-        return Body(text if len(data) == len(text) else data.decode("utf-8"), False)
+        return Body(text if text.isascii() else data.decode("utf-8"), False)
     # A cut inside a multi-byte character leaves a partial sequence at the end: dropped.
     return Body(data[:limit].decode("utf-8", "ignore"), True)
 
