@@ -92,10 +92,10 @@ def message_view(session: Session, interaction_id: int) -> MessageView | None:
             )
         )
     )
-    text, join = (body.text if body else None), i.conference_url
-    if i.kind == "meeting" or (i.kind == "call" and i.ical_uid):
+    text, join, snippet = (body.text if body else None), i.conference_url, i.snippet
+    if i.ical_uid is not None:  # from a calendar: its description, without the boilerplate
         stripped = strip_conference(body.text if body else i.snippet)
-        text, join = stripped.text or None, i.conference_url or stripped.join_url
+        text, join, snippet = stripped.text or None, join or stripped.join_url, None
     view = MessageView(
         i.id,
         i.kind,
@@ -107,7 +107,7 @@ def message_view(session: Session, interaction_id: int) -> MessageView | None:
         i.location,
         i.message_id,
         join if join and join.lower().startswith(("https://", "http://")) else None,
-        i.snippet,
+        snippet,
         text,
         bool(body and body.truncated),
         people,
