@@ -34,7 +34,8 @@ ZOOM_SNIPPET = (
 ZOOM_URL = "https://us06web.zoom.us/j/83355501234?pwd=THVt.1"
 HOSTILE_BODY = (
     "Hallo Anna,\n\nhier mein Lebenslauf: https://cv.example/juergen\n"
-    '<script>alert(1)</script><img src="https://tracker.example/x.png" onerror="alert(2)">\n\n'
+    '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    '<img src="https://tracker.example/x.png">\n\n'
     "Viele Grüße\nJürgen"
 )
 
