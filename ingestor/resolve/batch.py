@@ -56,7 +56,7 @@ def resolve_batch(
     followups: FollowupPolicy = DEFAULT_FOLLOWUPS,
 ) -> WritePlan:
     """The plan for `results` (items not yet in the ledger), in item order."""
-    plan = WritePlan(now=now, cursor=cursor)
+    plan = WritePlan(now=now, cursor=cursor, store_bodies=policy.store_bodies)
     return _Resolver(known, policy, plan, followups).run(results)
 
 

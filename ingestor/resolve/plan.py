@@ -193,6 +193,8 @@ class WritePlan:
     do_not_contact: set[ContactRef] = field(default_factory=set)
     # Who referred a contact this plan creates (its "new contact" suggestion says so).
     referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Meetings keep their description without boilerplate as their body (store_bodies).
+    store_bodies: bool = True
 
     def describe(self) -> Iterator[str]:
         """One line per decision, for `sync --dry-run`."""

@@ -239,7 +239,7 @@ def _write_calendar(
         address: contact_id(ref) if ref is not None else None
         for address, ref in plan.attendees.items()
     }
-    meetings = MeetingWriter(session, source, plan.now, people, owners)
+    meetings = MeetingWriter(session, source, plan.now, people, owners, plan.store_bodies)
     reasons: dict[str, str] = {}
     for w in plan.calendar:
         if isinstance(w, InviteWrite):

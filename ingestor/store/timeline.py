@@ -14,11 +14,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from ingestor.extractors.conference_text import strip_conference
-from ingestor.store.schema import Interaction, InteractionParticipant, InteractionSource
+from ingestor.store.schema import (
+    Interaction,
+    InteractionBody,
+    InteractionParticipant,
+    InteractionSource,
+)
 
 KINDS = ("email", "meeting", "call")
 MAX_UPCOMING = 50  # rows in the upcoming section; a series is one row however long
@@ -185,6 +190,7 @@ class _Details:
     sources: set[str] = field(default_factory=set)
     people: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
+    text: str | None = None  # a meeting's stored description, without boilerplate: its start
 
 
 def _details(session: Session, contact_id: int, ids: list[int]) -> dict[int, _Details]:
@@ -216,6 +222,14 @@ def _details(session: Session, contact_id: int, ids: list[int]) -> dict[int, _De
             d.roles.append(role)
         elif len(d.people) < 6:
             d.people.append(f"{name} <{address}>" if name else address)
+    meetings = [iid for iid, d in out.items() if d.interaction.ical_uid is not None]
+    if meetings:
+        for iid, start in session.execute(
+            select(InteractionBody.interaction_id, func.substr(InteractionBody.text, 1, 400)).where(
+                InteractionBody.interaction_id.in_(meetings)
+            )
+        ):
+            out[iid].text = start
     return out
 
 
@@ -223,8 +237,9 @@ def _entry(d: _Details, row: _Row) -> TimelineEntry:
     i = d.interaction
     snippet, join = i.snippet, i.conference_url
     if i.ical_uid is not None:
+        # Stored since stripping at ingest began; older rows are stripped here (240 chars).
         stripped = strip_conference(i.snippet)
-        snippet, join = stripped.text or None, join or stripped.join_url
+        snippet, join = d.text or stripped.text or None, join or stripped.join_url
     return TimelineEntry(
         i.id,
         i.kind,

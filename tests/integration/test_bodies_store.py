@@ -4,6 +4,7 @@ text without its quotes, capped at 32 KB, one body per message across mailboxes,
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -119,3 +120,70 @@ def test_the_thread_around_a_message(tmp_path: Path, sessions) -> None:
         other = message_view(s, ids["<other@test>"])
         assert other is not None and [t.id for t in other.thread] == [ids["<other@test>"]]
         assert message_view(s, 10**9) is None
+
+
+ZOOM_AGENDA = (
+    "DESCRIPTION:Anna Keller is inviting you to a scheduled Zoom meeting.\\n\\nJoin Zoom Meetin"
+    "g\\nhttps://us06web.zoom.us/j/83355501234?pwd=abc.1\\n\\nMeeting ID: 833 5550 1234\\nPass"
+    "code: 260922\\n\\n---\\n\\nOne tap mobile\\n+33199001234\\,\\,83355501234#\\,\\,\\,\\,*26"
+    "0922# France\\n\\nAgenda: salary band\\, relocation\\, start date.\n"
+)
+
+
+def _series_feed(tmp_path: Path, sequence: int = 0, agenda: str = ZOOM_AGENDA) -> Path:
+    from tests.integration.test_calendar_pipeline import SOON, calendar, vevent
+
+    start = SOON - timedelta(days=14)
+    event = vevent(
+        "weekly-zoom",
+        start=start,
+        summary="Client sync",
+        sequence=sequence,
+        attendees=("priya@northwind.example",),
+        extra="RRULE:FREQ=WEEKLY;COUNT=4\n" + agenda,
+    )
+    feed = tmp_path / "series.ics"
+    feed.write_text(calendar(event))
+    return feed
+
+
+def test_meetings_keep_their_description_stripped_at_ingest(tmp_path: Path, sessions) -> None:
+    cfg = source_config(name="cal", type="ics", path=str(_series_feed(tmp_path)))
+    assert sync_source(cfg, defaults(), sessions).ok
+    with sessions() as s:
+        rows = s.execute(
+            select(Interaction.id, Interaction.snippet, InteractionBody.text).outerjoin(
+                InteractionBody, InteractionBody.interaction_id == Interaction.id
+            )
+        ).all()
+        assert len(rows) == 4
+        # The body: the organizer's words, after the block, which the 240-char snippet lost.
+        assert {text for _, _, text in rows} == {"Agenda: salary band, relocation, start date."}
+        # The snippet (the export's) is the description's start, as it always was.
+        assert all(snippet.startswith("Anna Keller is inviting you") for _, snippet, _ in rows)
+        view = message_view(s, rows[0][0])
+        assert view is not None
+        assert view.text == "Agenda: salary band, relocation, start date."
+        assert view.join_url == "https://us06web.zoom.us/j/83355501234?pwd=abc.1"
+    # Changed (a higher SEQUENCE): the body follows; with no words left, it goes.
+    (tmp_path / "series.ics").unlink()
+    _series_feed(
+        tmp_path, sequence=1, agenda="DESCRIPTION:Join Zoom Meeting\\nhttps://us06web.zoom.us/j/1\n"
+    )
+    assert sync_source(cfg, defaults(), sessions).ok
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(InteractionBody)) == 0
+
+
+def test_meetings_keep_no_body_under_store_bodies_false(tmp_path: Path, sessions) -> None:
+    cfg = source_config(name="cal", type="ics", path=str(_series_feed(tmp_path)))
+    assert sync_source(cfg, defaults(store_bodies=False), sessions).ok
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(Interaction)) == 4
+        assert s.scalar(select(func.count()).select_from(InteractionBody)) == 0
+        first = s.scalar(select(Interaction.id))
+        assert first is not None
+        view = message_view(s, first)
+        # Stripped at display from the snippet: the block goes (the agenda was past 240 chars).
+        assert view is not None and view.text is None
+        assert view.join_url == "https://us06web.zoom.us/j/83355501234?pwd=abc.1"
