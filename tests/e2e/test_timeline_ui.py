@@ -105,3 +105,16 @@ def test_the_thread_around_a_message(page: Any, tl: SeededTimeline) -> None:
     page.wait_for_url(f"**/messages/{tl.loose}")
     expect(page.locator("h1")).to_have_text("AW: Lebenslauf")
     expect(page.locator("#body")).to_contain_text("Noch die Zeugnisse anbei.")
+
+
+def test_timeline_and_message_page_fit_a_phone(page: Any, tl: SeededTimeline) -> None:
+    page.set_viewport_size({"width": 375, "height": 812})
+    sign_in(page)
+    for path in (
+        f"/contacts/{tl.contact}",
+        f"/messages/{tl.hostile}",
+        f"/messages/{tl.series_next}",
+    ):
+        page.goto(path)
+        wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert wider <= 0, f"{path} is {wider} px wider than a phone"
