@@ -16,6 +16,7 @@ from ingestor.configsecrets import KeySpec
 from ingestor.configtypes import (
     ConfigModel,
     FileContext,
+    Flag,
     LowerNames,
     Region,
     between,
@@ -103,6 +104,9 @@ class Defaults(ConfigModel):
     )
     # No interaction with a contact in a conversation for this long: a check-in task. 0 = off.
     check_in_after_days: FollowupDays = Field(default=0, validation_alias="check_in_after")
+    # Keep each email's own words (its new text, up to 32 KB) for the message page; false keeps
+    # the 240-character snippet only.
+    store_bodies: Flag = True
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,14 @@ class ParsedMessage:
 
 
 @dataclass(frozen=True)
+class Body:
+    """A message's own words as stored: its new text, capped (`truncated`: it was cut)."""
+
+    text: str
+    truncated: bool
+
+
+@dataclass(frozen=True)
 class MessageFindings:
     """Everything the pure extractors concluded about one message."""
 
@@ -104,6 +112,7 @@ class MessageFindings:
     profile: ProfileFindings | None = None  # what the sender's own text says about them
     invites: list[CalendarFindings] = field(default_factory=list)  # text/calendar parts
     signal: Signal | None = None  # what the mail says should happen next (a follow-up, a bounce)
+    body: Body | None = None  # the new text after quote stripping, capped; None: no text
 
 
 @dataclass(frozen=True)

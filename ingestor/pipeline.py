@@ -94,6 +94,7 @@ def policy_for(cfg: SourceConfig, defaults: Defaults) -> CreationPolicy:
         owner_addresses=frozenset(cfg.owner_addresses),
         internal_domains=frozenset(defaults.internal_domains),
         blocklist=frozenset(defaults.blocklist),
+        store_bodies=defaults.store_bodies,
     )
 
 

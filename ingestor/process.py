@@ -72,7 +72,7 @@ def process_item(
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
-        findings = replace(findings, snippet=note)
+        findings = replace(findings, snippet=note, body=None)
     return ItemResult(item, findings)
 
 

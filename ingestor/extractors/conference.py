@@ -35,10 +35,18 @@ def conference_url(comp: Component, description: str | None) -> str | None:
         if value and value.lower().startswith("https://"):
             return value
     for text in (text_of(comp, "URL", 2000), text_of(comp, "LOCATION"), description):
-        for m in _CONFERENCE.finditer(text or ""):
-            url = m.group(0).rstrip(".,;:!?")
-            if not _NOT_A_JOIN_LINK.search(url):
-                return url
+        url = join_link(text)
+        if url:
+            return url
+    return None
+
+
+def join_link(text: str | None) -> str | None:
+    """The first conference join link in a text (not a dial-in page or a help page)."""
+    for m in _CONFERENCE.finditer(text or ""):
+        url = m.group(0).rstrip(".,;:!?")
+        if not _NOT_A_JOIN_LINK.search(url):
+            return url
     return None
 
 

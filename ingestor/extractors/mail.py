@@ -1,5 +1,5 @@
-"""Pure findings for one parsed message: when, which way, its snippet, its sender's profile and
-any meeting invites it carries."""
+"""Pure findings for one parsed message: when, which way, its snippet and own words (the new
+text, capped), its sender's profile and any meeting invites it carries."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from ingestor.extractors.htmltext import html_to_text
 from ingestor.extractors.profile import extract_profile
 from ingestor.extractors.quotes import split_new_text
 from ingestor.extractors.signals import read_signals
-from ingestor.model import Direction, MessageFindings, ParsedMessage
+from ingestor.model import Body, Direction, MessageFindings, ParsedMessage
 
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import CalendarFindings
 
 SNIPPET_CHARS = 240
 MAX_INVITES = 5
+MAX_BODY_BYTES = 32 * 1024  # of a message's new text kept in the store (UTF-8)
 
 
 def extract_message(
@@ -47,6 +48,8 @@ def extract_message(
             region,
         )
     occurred_at = parsed.date or received_at
+    # Machine mail becomes a ledger row, not an interaction: its text would go nowhere.
+    own = profile.new_text if profile else None if reason else new_text(parsed)
     # Only mail to the owner can ask them to do something (a delivery report included).
     signal = (
         read_signals(parsed, profile.new_text if profile else None, occurred_at, region, raw)
@@ -57,12 +60,12 @@ def extract_message(
         parsed=parsed,
         occurred_at=occurred_at,
         direction=way,
-        # Machine mail becomes a ledger row, not an interaction: its snippet would go nowhere.
-        snippet=_shorten(profile.new_text) if profile else "" if reason else snippet(parsed),
+        snippet=_shorten(own) if own else "",
         automated_reason=reason,
         profile=profile,
         invites=invites(parsed, owner_addresses, window) if window else [],
         signal=signal,
+        body=cap_body(own.strip()) if own and own.strip() else None,
     )
 
 
@@ -97,12 +100,27 @@ def invites(
 
 
 def snippet(parsed: ParsedMessage) -> str:
+    return _shorten(new_text(parsed))
+
+
+def new_text(parsed: ParsedMessage) -> str:
+    """The message's own text, quotes and forwarded history split off."""
     text = parsed.text_plain
     if text is None and parsed.text_html is not None:
         text = html_to_text(parsed.text_html)
     if not text:
         return ""
-    return _shorten(split_new_text(text[:20_000]).new_text)
+    return split_new_text(text[:20_000]).new_text
+
+
+def cap_body(text: str, limit: int = MAX_BODY_BYTES) -> Body:
+    """`text` in at most `limit` bytes of UTF-8, cut on a character boundary, and whether it
+    was cut."""
+    data = text.encode("utf-8", "replace")  # a lone surrogate would be refused by the store
+    if len(data) <= limit:
+        return Body(text if text.isascii() else data.decode("utf-8"), False)
+    # A cut inside a multi-byte character leaves a partial sequence at the end: dropped.
+    return Body(data[:limit].decode("utf-8", "ignore"), True)
 
 
 def _shorten(text: str) -> str:

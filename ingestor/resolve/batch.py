@@ -56,7 +56,7 @@ def resolve_batch(
     followups: FollowupPolicy = DEFAULT_FOLLOWUPS,
 ) -> WritePlan:
     """The plan for `results` (items not yet in the ledger), in item order."""
-    plan = WritePlan(now=now, cursor=cursor)
+    plan = WritePlan(now=now, cursor=cursor, store_bodies=policy.store_bodies)
     return _Resolver(known, policy, plan, followups).run(results)
 
 
@@ -223,7 +223,10 @@ class _Resolver:
     ) -> tuple[EmailWrite, ContactRef | None]:
         p = f.parsed
         email = EmailWrite(
-            values=self._interaction_values(f, key), participants=[], ref=result.item.ref
+            values=self._interaction_values(f, key),
+            participants=[],
+            ref=result.item.ref,
+            body=f.body if self.policy.store_bodies else None,
         )
         sender: ContactRef | None = None
         for participant in p.participants:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from ingestor.model import FolderCursor, ItemResult
+from ingestor.model import Body, FolderCursor, ItemResult
 
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import CalendarFindings
@@ -77,6 +77,7 @@ class EmailWrite:
     values: dict[str, Any]  # Interaction columns
     participants: list[ParticipantWrite]
     ref: str  # the item's source ref
+    body: Body | None = None  # its own words (interaction_body); None: not kept
 
     @property
     def key(self) -> str:
@@ -192,6 +193,8 @@ class WritePlan:
     do_not_contact: set[ContactRef] = field(default_factory=set)
     # Who referred a contact this plan creates (its "new contact" suggestion says so).
     referrals: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Meetings keep their description without boilerplate as their body (store_bodies).
+    store_bodies: bool = True
 
     def describe(self) -> Iterator[str]:
         """One line per decision, for `sync --dry-run`."""

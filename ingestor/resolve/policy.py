@@ -20,6 +20,8 @@ class CreationPolicy:
     owner_addresses: frozenset[str]
     internal_domains: frozenset[str]
     blocklist: frozenset[str]  # domains or full addresses
+    # What is kept of an email besides its snippet: its own words (`store_bodies`).
+    store_bodies: bool = True
 
     def excluded_reason(self, address: str) -> str | None:
         """Why this address is never a contact, or None."""

@@ -1,13 +1,13 @@
 """One contact in full: fields with their provenance, emails, phones, and the timeline.
 
-The timeline is every interaction (email, meeting, call) the contact took part in, from every
-mailbox and calendar, newest first, with the mailboxes it was seen in.
+The timeline (store.timeline) is every interaction (email, meeting, call) the contact took
+part in, from every mailbox and calendar, upcoming apart from past, series collapsed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,12 +23,11 @@ from ingestor.store.schema import (
     ContactEmail,
     ContactPhone,
     Interaction,
-    InteractionParticipant,
-    InteractionSource,
     Observation,
     Suggestion,
 )
 from ingestor.store.tasks import pending_tasks
+from ingestor.store.timeline import EVERYTHING, TimelineFilter, contact_timeline
 from ingestor.store.web_schema import Decision
 
 
@@ -48,22 +47,6 @@ class PhoneView:
     type: str
     raw: str | None
     created_at: datetime
-
-
-@dataclass
-class TimelineEntry:
-    id: int
-    kind: str
-    occurred_at: datetime
-    ends_at: datetime | None
-    subject: str | None
-    snippet: str | None
-    direction: str | None
-    status: str | None
-    location: str | None
-    role: str
-    sources: list[str] = field(default_factory=list)
-    people: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -145,68 +128,6 @@ def _describe(action: str, detail: dict[str, Any]) -> str:
     return f"{action} {str(kind).replace('_', ' ')}" if kind else action
 
 
-def timeline(
-    session: Session, contact_id: int, offset: int = 0, limit: int = 50
-) -> list[TimelineEntry]:
-    """Interactions with this contact, newest first, one page of them."""
-    mine = select(InteractionParticipant.interaction_id).where(
-        InteractionParticipant.contact_id == contact_id
-    )
-    ordered = [
-        TimelineEntry(
-            i.id,
-            i.kind,
-            i.occurred_at,
-            i.ends_at,
-            i.subject,
-            i.snippet,
-            i.direction,
-            i.status,
-            i.location,
-            "",
-        )
-        for i in session.scalars(
-            select(Interaction)
-            .where(Interaction.id.in_(mine))
-            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-            .offset(offset)
-            .limit(limit)
-        )
-    ]
-    ids = [e.id for e in ordered]
-    if not ids:
-        return []
-    sources: dict[int, set[str]] = defaultdict(set)
-    for iid, src in session.execute(
-        select(InteractionSource.interaction_id, InteractionSource.source).where(
-            InteractionSource.interaction_id.in_(ids)
-        )
-    ):
-        sources[iid].add(src)
-    people: dict[int, list[str]] = defaultdict(list)
-    roles: dict[int, list[str]] = defaultdict(list)
-    for iid, name, address, cid, role in session.execute(
-        select(
-            InteractionParticipant.interaction_id,
-            InteractionParticipant.name,
-            InteractionParticipant.address,
-            InteractionParticipant.contact_id,
-            InteractionParticipant.role,
-        )
-        .where(InteractionParticipant.interaction_id.in_(ids))
-        .order_by(InteractionParticipant.id)
-    ):
-        if cid == contact_id:
-            roles[iid].append(role)
-        elif len(people[iid]) < 6:
-            people[iid].append(f"{name} <{address}>" if name else address)
-    for e in ordered:
-        e.sources = sorted(sources.get(e.id, set()))
-        e.people = people.get(e.id, [])
-        e.role = ", ".join(roles.get(e.id, []))
-    return ordered
-
-
 def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
     key = name_key(row.name)
     if key is None:
@@ -215,10 +136,15 @@ def _duplicates(session: Session, row: ContactRow) -> list[ContactRow]:
 
 
 def contact_page(
-    session: Session, contact_id: int, offset: int, limit: int
+    session: Session,
+    contact_id: int,
+    offset: int,
+    limit: int,
+    now: datetime,
+    filters: TimelineFilter = EVERYTHING,
 ) -> dict[str, Any] | None:
-    """A contact's page: its profile, one page of its timeline, contacts of the same name, its
-    open tasks, and whether it may be written to."""
+    """A contact's page: its profile, one page of its timeline (store.timeline), contacts of
+    the same name, its open tasks, and whether it may be written to."""
     profile = load_profile(session, contact_id)
     if profile is None:
         return None
@@ -226,7 +152,7 @@ def contact_page(
         "profile": profile,
         "tasks": pending_tasks(session, contact_id=contact_id),
         "reach": reachability(session, contact_id),
-        "timeline": timeline(session, contact_id, offset, limit),
+        "timeline": contact_timeline(session, contact_id, now, filters, offset, limit),
         "duplicates": _duplicates(session, profile.contact) if profile.merged_into is None else [],
     }
 

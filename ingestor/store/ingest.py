@@ -36,6 +36,7 @@ from ingestor.store.schema import (
     Contact,
     ContactEmail,
     Interaction,
+    InteractionBody,
     InteractionParticipant,
     InteractionSource,
     LedgerEntry,
@@ -193,6 +194,17 @@ def _insert_emails(
             for p in e.participants
         ],
     )
+    # Their own words, one executemany beside the interactions' (a duplicate seen in other
+    # mailboxes adds a source, never a second body).
+    _insert(
+        session,
+        InteractionBody,
+        [
+            dict(interaction_id=ids[e.key], text=e.body.text, truncated=e.body.truncated)
+            for e in plan.emails
+            if e.body is not None
+        ],
+    )
     _insert(
         session,
         InteractionSource,
@@ -243,7 +255,7 @@ def _write_calendar(
         address: contact_id(ref) if ref is not None else None
         for address, ref in plan.attendees.items()
     }
-    meetings = MeetingWriter(session, source, plan.now, people, owners)
+    meetings = MeetingWriter(session, source, plan.now, people, owners, plan.store_bodies)
     reasons: dict[str, str] = {}
     for w in plan.calendar:
         if isinstance(w, InviteWrite):

@@ -14,9 +14,19 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ingestor.extractors.conference_text import strip_conference
+from ingestor.extractors.mail import cap_body
 from ingestor.extractors.occurrences import SeriesSpan
+from ingestor.model import Body
 from ingestor.store import series
-from ingestor.store.schema import Contact, Interaction, InteractionParticipant, InteractionSource
+from ingestor.store.dialect import upsert_insert
+from ingestor.store.schema import (
+    Contact,
+    Interaction,
+    InteractionBody,
+    InteractionParticipant,
+    InteractionSource,
+)
 
 if TYPE_CHECKING:
     from ingestor.extractors.meetings import Attendee, CalendarFindings, MeetingOccurrence
@@ -39,7 +49,9 @@ class MeetingWriter:
     """Writes one batch's calendar findings, in its transaction.
 
     `contacts` gives each organizer's and attendee's contact id (None: not a contact), as
-    resolve decided; `owners` are the mailbox owner's addresses.
+    resolve decided; `owners` are the mailbox owner's addresses. With `store_bodies`, each
+    new or changed occurrence keeps its description without conference boilerplate as its
+    body (the snippet keeps the description's first words as they came: the export's).
     """
 
     def __init__(
@@ -49,12 +61,15 @@ class MeetingWriter:
         now: datetime,
         contacts: Mapping[str, int | None],
         owners: frozenset[str],
+        store_bodies: bool = True,
     ) -> None:
         self.session = session
         self.source = source
         self.now = now
         self.contacts = contacts
         self.owners = owners
+        self.store_bodies = store_bodies
+        self._texts: dict[str, Body | None] = {}  # description → its stored form
 
     # -- calendars -------------------------------------------------------------------------
 
@@ -187,9 +202,14 @@ class MeetingWriter:
             self._fill(interaction, occ, force_status)
             self.session.flush()
             self._set_participants(interaction, occ)
+            self._keep_text(interaction, occ, new=True)
         elif _newer_or_same(occ, interaction):
+            # The same SEQUENCE and DTSTAMP (a series expanded again) is the same text.
+            changed = not _same_version(occ, interaction)
             self._fill(interaction, occ, force_status)
             self._set_participants(interaction, occ)
+            if changed:
+                self._keep_text(interaction, occ, new=False)
         self._link_source(interaction, ref)
         return interaction
 
@@ -208,6 +228,29 @@ class MeetingWriter:
         i.conference_url = occ.conference_url
         i.direction = None
         i.updated_at = self.now
+
+    def _keep_text(self, interaction: Interaction, occ: MeetingOccurrence, new: bool) -> None:
+        if not self.store_bodies:
+            return
+        key = occ.description or ""
+        if key not in self._texts:  # one description is shared by a series' occurrences
+            text = strip_conference(key).text
+            self._texts[key] = cap_body(text) if text else None
+        body = self._texts[key]
+        if body is None:
+            if not new:
+                self.session.execute(
+                    delete(InteractionBody).where(InteractionBody.interaction_id == interaction.id)
+                )
+            return
+        values = dict(interaction_id=interaction.id, text=body.text, truncated=body.truncated)
+        ins = upsert_insert(self.session.get_bind().dialect.name, InteractionBody).values(values)
+        self.session.execute(
+            ins.on_conflict_do_update(
+                index_elements=["interaction_id"],
+                set_={"text": body.text, "truncated": body.truncated},
+            )
+        )
 
     def _set_participants(self, interaction: Interaction, occ: MeetingOccurrence) -> None:
         self.session.execute(
@@ -251,6 +294,13 @@ class MeetingWriter:
             self.session.add(
                 InteractionSource(interaction_id=interaction.id, source=self.source, ref=ref)
             )
+
+
+def _same_version(occ: MeetingOccurrence, existing: Interaction) -> bool:
+    return (occ.sequence or 0, occ.dtstamp or _EPOCH) == (
+        existing.sequence or 0,
+        existing.dtstamp or _EPOCH,
+    )
 
 
 def _newer_or_same(occ: MeetingOccurrence, existing: Interaction) -> bool:

@@ -163,6 +163,19 @@ class InteractionSource(Base):
     seen_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
 
+class InteractionBody(Base):
+    """An email's own words (its new text, quotes split off), capped at 32 KB: the message page.
+    Apart from `interaction` so that lists and scans of interactions never carry it; none are
+    written under `store_bodies = false`."""
+
+    __tablename__ = "interaction_body"
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interaction.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    text: Mapped[str] = mapped_column(Text)
+    truncated: Mapped[bool] = mapped_column(Boolean, default=False)  # cut at the cap
+
+
 class LedgerEntry(Base):
     """One row for every item ever seen, with what became of it."""
 

@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
-from ingestor.store.schema import Contact, Interaction, InteractionParticipant, Task
+from ingestor.store.schema import Contact, Interaction, Task
 
 STATUSES = ("open", "done", "dismissed", "snoozed", "expired")
 KINDS = ("follow_up", "call_back", "check_in")
@@ -272,21 +272,3 @@ def tasks_page(
         q = q.where(Task.contact_id == contact_id)
     rows = list(tx.scalars(q.order_by(Task.id).limit(limit + 1)))
     return [_row(t, None).as_json() for t in rows[:limit]], len(rows) > limit
-
-
-def timeline_offset(tx: Session, contact_id: int, interaction_id: int) -> int | None:
-    """How many of the contact's interactions come before this one on its timeline (newest
-    first), so a link to the mail a task came from can open the right timeline page."""
-    mine = select(InteractionParticipant.interaction_id).where(
-        InteractionParticipant.contact_id == contact_id
-    )
-    target = tx.get(Interaction, interaction_id)
-    took_part = mine.where(InteractionParticipant.interaction_id == interaction_id).limit(1)
-    if target is None or tx.scalar(took_part) is None:
-        return None
-    newer = or_(
-        Interaction.occurred_at > target.occurred_at,
-        and_(Interaction.occurred_at == target.occurred_at, Interaction.id > target.id),
-    )
-    count = tx.scalar(select(func.count(Interaction.id)).where(Interaction.id.in_(mine), newer))
-    return count or 0

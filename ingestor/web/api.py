@@ -27,6 +27,7 @@ from ingestor.store.api_views import (
 from ingestor.store.contact_view import contacts_page_json, one_contact_json
 from ingestor.store.decisions import DecisionError, NotFound
 from ingestor.store.directory import Filters
+from ingestor.store.messages import interaction_json
 from ingestor.web import api_models as shape
 from ingestor.web.context import in_tx, utcnow
 from ingestor.web.openapi import document
@@ -171,6 +172,15 @@ async def list_interactions(request: Request) -> Response:
 
 
 @bearer
+async def get_interaction(request: Request) -> Response:
+    interaction_id = request.path_params["interaction_id"]
+    found = await in_tx(request, interaction_json, interaction_id)
+    if found is None:
+        raise NotFound(f"interaction {interaction_id} does not exist")
+    return _json(shape.InteractionDetail, found)
+
+
+@bearer
 async def list_suggestions(request: Request) -> Response:
     spec = _spec(request)
     status = request.query_params.get("status", "pending")
@@ -243,6 +253,7 @@ def routes() -> list[BaseRoute]:
         Route("/contacts", list_contacts),
         Route("/contacts/{contact_id:int}", get_contact),
         Route("/interactions", list_interactions),
+        Route("/interactions/{interaction_id:int}", get_interaction),
         Route("/suggestions", list_suggestions),
         Route("/suggestions/{suggestion_id:int}/accept", accept_suggestion, methods=["POST"]),
         Route("/suggestions/{suggestion_id:int}/reject", reject_suggestion, methods=["POST"]),

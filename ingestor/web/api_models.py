@@ -116,6 +116,24 @@ class Interaction(Closed):
     ] = None
 
 
+class InteractionDetail(Interaction):
+    """One interaction with its own words and its thread (GET /interactions/{id})."""
+
+    body: Annotated[
+        str | None,
+        WithJsonSchema(
+            {
+                "type": ["string", "null"],
+                "description": "The email's new text, quotes split off, at most 32 KB; null when none is kept (store_bodies = false, meetings, older mail)",
+            }
+        ),
+    ]
+    body_truncated: bool = Field(description="The body was cut at 32 KB")
+    thread: list[int] = Field(
+        description="Ids of the emails of its thread, oldest first, this one among them"
+    )
+
+
 class Suggestion(Closed):
     id: int
     kind: Literal["new_contact", "field_update", "merge", "name_fix", "job_change"]
@@ -198,6 +216,7 @@ RESPONSES: tuple[type[BaseModel], ...] = (
     ContactPage,
     Contact,
     InteractionPage,
+    InteractionDetail,
     SuggestionPage,
     Suggestion,
     TaskPage,

@@ -174,6 +174,25 @@ def document() -> dict[str, Any]:
                     "responses": {"200": _ok(_ref("InteractionPage")), **_ERRORS},
                 }
             },
+            "/interactions/{interaction_id}": {
+                "get": {
+                    "summary": "One interaction, with the email's own words and its thread",
+                    "operationId": "getInteraction",
+                    "parameters": [
+                        {
+                            "name": "interaction_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
+                    ],
+                    "responses": {
+                        "200": _ok(_ref("InteractionDetail")),
+                        "404": _error("No such interaction"),
+                        **_ERRORS,
+                    },
+                }
+            },
             "/suggestions": {
                 "get": {
                     "summary": "List suggestions",

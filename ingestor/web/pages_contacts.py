@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -15,6 +16,7 @@ from ingestor.store.contact_view import contact_page, merge_preview
 from ingestor.store.decisions import PHONE_TYPES, DecisionError
 from ingestor.store.directory import ContactRow, Filters, listing
 from ingestor.store.health import OUTCOMES
+from ingestor.store.timeline import KINDS, TimelineFilter
 from ingestor.web.context import (
     error_page,
     form_field,
@@ -73,13 +75,22 @@ async def _show_contact(
     request: Request, contact_id: int, error: str | None = None, status: int = 200
 ) -> Response:
     page_no = int_param(request, "page", 1, low=1)
+    q = request.query_params
+    shown = TimelineFilter(
+        kind=q.get("kind") if q.get("kind") in KINDS else None,
+        source=q.get("source", "")[:200] or None,
+    )
     data = await in_tx(
-        request, contact_page, contact_id, (page_no - 1) * TIMELINE_SIZE, TIMELINE_SIZE + 1
+        request,
+        contact_page,
+        contact_id,
+        (page_no - 1) * TIMELINE_SIZE,
+        TIMELINE_SIZE,
+        utcnow(),
+        shown,
     )
     if data is None:
         return error_page(request, 404, f"There is no contact {contact_id}.")
-    more = len(data["timeline"]) > TIMELINE_SIZE
-    data["timeline"] = data["timeline"][:TIMELINE_SIZE]
     done = request.query_params.get("done", "")
     message = {"saved": "Saved; edited fields are now locked.", "merged": "Merged."}.get(done, "")
     return render(
@@ -87,13 +98,22 @@ async def _show_contact(
         "contact.html",
         status=status,
         page_no=page_no,
-        more=more,
         message=message,
         error=error,
         phone_types=PHONE_TYPES,
         now=utcnow(),
+        shown=shown,
+        kinds=KINDS,
+        timeline_query=lambda **kw: _timeline_query(shown, **kw),
         **data,
     )
+
+
+def _timeline_query(shown: TimelineFilter, **changes: object) -> str:
+    """The query string of a timeline link: the filters in force, with `changes` applied."""
+    params: dict[str, object] = {"kind": shown.kind, "source": shown.source} | changes
+    kept = {k: v for k, v in params.items() if v not in (None, "") and (k, v) != ("page", 1)}
+    return "?" + urlencode(kept)
 
 
 @page()

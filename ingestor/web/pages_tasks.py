@@ -15,7 +15,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ingestor.store import tasks
-from ingestor.store.tasks import TaskError, TaskRow, board, get_task, timeline_offset
+from ingestor.store.tasks import TaskError, TaskRow, board, get_task
+from ingestor.store.timeline import page_of
 from ingestor.web.context import error_page, in_tx, page, render, user_of, utcnow
 from ingestor.web.pages_contacts import TIMELINE_SIZE
 
@@ -133,7 +134,9 @@ async def task_source(request: Request) -> Response:
     target = f"/contacts/{row.contact_id}"
     if row.interaction_id is None:
         return RedirectResponse(target, status_code=303)
-    offset = await in_tx(request, timeline_offset, row.contact_id, row.interaction_id)
-    page_no = (offset or 0) // TIMELINE_SIZE + 1
+    found = await in_tx(
+        request, page_of, row.contact_id, row.interaction_id, utcnow(), TIMELINE_SIZE
+    )
+    page_no = found or 1
     query = f"?page={page_no}" if page_no > 1 else ""
     return RedirectResponse(f"{target}{query}#i-{row.interaction_id}", status_code=303)
