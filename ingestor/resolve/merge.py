@@ -79,6 +79,8 @@ def _live(session: Session, contact_id: int) -> Contact:
         raise MergeError(f"contact {contact_id} does not exist")
     if contact.merged_into is not None:
         raise MergeError(f"contact {contact_id} was already merged into {contact.merged_into}")
+    if contact.status != "active":
+        raise MergeError(f"contact {contact_id} was rejected as not a contact: restore it first")
     return contact
 
 

@@ -20,6 +20,7 @@ from ingestor.store.schema import (
     InteractionSource,
     LedgerEntry,
     Suggestion,
+    live_contact,
 )
 from ingestor.store.tasks import all_tasks
 
@@ -50,9 +51,7 @@ def contacts(session: Session) -> list[dict[str, Any]]:
         )
     ):
         phones[cid].append({"number": number, "type": ptype})
-    rows = session.scalars(
-        select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id)
-    )
+    rows = session.scalars(select(Contact).where(live_contact()).order_by(Contact.id))
     return [
         {
             "id": c.id,

@@ -204,7 +204,8 @@ class Board:
 
 def board(tx: Session, today: date, owner: str | None = None, limit: int = 500) -> Board:
     """Open tasks (snoozes ended by `today` included), oldest due first, in three sections."""
-    q = _detailed().where(_open_by(today))
+    # A rejected ("not a contact") contact's tasks wait, hidden, for its restore.
+    q = _detailed().where(_open_by(today), Contact.status == "active")
     if owner:
         q = q.where(Task.owner == owner)
     rows = _rows(tx, q.order_by(Task.due, Task.id).limit(limit))
@@ -245,6 +246,8 @@ def pending_tasks(
     q = _detailed().where(Task.status.in_(("open", "snoozed")))
     if contact_id is not None:
         q = q.where(Task.contact_id == contact_id)
+    else:  # the feed: not the tasks of a rejected contact
+        q = q.where(Contact.status == "active")
     if owner:
         q = q.where(Task.owner == owner)
     return _rows(tx, q.order_by(Task.due, Task.id))

@@ -224,7 +224,7 @@ def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     from datetime import UTC, datetime
 
     from ingestor.store.decisions import reject
-    from ingestor.store.schema import Suggestion
+    from ingestor.store.schema import Suggestion, live_contact
 
     root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
     sync(source_config(path=str(root)), sessions)
@@ -235,7 +235,10 @@ def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     summary = sync(source_config(path=str(root)), sessions)
     assert (summary.ingested, summary.contacts_created) == (1, 0)
     with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Contact)) == 0
+        # Hidden, not deleted: still the one contact, still rejected, her new mail kept with her.
+        statuses = s.scalars(select(Contact.status)).all()
+        assert statuses == ["rejected"]
+        assert s.scalar(select(func.count()).select_from(Contact).where(live_contact())) == 0
 
 
 def test_parser_processes_store_exactly_what_in_process_parsing_stores(

@@ -1,0 +1,233 @@
+"""Undo: taking back the decisions of one click, and restoring what was rejected.
+
+Every accept, edit and reject is recorded (store.decisions) in the `batch` of its click with
+what it changed. Undoing a batch walks its decisions newest first and puts each one back:
+the contact's fields as they were, the phones and addresses it added removed, the locks as
+before, a hidden contact shown again with the merges set aside for it, and the suggestion
+pending once more. A value a person changed since is not overwritten: that batch is refused
+whole (the transaction rolls back). The undone decisions keep their rows, stamped
+`undone_at`, and an `undo` decision records who undid them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ingestor.resolve.merge import merge_target
+from ingestor.store.decisions import DecisionError, NotFound, new_batch
+from ingestor.store.review import KIND_TITLES, build_items, describe
+from ingestor.store.schema import Contact, ContactEmail, ContactPhone, Suggestion
+from ingestor.store.web_schema import Decision
+
+UNDOABLE = ("accept", "edit", "reject")
+MAX_BATCH = 500  # a bulk decision is at most one page of the queue
+
+
+@dataclass(frozen=True)
+class Undone:
+    count: int
+    what: str  # the first item, in a few words ("new contact Eve Evil")
+    kept: tuple[str, ...] = ()  # the batch's merges, which stand
+
+
+def undo_batch(session: Session, batch: str, actor: str, now: datetime) -> Undone:
+    """Undo every decision of `batch` still in force; the whole batch or nothing."""
+    rows = list(
+        session.scalars(
+            select(Decision)
+            .where(
+                Decision.batch == batch[:32],
+                Decision.undone_at.is_(None),
+                Decision.action.in_(UNDOABLE),
+            )
+            .order_by(Decision.id.desc())
+            .limit(MAX_BATCH)
+        )
+    )
+    undoable = [d for d in rows if (d.detail or {}).get("undo") is not None]
+    if not undoable:
+        if rows:
+            raise DecisionError(f"{_what(session, rows[-1])}: a merge is not undone here")
+        raise NotFound("nothing to undo: it was undone already, or it is no decision")
+    done = _undo(session, undoable, actor, now)
+    kept = tuple(_what(session, d) for d in reversed(rows) if d not in undoable)
+    return Undone(done.count, done.what, kept)
+
+
+def decided(session: Session, suggestion_id: int, batch: str) -> tuple[str, bool]:
+    """A decided suggestion in a few words, and whether its batch can be undone (a merge's
+    cannot)."""
+    details = session.scalars(
+        select(Decision.detail).where(
+            Decision.batch == batch[:32],
+            Decision.undone_at.is_(None),
+            Decision.action.in_(UNDOABLE),
+        )
+    )
+    can = any((d or {}).get("undo") is not None for d in details)
+    return describe(session, suggestion_id), can
+
+
+def _what(session: Session, d: Decision) -> str:
+    return describe(session, d.suggestion_id) if d.suggestion_id else "a decision"
+
+
+def restore(session: Session, suggestion_id: int, actor: str, now: datetime) -> Undone:
+    """Undo the rejection of one suggestion (the Restore button of /review?show=rejected)."""
+    s = session.get(Suggestion, suggestion_id)
+    if s is None:
+        raise NotFound(f"suggestion {suggestion_id} does not exist")
+    if s.status != "rejected":
+        raise DecisionError(f"suggestion {suggestion_id} is {s.status}, not rejected")
+    found = session.scalar(
+        select(Decision)
+        .where(
+            Decision.suggestion_id == suggestion_id,
+            Decision.action == "reject",
+            Decision.undone_at.is_(None),
+        )
+        .order_by(Decision.id.desc())
+        .limit(1)
+    )
+    if found is None:
+        raise DecisionError(f"suggestion {suggestion_id}: no record of its rejection to undo")
+    return _undo(session, [found], actor, now)
+
+
+def _undo(session: Session, rows: list[Decision], actor: str, now: datetime) -> Undone:
+    for d in rows:
+        _undo_one(session, d, now)
+        d.undone_at = now
+    first = rows[-1]  # the batch's first decision, in the order the items were decided
+    what = _what(session, first)
+    session.add(
+        Decision(
+            at=now,
+            actor=actor,
+            action="undo",
+            contact_id=first.contact_id if len(rows) == 1 else None,
+            suggestion_id=first.suggestion_id if len(rows) == 1 else None,
+            detail={
+                "undid": [d.id for d in rows],
+                "undid_actions": sorted({d.action for d in rows}),
+                "of_batch": first.batch,
+            },
+            batch=new_batch(),
+        )
+    )
+    return Undone(len(rows), what)
+
+
+def _undo_one(session: Session, d: Decision, now: datetime) -> None:
+    s = session.get(Suggestion, d.suggestion_id, with_for_update=True) if d.suggestion_id else None
+    if s is None:
+        raise NotFound(f"decision {d.id}: its suggestion no longer exists")
+    wanted = "rejected" if d.action == "reject" else "accepted"
+    if s.status != wanted:
+        raise DecisionError(f"suggestion {s.id} is {s.status} now: it cannot be undone")
+    undo: dict[str, Any] | None = (d.detail or {}).get("undo")
+    if undo is None:
+        raise DecisionError(f"{describe(session, s.id)}: a merge is not undone here")
+    if d.action == "reject":
+        _unreject(session, undo, now)
+    else:
+        _unaccept(session, s, undo, now)
+    s.status = "pending"
+    s.decided_by = None
+    s.decided_at = None
+
+
+def _unreject(session: Session, undo: dict[str, Any], now: datetime) -> None:
+    hidden = undo.get("hidden")
+    if isinstance(hidden, int):
+        contact = session.get(Contact, hidden)
+        if contact is None:
+            raise NotFound(f"contact {hidden} no longer exists")
+        contact.status = "active"
+        contact.rejected_at = None
+        contact.updated_at = now
+    for sid in undo.get("set_aside") or []:
+        m = session.get(Suggestion, sid)
+        if m is not None and m.status == "obsolete":
+            m.status = "pending"
+
+
+def _unaccept(session: Session, s: Suggestion, undo: dict[str, Any], now: datetime) -> None:
+    contact = session.get(Contact, undo["contact_id"])
+    if contact is None or contact.merged_into is not None:
+        raise DecisionError(f"contact {undo['contact_id']} was merged or no longer exists")
+    who = contact.name or f"contact #{contact.id}"
+    for field, (old, new) in (undo.get("fields") or {}).items():
+        if getattr(contact, field) != new:
+            raise DecisionError(f"the {field} of {who} was changed since: not undone")
+        setattr(contact, field, old)
+    if phones := undo.get("phones"):
+        session.execute(
+            delete(ContactPhone).where(
+                ContactPhone.contact_id == contact.id, ContactPhone.number.in_(phones)
+            )
+        )
+    if emails := undo.get("emails"):
+        session.execute(
+            delete(ContactEmail).where(
+                ContactEmail.contact_id == contact.id, ContactEmail.address.in_(emails)
+            )
+        )
+    contact.locked_fields = list(undo.get("locked") or [])
+    contact.updated_at = now
+    payload = dict(s.payload or {})
+    if "proposed_value" in payload:  # accepted as edited: propose what was proposed
+        s.new_value = payload.pop("proposed_value")
+        s.payload = payload
+
+
+@dataclass(frozen=True)
+class RejectedItem:
+    id: int
+    kind: str
+    title: str
+    what: str
+    decided_by: str | None
+    decided_at: datetime | None
+    restorable: bool
+    card: Any  # review.Card of the contact, when there still is one
+
+
+def rejected_page(session: Session, page_no: int, size: int) -> dict[str, Any]:
+    """/review?show=rejected: rejected suggestions, latest decision first."""
+    total = session.scalar(select(func.count()).where(Suggestion.status == "rejected")) or 0
+    rows = list(
+        session.scalars(
+            select(Suggestion)
+            .where(Suggestion.status == "rejected")
+            .order_by(Suggestion.decided_at.desc(), Suggestion.id.desc())
+            .offset((page_no - 1) * size)
+            .limit(size)
+        )
+    )
+    cards = {i.id: i for i in build_items(session, rows)}
+    items = []
+    for s in rows:
+        # Rejected before rejections were undoable: the contact was deleted, only its name kept.
+        gone = s.kind == "new_contact" and s.contact_id is None
+        item = cards[s.id]
+        items.append(
+            RejectedItem(
+                s.id,
+                s.kind,
+                KIND_TITLES.get(s.kind, s.kind),
+                describe(session, s.id)
+                if not gone
+                else f"new contact {((s.payload or {}).get('removed') or {}).get('name') or '?'}",
+                s.decided_by,
+                s.decided_at,
+                not gone and (s.kind != "merge" or merge_target(s) is not None),
+                item.contact,
+            )
+        )
+    return {"rejected": items, "total": int(total), "pages": max(1, -(-int(total) // size))}
