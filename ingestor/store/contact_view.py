@@ -98,10 +98,12 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
             select(Observation.value, func.min(Observation.seen_at))
             .where(Observation.contact_id == contact_id, Observation.field == "phone")
             .group_by(Observation.value)
-        ).tuples()
+        ).all()
     )
     phones = [
-        PhoneView(p.number, p.type, p.raw, min(p.created_at, first_seen.get(p.number, p.created_at)))
+        PhoneView(
+            p.number, p.type, p.raw, min(p.created_at, first_seen.get(p.number, p.created_at))
+        )
         for p in session.scalars(
             select(ContactPhone)
             .where(ContactPhone.contact_id == contact_id)

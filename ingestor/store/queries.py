@@ -96,8 +96,11 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
     sources: dict[int, list[str]] = defaultdict(list)
     if not ids:
         return []
-    for p in session.scalars(
-        select(InteractionParticipant)
+    # A rejected contact is no contact to the CRM: its mail reads as unlinked, as when
+    # rejecting deleted it.
+    for p, status in session.execute(
+        select(InteractionParticipant, Contact.status)
+        .outerjoin(Contact, Contact.id == InteractionParticipant.contact_id)
         .where(InteractionParticipant.interaction_id.in_(ids))
         .order_by(InteractionParticipant.id)
     ):
@@ -105,7 +108,7 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
             {
                 "email": p.address,
                 "name": p.name,
-                "contact_id": p.contact_id,
+                "contact_id": p.contact_id if status == "active" else None,
                 "role": p.role,
                 "partstat": p.partstat,
             }

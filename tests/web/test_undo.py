@@ -189,3 +189,17 @@ def test_a_merge_offers_no_undo(
     assert merge is not None
     done = _decide(anna, {"action": f"accept:{merge}"})
     assert done["done"] == "accepted" and "undo" not in done
+
+
+def test_the_export_leaves_a_rejected_contact_out_and_its_mail_unlinked(
+    anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
+) -> None:
+    from ingestor.store import queries
+
+    _decide(anna, {"action": f"reject:{seeded.new_eve}"})
+    with sessions() as s:
+        exported = queries.export(s)
+    assert seeded.eve not in {c["id"] for c in exported["contacts"]}
+    assert seeded.ivan in {c["id"] for c in exported["contacts"]}
+    mail = next(i for i in exported["interactions"] if i["id"] == seeded.email_from_eve)
+    assert [p["contact_id"] for p in mail["participants"]] == [None]
