@@ -84,6 +84,7 @@ class Profile:
     pending: int
     history: list[tuple[datetime, str, str]]
     rejected_at: datetime | None = None  # "not a contact": hidden until restored
+    rejected_suggestion: int | None = None  # the new-contact suggestion whose Restore undoes it
 
 
 def load_profile(session: Session, contact_id: int) -> Profile | None:
@@ -154,6 +155,15 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
         pending,
         history,
         c.rejected_at if c.status == "rejected" else None,
+        session.scalar(
+            select(func.max(Suggestion.id)).where(
+                Suggestion.contact_id == contact_id,
+                Suggestion.kind == "new_contact",
+                Suggestion.status == "rejected",
+            )
+        )
+        if c.status == "rejected"
+        else None,
     )
 
 

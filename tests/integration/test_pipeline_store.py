@@ -293,3 +293,29 @@ def test_parser_processes_store_exactly_what_in_process_parsing_stores(
         else:
             assert a_out == p_out, ref
     assert sum(1 for c in phones if c["phones"]) == 40  # signatures were read in the workers
+
+
+def test_a_phone_is_the_contacts_since_the_date_of_its_email(tmp_path: Path, sessions):
+    """Not since the day it was read: mail of 2024 read today gives a phone "since" 2024."""
+    from datetime import UTC, datetime
+
+    from ingestor.store.contact_view import load_profile
+    from ingestor.store.schema import ContactPhone
+
+    sent = datetime(2024, 3, 5, 16, 45, tzinfo=UTC)
+    old = make_message(
+        date=sent,
+        body="Hi Anna,\n\nsee my CV.\n\nBest,\nMaria Lopez\nSenior Engineer\nFinlytics\n"
+        "Mobile: +49 170 1234567\n",
+    )
+    root = write_maildir(tmp_path / "mail", {"INBOX": [old]})
+    assert sync(source_config(path=str(root)), sessions).ingested == 1
+    with sessions() as s:
+        phone = s.scalars(select(ContactPhone)).one()
+        assert (phone.number, phone.created_at) == ("+491701234567", sent)
+        # A row written before this rule (dated when it was read) shows its email's date too.
+        phone.created_at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        s.flush()
+        profile = load_profile(s, phone.contact_id)
+        assert profile is not None
+        assert [(p.number, p.created_at) for p in profile.phones] == [("+491701234567", sent)]
