@@ -30,7 +30,14 @@ DONE = {
 BATCH = re.compile(r"[0-9a-f]{16}")  # decisions.new_batch
 
 
-async def _show(request: Request, error: str | None = None, status: int = 200) -> Response:
+async def _show(
+    request: Request,
+    error: str | None = None,
+    status: int = 200,
+    partly: tuple[str, str] | None = None,
+) -> Response:
+    """The queue (or ?show=rejected). `partly`: the message and batch of a bulk decision some
+    of whose items failed, so that what was done can still be undone."""
     kind = request.query_params.get("kind")
     kind = kind if kind in KINDS else None
     page_no = int_param(request, "page", 1, low=1)
@@ -48,6 +55,8 @@ async def _show(request: Request, error: str | None = None, status: int = 200) -
         "error": error,
         "undo_batch": batch if BATCH.fullmatch(batch) and not error else None,
     }
+    if partly is not None:
+        common["message"], common["undo_batch"] = partly
     if request.query_params.get("show") == "rejected":
         data = await in_tx(request, undo.rejected_page, page_no, PAGE_SIZE)
         counts = await in_tx(request, pending_counts)
@@ -132,7 +141,11 @@ async def _bulk(request: Request, form: FormData, verb: str, actor: str) -> Resp
             errors.append(str(e))
     if errors:
         n = len(ids) - len(errors)
-        raise DecisionError(f"{doing}ed {n}; not {doing}ed: " + "; ".join(errors))
+        error = f"not {doing}ed: " + "; ".join(errors)
+        if not n:
+            raise DecisionError(error)
+        done = f"{doing.capitalize()}ed {n} suggestion{'s' if n != 1 else ''}."
+        return await _show(request, error=error, status=409, partly=(done, batch))
     done = "bulk" if verb == "bulk" else "bulk_rejected"
     return RedirectResponse(_back(form, done, len(ids), batch=batch), status_code=303)
 

@@ -3,6 +3,7 @@ deleted) and restored whole, and bulk decisions are undone as a batch. SQLite an
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
@@ -38,7 +39,7 @@ def test_undo_an_accepted_update_restores_the_old_value_and_lock(
         c = s.get(Contact, seeded.juergen)
         assert c is not None and c.title == "CTO" and "title" in c.locked_fields
     page = anna.get("/review?" + "&".join(f"{k}={v}" for k, v in done.items())).text
-    assert f'name="batch" value="{done["undo"]}"' in page and ">ndo</button>" in page
+    assert f'name="batch" value="{done["undo"]}"' in page and ">Undo</button>" in page
     back = _undo(anna, done["undo"])
     assert (back["done"], back["what"]) == ("undone", "title of Jürgen Müller: CTO")
     with sessions() as s:
@@ -203,3 +204,19 @@ def test_the_export_leaves_a_rejected_contact_out_and_its_mail_unlinked(
     assert seeded.ivan in {c["id"] for c in exported["contacts"]}
     mail = next(i for i in exported["interactions"] if i["id"] == seeded.email_from_eve)
     assert [p["contact_id"] for p in mail["participants"]] == [None]
+
+
+def test_a_bulk_decision_that_partly_failed_can_still_be_undone(
+    anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
+) -> None:
+    _decide(anna, {"action": f"reject:{seeded.new_eve}"})
+    response = anna.post(
+        "/review/decide", {"action": "bulk", "ids": [str(seeded.new_eve), str(seeded.new_ivan)]}
+    )
+    assert response.status_code == 409
+    assert "Accepted 1 suggestion." in response.text
+    assert f"not accepted: suggestion {seeded.new_eve} was already rejected" in response.text
+    batch = re.search(r'name="batch" value="([0-9a-f]{16})"', response.text)
+    assert batch is not None
+    _undo(anna, batch.group(1))
+    assert _status(sessions, seeded.new_eve, seeded.new_ivan) == ["rejected", "pending"]
