@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
-from ingestor.resolve.merge import MergeError, merge_contacts, merge_target
+from ingestor.resolve.merge import MergeError, MergeResult, merge_contacts, merge_target
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -150,7 +150,9 @@ def _state(session: Session, contact: Contact) -> dict[str, Any]:
         "fields": {f: getattr(contact, f) for f in TEXT_FIELDS},
         "locked": list(contact.locked_fields or []),
         "phones": set(
-            session.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == contact.id))
+            session.scalars(
+                select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+            )
         ),
         "emails": set(
             session.scalars(
@@ -207,6 +209,7 @@ def accept(
     `batch` groups it with the other decisions of the same click (a new one by default)."""
     s = _pending(session, suggestion_id)
     edited = {k: v for k, v in (edits or {}).items() if v is not None}
+    merged: MergeResult | None = None
     changed: Contact | None = None if s.kind == "merge" else _contact_of(session, s)
     before = _state(session, changed) if changed is not None else None
     if s.kind in ("field_update", "name_fix"):
@@ -255,7 +258,7 @@ def accept(
             raise DecisionError(f"contact {keep} is not part of suggestion {s.id}")
         drop = other if keep == s.contact_id else s.contact_id
         try:
-            merge_contacts(session, keep, drop, actor, now, suggestion=s)
+            merged = merge_contacts(session, keep, drop, actor, now, suggestion=s)
         except MergeError as e:
             raise DecisionError(str(e)) from None
     else:
@@ -263,8 +266,9 @@ def accept(
     s.status = "accepted"
     s.decided_by = actor
     s.decided_at = now
-    # A merge moves rows wholesale and keeps no list of them: it is not undone (undo=None).
-    undo = _changes(session, changed, before) if changed is not None and before else None
+    undo = merged.undo if merged is not None else None
+    if changed is not None and before:
+        undo = _changes(session, changed, before)
     _record(
         session,
         actor,
@@ -365,12 +369,30 @@ def update_contact(
     return changed
 
 
-def merge(session: Session, keep_id: int, other_id: int, actor: str, now: datetime) -> int:
+def merge(
+    session: Session,
+    keep_id: int,
+    other_id: int,
+    actor: str,
+    now: datetime,
+    batch: str | None = None,
+) -> int:
     """Merge two contacts from the profile page; returns the id of the record suggestion."""
     try:
         result = merge_contacts(session, keep_id, other_id, actor, now)
     except MergeError as e:
         raise DecisionError(str(e)) from None
-    _record(session, actor, "merge", now, contact_id=keep_id, merged=other_id, moved=result.moved)
     assert result.suggestion_id is not None
+    _record(
+        session,
+        actor,
+        "merge",
+        now,
+        session.get(Suggestion, result.suggestion_id),
+        contact_id=keep_id,
+        batch=batch or new_batch(),
+        merged=other_id,
+        moved=result.moved,
+        undo=result.undo,
+    )
     return result.suggestion_id

@@ -3,8 +3,8 @@
 Every accept, edit and reject is recorded (store.decisions) in the `batch` of its click with
 what it changed. Undoing a batch walks its decisions newest first and puts each one back:
 the contact's fields as they were, the phones and addresses it added removed, the locks as
-before, a hidden contact shown again with the merges set aside for it, and the suggestion
-pending once more. A value a person changed since is not overwritten: that batch is refused
+before, a hidden contact shown again with the merges set aside for it, a merge split with
+every row that moved going back, and the suggestion pending once more. A value a person changed since is not overwritten: that batch is refused
 whole (the transaction rolls back). The undone decisions keep their rows, stamped
 `undone_at`, and an `undo` decision records who undid them.
 """
@@ -15,16 +15,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.merge import merge_target
 from ingestor.store.decisions import DecisionError, NotFound, new_batch
 from ingestor.store.review import KIND_TITLES, build_items, describe
-from ingestor.store.schema import Contact, ContactEmail, ContactPhone, Suggestion
+from ingestor.store.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    InteractionParticipant,
+    Observation,
+    Suggestion,
+)
 from ingestor.store.web_schema import Decision
 
-UNDOABLE = ("accept", "edit", "reject")
+UNDOABLE = ("accept", "edit", "reject", "merge")
 MAX_BATCH = 500  # a bulk decision is at most one page of the queue
 
 
@@ -32,7 +39,7 @@ MAX_BATCH = 500  # a bulk decision is at most one page of the queue
 class Undone:
     count: int
     what: str  # the first item, in a few words ("new contact Eve Evil")
-    kept: tuple[str, ...] = ()  # the batch's merges, which stand
+    kept: tuple[str, ...] = ()  # merges made before merges recorded what they moved
 
 
 def undo_batch(session: Session, batch: str, actor: str, now: datetime) -> Undone:
@@ -52,7 +59,7 @@ def undo_batch(session: Session, batch: str, actor: str, now: datetime) -> Undon
     undoable = [d for d in rows if (d.detail or {}).get("undo") is not None]
     if not undoable:
         if rows:
-            raise DecisionError(f"{_what(session, rows[-1])}: a merge is not undone here")
+            raise DecisionError(f"{_what(session, rows[-1])}: this merge cannot be undone")
         raise NotFound("nothing to undo: it was undone already, or it is no decision")
     done = _undo(session, undoable, actor, now)
     kept = tuple(_what(session, d) for d in reversed(rows) if d not in undoable)
@@ -131,13 +138,16 @@ def _undo_one(session: Session, d: Decision, now: datetime) -> None:
     if s.status != wanted:
         raise DecisionError(f"suggestion {s.id} is {s.status} now: it cannot be undone")
     undo: dict[str, Any] | None = (d.detail or {}).get("undo")
-    if undo is None:
-        raise DecisionError(f"{describe(session, s.id)}: a merge is not undone here")
+    if undo is None:  # merged before merges recorded what they moved
+        raise DecisionError(f"{describe(session, s.id)}: this merge cannot be undone")
     if d.action == "reject":
         _unreject(session, undo, now)
+    elif s.kind == "merge":
+        _unmerge(session, s, undo, now)
     else:
         _unaccept(session, s, undo, now)
-    s.status = "pending"
+    # A merge made by hand on a contact's page was never in the queue: it does not go there.
+    s.status = "obsolete" if d.action == "merge" else "pending"
     s.decided_by = None
     s.decided_at = None
 
@@ -184,6 +194,84 @@ def _unaccept(session: Session, s: Suggestion, undo: dict[str, Any], now: dateti
     if "proposed_value" in payload:  # accepted as edited: propose what was proposed
         s.new_value = payload.pop("proposed_value")
         s.payload = payload
+
+
+def _unmerge(session: Session, s: Suggestion, undo: dict[str, Any], now: datetime) -> None:
+    """Split a merge: the merged contact lives again with every row that moved, the kept one
+    gets its fields back, and the suggestions the merge changed are as they were."""
+    keep = session.get(Contact, undo["kept"])
+    other = session.get(Contact, undo["merged"])
+    if keep is None or other is None:
+        raise NotFound("one of the merged contacts no longer exists")
+    who = keep.name or f"contact #{keep.id}"
+    if other.merged_into != keep.id or keep.merged_into is not None:
+        raise DecisionError(f"{who} was merged again since: not undone")
+    before = undo["before"]
+    for field, value in (undo.get("after") or {}).items():
+        if getattr(keep, field) != value:
+            raise DecisionError(f"the {field} of {who} was changed since: not undone")
+        setattr(keep, field, before["fields"].get(field))
+    keep.locked_fields = list(before["locked"])
+    keep.origin = before["origin"]
+    keep.last_interaction_at = _time(before["last_interaction_at"])
+    keep.created_at = _time(before["created_at"]) or keep.created_at
+    keep.updated_at = now
+    back: dict[str, Any] = {
+        "emails": ContactEmail,
+        "phones": ContactPhone,
+        "participants": InteractionParticipant,
+        "observations": Observation,
+    }
+    for name, model in back.items():
+        for chunk in _chunks(undo.get(name) or []):
+            session.execute(
+                update(model)
+                .where(model.id.in_(chunk), model.contact_id == keep.id)
+                .values(contact_id=other.id)
+            )
+    # Mail that came after the merge from the merged contact's addresses is theirs again.
+    addresses = select(ContactEmail.address).where(ContactEmail.contact_id == other.id)
+    session.execute(
+        update(InteractionParticipant)
+        .where(
+            InteractionParticipant.contact_id == keep.id,
+            InteractionParticipant.address.in_(addresses),
+        )
+        .values(contact_id=other.id)
+    )
+    for row in undo.get("dropped_phones") or []:
+        session.add(
+            ContactPhone(
+                contact_id=other.id,
+                number=row["number"],
+                type=row["type"],
+                raw=row["raw"],
+                created_at=_time(row["created_at"]) or now,
+            )
+        )
+    for sid, (contact_id, status, target) in (undo.get("suggestions") or {}).items():
+        row = session.get(Suggestion, int(sid))
+        if row is None or row.id == s.id:
+            continue
+        row.contact_id, row.status = contact_id, status
+        if target is not None:
+            row.payload = {**(row.payload or {}), "other_contact_id": target}
+    if undo.get("repointed"):
+        session.execute(
+            update(Contact).where(Contact.id.in_(undo["repointed"])).values(merged_into=other.id)
+        )
+    other.merged_into = None
+    other.updated_at = now
+    if (own := undo.get("suggestion")) is not None:
+        s.contact_id, s.payload = own["contact_id"], own["payload"]
+
+
+def _time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 @dataclass(frozen=True)

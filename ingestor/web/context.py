@@ -7,6 +7,7 @@ transaction per call. `page()` guards a handler: it finds the session, sends str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, tzinfo
@@ -29,6 +30,9 @@ P = ParamSpec("P")
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
 HERE = Path(__file__).parent
+
+
+BATCH = re.compile(r"[0-9a-f]{16}")  # a decision batch (store.decisions.new_batch), for Undo
 
 
 def utcnow() -> datetime:

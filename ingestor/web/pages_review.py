@@ -3,7 +3,6 @@ the last click, and the rejected items (?show=rejected) with Restore."""
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from starlette.datastructures import FormData
@@ -13,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from ingestor.store import decisions, undo
 from ingestor.store.decisions import DecisionError
 from ingestor.store.review import KIND_TITLES, KINDS, pending_counts, review_queue
-from ingestor.web.context import in_tx, int_param, page, render, user_of, utcnow
+from ingestor.web.context import BATCH, in_tx, int_param, page, render, user_of, utcnow
 
 SECTION_SIZE = 20
 PAGE_SIZE = 50
@@ -27,7 +26,6 @@ DONE = {
     "undone_bulk": "Undone: {n} decisions.",
     "restored": "Restored: {what}.",
 }
-BATCH = re.compile(r"[0-9a-f]{16}")  # decisions.new_batch
 
 
 async def _show(
@@ -46,7 +44,7 @@ async def _show(
     message = DONE.get(done, "").format(n=int_param(request, "n", 0), what=what)
     kept = request.query_params.get("kept", "")[:300]
     if kept:
-        message += f" Merges are not undone here: {kept} stays."
+        message += f" Not undone (merged before merges could be undone): {kept}."
     batch = request.query_params.get("undo", "")
     common = {
         "page_no": page_no,
@@ -192,7 +190,7 @@ async def decide(request: Request) -> Response:
         if verb == "edit" and not edits and _keep(form, sid) is None:
             raise DecisionError("nothing was edited")
         await in_tx(request, decisions.accept, sid, actor, utcnow(), edits, _keep(form, sid), batch)
-        # Named as accepted, with what was typed in; a merge offers no Undo.
+        # Named as accepted, with what was typed in.
         what, can = await in_tx(request, undo.decided, sid, batch)
         return RedirectResponse(
             _back(form, "edited" if verb == "edit" else "accepted", 1, what, batch if can else ""),

@@ -117,3 +117,19 @@ def test_undo_works_without_javascript(browser: Any, live: Live) -> None:
         expect(page.get_by_role("status")).to_contain_text("Undone: new contact")
         expect(page.locator(f"#item-{sid}")).to_be_visible()
     assert _statuses(live, live.seeded.new_eve) == ["pending"]
+
+
+def test_undo_a_merge_from_the_queue(page: Any, live: Live) -> None:
+    sign_in(page)
+    page.goto("/review?kind=merge")
+    item = page.locator("article.item").first
+    sid = int(item.get_attribute("data-item") or 0)
+    item.get_by_role("button", name="Merge").click()
+    expect(page.get_by_role("status")).to_contain_text("Accepted: merge of ")
+    page.get_by_role("button", name="Undo").click()
+    expect(page.get_by_role("status")).to_contain_text("Undone: merge of ")
+    expect(page.locator(f"#item-{sid}")).to_be_visible()
+    with live.sessions() as s:
+        for cid in (live.seeded.sergey_ru, live.seeded.sergey_en):
+            c = s.get(Contact, cid)
+            assert c is not None and c.merged_into is None

@@ -4,6 +4,7 @@ deleted) and restored whole, and bulk decisions are undone as a batch. SQLite an
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import func, select
@@ -181,15 +182,88 @@ def test_a_rejected_contact_is_out_of_the_api_list_but_readable_by_id(
     assert one["status"] == "rejected"
 
 
-def test_a_merge_offers_no_undo(
+def test_undo_a_merge_splits_the_contacts_again(
     anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
 ) -> None:
+    from ingestor.store.schema import ContactEmail, InteractionParticipant
+
     anna.get("/review")
     with sessions() as s:
         merge = s.scalar(select(Suggestion.id).where(Suggestion.kind == "merge"))
     assert merge is not None
-    done = _decide(anna, {"action": f"accept:{merge}"})
-    assert done["done"] == "accepted" and "undo" not in done
+    keep, other = seeded.sergey_en, seeded.sergey_ru
+    done = _decide(anna, {"action": f"accept:{merge}", f"keep_{merge}": str(keep)})
+    assert done["done"] == "accepted" and "undo" in done
+
+    def state() -> tuple[Any, ...]:
+        with sessions() as s:
+            kept, gone = s.get(Contact, keep), s.get(Contact, other)
+            assert kept is not None and gone is not None
+            return (
+                (kept.name, kept.title, kept.company, kept.location, sorted(kept.locked_fields)),
+                gone.merged_into,
+                sorted(
+                    s.scalars(select(ContactEmail.address).where(ContactEmail.contact_id == other))
+                ),
+                sorted(
+                    s.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == other))
+                ),
+                sorted(
+                    s.scalars(
+                        select(InteractionParticipant.id).where(
+                            InteractionParticipant.contact_id == other
+                        )
+                    )
+                ),
+                sorted(s.scalars(select(Suggestion.id).where(Suggestion.contact_id == other))),
+            )
+
+    merged = state()
+    assert merged[1] == keep and merged[2] == []
+    back = _undo(anna, done["undo"])
+    assert back["done"] == "undone" and back["what"].startswith("merge of ")
+    with sessions() as s:
+        gone = s.get(Contact, other)
+        assert gone is not None and gone.merged_into is None
+        kept = s.get(Contact, keep)
+        assert kept is not None and kept.company is None  # the blank it got filled is blank again
+        assert set(
+            s.scalars(select(ContactEmail.address).where(ContactEmail.contact_id == other))
+        ) == {"sergey.ivanov@yandex.ru"}
+        assert "+79161234567" in set(
+            s.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == other))
+        )
+        phone = s.get(Suggestion, seeded.phone_update)
+        assert phone is not None and (phone.contact_id, phone.status) == (other, "pending")
+    assert _status(sessions, merge) == ["pending"]
+    # Merged again and undone again: the same split.
+    again = _decide(anna, {"action": f"accept:{merge}", f"keep_{merge}": str(keep)})
+    assert state() == merged
+    _undo(anna, again["undo"])
+    with sessions() as s:
+        gone = s.get(Contact, other)
+        assert gone is not None and gone.merged_into is None
+
+
+def test_undo_a_merge_made_on_the_contact_page(
+    anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
+) -> None:
+    keep, other = seeded.juergen, seeded.maria
+    response = anna.post(f"/contacts/{keep}/merge", {"other": str(other), "confirm": "1"})
+    assert response.status_code == 303
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    page = anna.get(response.headers["location"]).text
+    assert f'name="batch" value="{query["undo"][0]}"' in page
+    back = _undo(anna, query["undo"][0])
+    assert back["done"] == "undone"
+    with sessions() as s:
+        maria = s.get(Contact, other)
+        assert maria is not None and maria.merged_into is None
+        record = s.scalar(
+            select(Suggestion).where(Suggestion.kind == "merge", Suggestion.contact_id == keep)
+        )
+        assert record is not None and record.status == "obsolete"  # not put in the queue
+    assert "maria.lopez@gmail.com" in anna.get("/contacts?q=maria").text
 
 
 def test_the_export_leaves_a_rejected_contact_out_and_its_mail_unlinked(
