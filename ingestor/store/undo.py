@@ -4,8 +4,8 @@ Every accept, edit and reject is recorded (store.decisions) in the `batch` of it
 what it changed. Undoing a batch walks its decisions newest first and puts each one back:
 the contact's fields as they were, the phones and addresses it added removed, the locks as
 before, a hidden contact shown again with the merges set aside for it, a merge split with
-every row that moved going back, and the suggestion pending once more. A value a person changed since is not overwritten: that batch is refused
-whole (the transaction rolls back). The undone decisions keep their rows, stamped
+every row that moved going back, and the suggestion pending once more. A value a person
+changed since is not overwritten: that batch is refused whole (the transaction rolls back). The undone decisions keep their rows, stamped
 `undone_at`, and an `undo` decision records who undid them.
 """
 
@@ -39,7 +39,6 @@ MAX_BATCH = 500  # a bulk decision is at most one page of the queue
 class Undone:
     count: int
     what: str  # the first item, in a few words ("new contact Eve Evil")
-    kept: tuple[str, ...] = ()  # merges made before merges recorded what they moved
 
 
 def undo_batch(session: Session, batch: str, actor: str, now: datetime) -> Undone:
@@ -56,28 +55,21 @@ def undo_batch(session: Session, batch: str, actor: str, now: datetime) -> Undon
             .limit(MAX_BATCH)
         )
     )
-    undoable = [d for d in rows if (d.detail or {}).get("undo") is not None]
-    if not undoable:
-        if rows:
-            raise DecisionError(f"{_what(session, rows[-1])}: this merge cannot be undone")
+    if not rows:
         raise NotFound("nothing to undo: it was undone already, or it is no decision")
-    done = _undo(session, undoable, actor, now)
-    kept = tuple(_what(session, d) for d in reversed(rows) if d not in undoable)
-    return Undone(done.count, done.what, kept)
+    return _undo(session, rows, actor, now)
 
 
 def decided(session: Session, suggestion_id: int, batch: str) -> tuple[str, bool]:
-    """A decided suggestion in a few words, and whether its batch can be undone (a merge's
-    cannot)."""
-    details = session.scalars(
-        select(Decision.detail).where(
+    """A decided suggestion in a few words, and whether its batch can be undone."""
+    can = session.scalar(
+        select(func.count()).where(
             Decision.batch == batch[:32],
             Decision.undone_at.is_(None),
             Decision.action.in_(UNDOABLE),
         )
     )
-    can = any((d or {}).get("undo") is not None for d in details)
-    return describe(session, suggestion_id), can
+    return describe(session, suggestion_id), bool(can)
 
 
 def _what(session: Session, d: Decision) -> str:
@@ -138,8 +130,8 @@ def _undo_one(session: Session, d: Decision, now: datetime) -> None:
     if s.status != wanted:
         raise DecisionError(f"suggestion {s.id} is {s.status} now: it cannot be undone")
     undo: dict[str, Any] | None = (d.detail or {}).get("undo")
-    if undo is None:  # merged before merges recorded what they moved
-        raise DecisionError(f"{describe(session, s.id)}: this merge cannot be undone")
+    if undo is None:  # recorded by hand or by an older version: nothing says what it changed
+        raise DecisionError(f"{describe(session, s.id)}: no record of what to undo")
     if d.action == "reject":
         _unreject(session, undo, now)
     elif s.kind == "merge":

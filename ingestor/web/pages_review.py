@@ -42,9 +42,6 @@ async def _show(
     done = request.query_params.get("done", "")
     what = request.query_params.get("what", "")[:300] or "the suggestion"
     message = DONE.get(done, "").format(n=int_param(request, "n", 0), what=what)
-    kept = request.query_params.get("kept", "")[:300]
-    if kept:
-        message += f" Not undone (merged before merges could be undone): {kept}."
     batch = request.query_params.get("undo", "")
     common = {
         "page_no": page_no,
@@ -93,9 +90,7 @@ def _keep(form: FormData, sid: int) -> int | None:
     return int(raw) if isinstance(raw, str) and raw.isdigit() else None
 
 
-def _back(
-    form: FormData, done: str, n: int, what: str = "", batch: str = "", kept: str = ""
-) -> str:
+def _back(form: FormData, done: str, n: int, what: str = "", batch: str = "") -> str:
     """Back to the queue where the decision was made, naming the item, at the next one, with
     the batch to undo."""
     params: dict[str, str | int] = {}
@@ -112,8 +107,6 @@ def _back(
         params["what"] = what
     if batch:
         params["undo"] = batch
-    if kept:
-        params["kept"] = kept
     following = form.get("next_item")
     anchor = f"#item-{following}" if isinstance(following, str) and following.isdigit() else ""
     return "/review?" + urlencode(params) + anchor
@@ -159,8 +152,7 @@ async def _undo(request: Request, form: FormData, verb: str, raw: str, actor: st
         raise DecisionError("nothing to undo")
     undone = await in_tx(request, undo.undo_batch, batch, actor, utcnow())
     done = "undone" if undone.count == 1 else "undone_bulk"
-    kept = ", ".join(undone.kept)[:300]
-    return RedirectResponse(_back(form, done, undone.count, undone.what, kept=kept), 303)
+    return RedirectResponse(_back(form, done, undone.count, undone.what), 303)
 
 
 @page()
