@@ -104,9 +104,7 @@ def in_queue() -> ColumnElement[bool]:
 
 def pending_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
-        select(Suggestion.kind, func.count())
-        .where(in_queue())
-        .group_by(Suggestion.kind)
+        select(Suggestion.kind, func.count()).where(in_queue()).group_by(Suggestion.kind)
     ).all()
     counts = {k: 0 for k in KINDS}
     counts.update({kind: int(n) for kind, n in rows})
