@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ingestor.store.decisions import accept, reject
 from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
+from ingestor.store.review import in_queue
 from ingestor.store.schema import (
     Contact,
     Interaction,
@@ -115,7 +116,9 @@ def suggestions_page(
     spec: PageSpec,
 ) -> tuple[list[dict[str, Any]], bool]:
     stmt = select(Suggestion)
-    if status:
+    if status == "pending":  # as the queue has them: not those about a rejected contact
+        stmt = stmt.where(in_queue())
+    elif status:
         stmt = stmt.where(Suggestion.status == status)
     if kind:
         stmt = stmt.where(Suggestion.kind == kind)

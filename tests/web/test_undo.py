@@ -180,6 +180,50 @@ def test_a_rejected_contact_is_out_of_the_api_list_but_readable_by_id(
     assert seeded.ivan in {c["id"] for c in listed["items"]}
     one = anna.client.get(f"/api/contacts/{seeded.eve}", headers=headers).json()
     assert one["status"] == "rejected"
+    pending = anna.client.get(
+        "/api/suggestions", headers=headers, params={"status": "pending", "limit": 100}
+    ).json()
+    assert seeded.eve_update not in {s["id"] for s in pending["items"]}
+    assert seeded.title_update in {s["id"] for s in pending["items"]}
+    every = anna.client.get(
+        "/api/suggestions", headers=headers, params={"status": "all", "limit": 100}
+    ).json()
+    assert seeded.eve_update in {s["id"] for s in every["items"]}  # kept, for a restore
+
+
+def test_a_rejected_contacts_tasks_wait_hidden_until_restored(
+    anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
+) -> None:
+    from datetime import UTC, date, datetime
+
+    from ingestor.store.api_tokens import create_token
+    from ingestor.store.schema import Task
+
+    now = datetime.now(UTC)
+    with sessions.begin() as s:
+        token = create_token(s, "crm", now)
+        for key, contact in (("eve", seeded.eve), ("ivan", seeded.ivan)):
+            s.add(
+                Task(
+                    dedup_key=key,
+                    contact_id=contact,
+                    kind="follow_up",
+                    reason=f"follow up {key}",
+                    due=date.today(),
+                    signal_at=now,
+                )
+            )
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def shown() -> tuple[set[int], bool]:
+        api = anna.client.get("/api/tasks", headers=headers).json()
+        return {t["contact_id"] for t in api["items"]}, "follow up eve" in anna.get("/tasks").text
+
+    assert shown() == ({seeded.eve, seeded.ivan}, True)
+    done = _decide(anna, {"action": f"reject:{seeded.new_eve}"})
+    assert shown() == ({seeded.ivan}, False)
+    _undo(anna, done["undo"])
+    assert shown() == ({seeded.eve, seeded.ivan}, True)
 
 
 def test_undo_a_merge_splits_the_contacts_again(
