@@ -71,6 +71,30 @@ class MergeResult:
     merged_id: int
     moved: dict[str, int] = field(default_factory=dict)
     suggestion_id: int | None = None
+    # What store.undo needs to take the merge back: the kept contact before, and the ids of
+    # every row moved or changed (JSON-ready).
+    undo: dict[str, Any] = field(default_factory=dict)
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _ids(session: Session, table: Any, contact_id: int) -> list[int]:
+    return list(session.scalars(select(table.id).where(table.contact_id == contact_id)))
+
+
+def _suggestion_states(session: Session, pair: tuple[int, int]) -> dict[int, list[Any]]:
+    """The pending suggestions a merge of `pair` may change: [contact_id, status, target]."""
+    return {
+        s.id: [s.contact_id, s.status, (s.payload or {}).get("other_contact_id")]
+        for s in session.scalars(
+            select(Suggestion).where(
+                Suggestion.status == "pending",
+                Suggestion.contact_id.in_(pair) | (Suggestion.kind == "merge"),
+            )
+        )
+    }
 
 
 def _live(session: Session, contact_id: int) -> Contact:
@@ -79,6 +103,8 @@ def _live(session: Session, contact_id: int) -> Contact:
         raise MergeError(f"contact {contact_id} does not exist")
     if contact.merged_into is not None:
         raise MergeError(f"contact {contact_id} was already merged into {contact.merged_into}")
+    if contact.status != "active":
+        raise MergeError(f"contact {contact_id} was rejected as not a contact: restore it first")
     return contact
 
 
@@ -99,6 +125,27 @@ def merge_contacts(
         raise MergeError("a contact cannot be merged with itself")
     keep, other = _live(session, keep_id), _live(session, other_id)
     snapshot = {f: getattr(other, f) for f in FIELDS}
+    undo: dict[str, Any] = {
+        "kept": keep_id,
+        "merged": other_id,
+        "before": {
+            "fields": {f: getattr(keep, f) for f in FIELDS},
+            "locked": list(keep.locked_fields or []),
+            "origin": keep.origin,
+            "last_interaction_at": _iso(keep.last_interaction_at),
+            "created_at": _iso(keep.created_at),
+        },
+        "emails": _ids(session, ContactEmail, other_id),
+        "participants": _ids(session, InteractionParticipant, other_id),
+        "observations": _ids(session, Observation, other_id),
+        "repointed": list(
+            session.scalars(select(Contact.id).where(Contact.merged_into == other_id))
+        ),
+        "suggestion": None
+        if suggestion is None
+        else {"contact_id": suggestion.contact_id, "payload": dict(suggestion.payload or {})},
+    }
+    states = _suggestion_states(session, (keep_id, other_id))
     plan = plan_fields(
         {f: getattr(keep, f) for f in FIELDS},
         snapshot,
@@ -119,7 +166,9 @@ def merge_contacts(
 
     result = MergeResult(keep_id, other_id)
     result.moved["emails"] = _move(session, ContactEmail, other_id, keep_id)
-    result.moved["phones"] = _move_phones(session, keep_id, other_id)
+    moved_phones, dropped = _move_phones(session, keep_id, other_id)
+    result.moved["phones"] = len(moved_phones)
+    undo["phones"], undo["dropped_phones"] = moved_phones, dropped
     result.moved["participants"] = _move(session, InteractionParticipant, other_id, keep_id)
     result.moved["observations"] = _move(session, Observation, other_id, keep_id)
     result.moved["suggestions"] = _move_suggestions(session, keep_id, other_id)
@@ -129,6 +178,14 @@ def merge_contacts(
     )
     other.merged_into = keep_id
     other.updated_at = now
+    session.flush()
+    undo["after"] = {f: getattr(keep, f) for f in FIELDS}
+    undo["suggestions"] = {
+        str(sid): state
+        for sid, state in states.items()
+        if (row := session.get(Suggestion, sid)) is not None
+        and [row.contact_id, row.status, (row.payload or {}).get("other_contact_id")] != state
+    }
 
     record: dict[str, Any] = {
         "other_contact_id": other_id,
@@ -147,6 +204,7 @@ def merge_contacts(
     suggestion.decided_at = now
     session.flush()
     result.suggestion_id = suggestion.id
+    result.undo = undo
     return result
 
 
@@ -155,20 +213,32 @@ def _move(session: Session, table: Any, old: int, new: int) -> int:
     return int(getattr(res, "rowcount", 0) or 0)
 
 
-def _move_phones(session: Session, keep_id: int, other_id: int) -> int:
+def _move_phones(
+    session: Session, keep_id: int, other_id: int
+) -> tuple[list[int], list[dict[str, Any]]]:
+    """Move the other's phones over: (ids moved, the rows dropped as the kept one's already)."""
     have = set(
         session.scalars(select(ContactPhone.number).where(ContactPhone.contact_id == keep_id))
     )
-    moved = 0
+    moved: list[int] = []
+    dropped: list[dict[str, Any]] = []
     for phone in session.scalars(select(ContactPhone).where(ContactPhone.contact_id == other_id)):
         if phone.number in have:
+            dropped.append(
+                {
+                    "number": phone.number,
+                    "type": phone.type,
+                    "raw": phone.raw,
+                    "created_at": _iso(phone.created_at),
+                }
+            )
             session.delete(phone)  # the same number twice adds nothing
         else:
             phone.contact_id = keep_id
             have.add(phone.number)
-            moved += 1
+            moved.append(phone.id)
     session.flush()
-    return moved
+    return moved, dropped
 
 
 def _move_suggestions(session: Session, keep_id: int, other_id: int) -> int:

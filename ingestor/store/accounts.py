@@ -14,6 +14,7 @@ import functools
 import hashlib
 import logging
 import secrets
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -61,6 +62,7 @@ class SignedIn:
     username: str
     is_admin: bool
     csrf_token: str
+    time_zone: str | None = None  # IANA name; None: not set yet, pages show UTC
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,7 @@ def lookup_session(session: Session, token: str | None, now: datetime) -> Signed
     ws, user = row
     if ws.expires_at <= now:
         return None
-    return SignedIn(user.id, user.username, bool(user.is_admin), ws.csrf_token)
+    return SignedIn(user.id, user.username, bool(user.is_admin), ws.csrf_token, user.time_zone)
 
 
 def end_session(session: Session, token: str | None) -> None:
@@ -202,3 +204,35 @@ def reset_demo_user(session: Session, username: str, password: str, now: datetim
         return
     set_password(session, username, password)
     user.is_admin = True
+
+
+class TimeZoneError(IngestorError):
+    """A time zone that is no IANA name this machine knows."""
+
+
+@functools.lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    """Every IANA time zone name this machine knows, sorted ("UTC" among them)."""
+    return tuple(sorted(zoneinfo.available_timezones() | {"UTC"}))
+
+
+def valid_time_zone(name: str) -> str:
+    """`name` if it is a known IANA time zone ("Europe/Berlin"), else a TimeZoneError."""
+    text = name.strip()
+    if text not in time_zones():
+        raise TimeZoneError(
+            f"time zone {text[:64]!r}: not a known IANA name, like Europe/Berlin or America/New_York"
+        )
+    return text
+
+
+def set_time_zone(session: Session, user_id: int, name: str, only_if_unset: bool = False) -> str:
+    """Set a user's time zone (validated); `only_if_unset`: the browser's first guess, which
+    never replaces one a person chose. Returns the user's time zone afterwards."""
+    zone = valid_time_zone(name)
+    user = session.get(WebUser, user_id, with_for_update=True)
+    if user is None:
+        raise UserError(f"no user {user_id}")
+    if user.time_zone is None or not only_if_unset:
+        user.time_zone = zone
+    return user.time_zone or zone

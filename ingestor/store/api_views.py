@@ -17,11 +17,13 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ingestor.store.decisions import accept, reject
 from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
+from ingestor.store.review import in_queue
 from ingestor.store.schema import (
     Contact,
     Interaction,
     InteractionParticipant,
     Suggestion,
+    live_contact,
 )
 
 
@@ -52,7 +54,7 @@ def contacts_page(
         rows = find(session, filters, now)
         chunk = rows[spec.offset : spec.offset + spec.limit]
         return [r.as_json() for r in chunk], len(rows) > spec.offset + spec.limit
-    stmt = select(Contact.id).where(Contact.merged_into.is_(None))
+    stmt = select(Contact.id).where(live_contact())
     if filters.updated_since is not None:
         stmt = stmt.where(Contact.updated_at >= filters.updated_since)
     ids, more = _keyset(session, stmt, Contact.id, spec)
@@ -64,7 +66,11 @@ def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
     if not rows:
         return None
     c = session.get(Contact, contact_id)
-    return {**rows[0].as_json(), "merged_into": c.merged_into if c else None}
+    return {
+        **rows[0].as_json(),
+        "merged_into": c.merged_into if c else None,
+        "status": c.status if c else "active",
+    }
 
 
 def interactions_page(
@@ -110,7 +116,9 @@ def suggestions_page(
     spec: PageSpec,
 ) -> tuple[list[dict[str, Any]], bool]:
     stmt = select(Suggestion)
-    if status:
+    if status == "pending":  # as the queue has them: not those about a rejected contact
+        stmt = stmt.where(in_queue())
+    elif status:
         stmt = stmt.where(Suggestion.status == status)
     if kind:
         stmt = stmt.where(Suggestion.kind == kind)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.fuzzy import name_key
@@ -66,6 +66,8 @@ class Profile:
     merged_from: list[tuple[int, str | None]]
     pending: int
     history: list[tuple[datetime, str, str]]
+    rejected_at: datetime | None = None  # "not a contact": hidden until restored
+    rejected_suggestion: int | None = None  # the new-contact suggestion whose Restore undoes it
 
 
 def load_profile(session: Session, contact_id: int) -> Profile | None:
@@ -73,8 +75,19 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
     if c is None:
         return None
     row = load_rows(session, [contact_id], live=False)[0]
+    # "Since" is the date of the first email that showed the number: phones written before
+    # that was stored with them carry their ingestion time, so the provenance decides.
+    first_seen = dict(
+        session.execute(
+            select(Observation.value, func.min(Observation.seen_at))
+            .where(Observation.contact_id == contact_id, Observation.field == "phone")
+            .group_by(Observation.value)
+        ).all()
+    )
     phones = [
-        PhoneView(p.number, p.type, p.raw, p.created_at)
+        PhoneView(
+            p.number, p.type, p.raw, min(p.created_at, first_seen.get(p.number, p.created_at))
+        )
         for p in session.scalars(
             select(ContactPhone)
             .where(ContactPhone.contact_id == contact_id)
@@ -116,7 +129,25 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
             .limit(20)
         )
     ]
-    return Profile(row, c.merged_into, phones, dict(provenance), merged_from, pending, history)
+    return Profile(
+        row,
+        c.merged_into,
+        phones,
+        dict(provenance),
+        merged_from,
+        pending,
+        history,
+        c.rejected_at if c.status == "rejected" else None,
+        session.scalar(
+            select(func.max(Suggestion.id)).where(
+                Suggestion.contact_id == contact_id,
+                Suggestion.kind == "new_contact",
+                Suggestion.status == "rejected",
+            )
+        )
+        if c.status == "rejected"
+        else None,
+    )
 
 
 def _describe(action: str, detail: dict[str, Any]) -> str:
@@ -125,6 +156,8 @@ def _describe(action: str, detail: dict[str, Any]) -> str:
         return "edited " + ", ".join(sorted(detail.get("fields") or {}))
     if action == "merge":
         return f"merged contact {detail.get('merged')} into this one"
+    if action == "undo":
+        return "undid " + ", ".join(str(a) for a in detail.get("undid_actions") or ["a decision"])
     return f"{action} {str(kind).replace('_', ' ')}" if kind else action
 
 

@@ -1,26 +1,28 @@
 """The review queue, write side: accept, edit or reject a suggestion, and edit a contact.
 
 Every decision stamps the suggestion (status, decided_by, decided_at) and adds a `Decision`
-row to the audit trail. A value a person accepted or typed is locked on the contact, so
-extraction only ever proposes changes to it again.
+row to the audit trail, in the `batch` of its click, with what it changed (`detail["undo"]`:
+the contact's fields before, the phones and addresses it added), which store.undo takes back.
+A value a person accepted or typed is locked on the contact, so extraction only ever proposes
+changes to it again. Rejecting a new contact hides it (status `rejected`); nothing is deleted.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from typing import Any
 
 import phonenumbers
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
-from ingestor.resolve.merge import MergeError, merge_contacts, merge_target
+from ingestor.resolve.merge import MergeError, MergeResult, merge_contacts, merge_target
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
     ContactPhone,
-    InteractionParticipant,
     Suggestion,
 )
 from ingestor.store.web_schema import Decision
@@ -71,8 +73,10 @@ def write_field(
     now: datetime,
     phone_type: str = "other",
     raw: str | None = None,
+    since: datetime | None = None,
 ) -> str:
-    """Set one field as a person confirmed it, and lock it. Phones are added, never replaced."""
+    """Set one field as a person confirmed it, and lock it. Phones are added, never replaced;
+    a new one is dated `since` (the email it came from), else `now`."""
     if field in TEXT_FIELDS:
         text = _clean(field, value)
         setattr(contact, field, text)
@@ -90,7 +94,7 @@ def write_field(
                     number=text,
                     type=phone_type if phone_type in PHONE_TYPES else "other",
                     raw=(raw or value)[:100],
-                    created_at=now,
+                    created_at=since or now,
                 )
             )
     elif field == "email":
@@ -109,6 +113,11 @@ def write_field(
     return text
 
 
+def new_batch() -> str:
+    """The id that groups the decisions of one click, for Undo."""
+    return secrets.token_hex(8)
+
+
 def _record(
     session: Session,
     actor: str,
@@ -116,6 +125,7 @@ def _record(
     now: datetime,
     suggestion: Suggestion | None = None,
     contact_id: int | None = None,
+    batch: str | None = None,
     **detail: Any,
 ) -> None:
     session.add(
@@ -128,8 +138,44 @@ def _record(
             if contact_id is not None
             else (suggestion and suggestion.contact_id),
             detail={"kind": suggestion.kind if suggestion else None, **detail},
+            batch=batch,
         )
     )
+
+
+def _state(session: Session, contact: Contact) -> dict[str, Any]:
+    """What an accepted suggestion can change on a contact, to compare before and after."""
+    session.flush()
+    return {
+        "fields": {f: getattr(contact, f) for f in TEXT_FIELDS},
+        "locked": list(contact.locked_fields or []),
+        "phones": set(
+            session.scalars(
+                select(ContactPhone.number).where(ContactPhone.contact_id == contact.id)
+            )
+        ),
+        "emails": set(
+            session.scalars(
+                select(ContactEmail.address).where(ContactEmail.contact_id == contact.id)
+            )
+        ),
+    }
+
+
+def _changes(session: Session, contact: Contact, before: dict[str, Any]) -> dict[str, Any]:
+    """What Undo needs to put `contact` back as it was `before` (see `_state`)."""
+    after = _state(session, contact)
+    return {
+        "contact_id": contact.id,
+        "fields": {
+            f: [old, after["fields"][f]]
+            for f, old in before["fields"].items()
+            if old != after["fields"][f]
+        },
+        "locked": before["locked"],
+        "phones": sorted(after["phones"] - before["phones"]),
+        "emails": sorted(after["emails"] - before["emails"]),
+    }
 
 
 def _pending(session: Session, suggestion_id: int) -> Suggestion:
@@ -157,10 +203,15 @@ def accept(
     now: datetime,
     edits: dict[str, str] | None = None,
     keep_id: int | None = None,
+    batch: str | None = None,
 ) -> Suggestion:
-    """Apply a suggestion, as proposed or as edited; `keep_id` picks the survivor of a merge."""
+    """Apply a suggestion, as proposed or as edited; `keep_id` picks the survivor of a merge.
+    `batch` groups it with the other decisions of the same click (a new one by default)."""
     s = _pending(session, suggestion_id)
     edited = {k: v for k, v in (edits or {}).items() if v is not None}
+    merged: MergeResult | None = None
+    changed: Contact | None = None if s.kind == "merge" else _contact_of(session, s)
+    before = _state(session, changed) if changed is not None else None
     if s.kind in ("field_update", "name_fix"):
         field = s.field or "name"
         value = edited.get("value", s.new_value)
@@ -176,6 +227,7 @@ def accept(
             now,
             phone_type=str(payload.get("type") or payload.get("phone_type") or "other"),
             raw=payload.get("raw"),
+            since=_evidence_date(s),
         )
         if written != s.new_value:
             s.payload = {**payload, "proposed_value": s.new_value}
@@ -206,7 +258,7 @@ def accept(
             raise DecisionError(f"contact {keep} is not part of suggestion {s.id}")
         drop = other if keep == s.contact_id else s.contact_id
         try:
-            merge_contacts(session, keep, drop, actor, now, suggestion=s)
+            merged = merge_contacts(session, keep, drop, actor, now, suggestion=s)
         except MergeError as e:
             raise DecisionError(str(e)) from None
     else:
@@ -214,55 +266,76 @@ def accept(
     s.status = "accepted"
     s.decided_by = actor
     s.decided_at = now
-    _record(session, actor, "edit" if edited else "accept", now, s, edits=edited or None)
+    undo = merged.undo if merged is not None else None
+    if changed is not None and before:
+        undo = _changes(session, changed, before)
+    _record(
+        session,
+        actor,
+        "edit" if edited else "accept",
+        now,
+        s,
+        batch=batch or new_batch(),
+        edits=edited or None,
+        undo=undo,
+    )
     return s
 
 
-def reject(session: Session, suggestion_id: int, actor: str, now: datetime) -> Suggestion:
-    """Turn a suggestion down. For an auto-created contact, that removes the contact.
+def _evidence_date(s: Suggestion) -> datetime | None:
+    """The date of the email a suggestion came from: a phone accepted from it is "since" then."""
+    for e in s.evidence or []:
+        raw = e.get("occurred_at") if isinstance(e, dict) else None
+        if isinstance(raw, str):
+            try:
+                found = datetime.fromisoformat(raw)
+            except ValueError:
+                continue
+            if found.tzinfo is not None:
+                return found
+    return None
 
-    The contact's mail stays, unlinked, and the suggestion keeps a snapshot of who it was.
-    """
+
+def reject(
+    session: Session, suggestion_id: int, actor: str, now: datetime, batch: str | None = None
+) -> Suggestion:
+    """Turn a suggestion down. An auto-created contact is hidden (status `rejected`), with
+    its mail still linked, so that its addresses never create it again and Undo or Restore
+    brings it back whole; the merges proposed for it are set aside until then."""
     s = _pending(session, suggestion_id)
+    undo: dict[str, Any] = {}
     if s.kind == "new_contact" and s.contact_id is not None:
         contact = session.get(Contact, s.contact_id)
-        if contact is not None and contact.merged_into is None:
-            _remove_contact(session, s, contact)
+        if contact is not None and contact.merged_into is None and contact.status == "active":
+            contact.status = "rejected"
+            contact.rejected_at = now
+            undo = {"hidden": contact.id, "set_aside": _set_aside_merges(session, contact.id)}
     s.status = "rejected"
     s.decided_by = actor
     s.decided_at = now
     _record(
-        session, actor, "reject", now, s, contact_id=s.contact_id or s.payload.get("contact_id")
+        session,
+        actor,
+        "reject",
+        now,
+        s,
+        contact_id=s.contact_id or s.payload.get("contact_id"),
+        batch=batch or new_batch(),
+        undo=undo,
     )
     return s
 
 
-def _remove_contact(session: Session, s: Suggestion, contact: Contact) -> None:
-    if session.scalar(select(Contact.id).where(Contact.merged_into == contact.id).limit(1)):
-        raise DecisionError(
-            f"contact {contact.id} has other contacts merged into it; it cannot be removed"
-        )
-    emails = list(
-        session.scalars(select(ContactEmail.address).where(ContactEmail.contact_id == contact.id))
-    )
-    s.payload = {
-        **(s.payload or {}),
-        "contact_id": contact.id,
-        "removed": {"name": contact.name, "emails": emails, "company": contact.company},
-    }
-    s.contact_id = None  # keep the record when the contact row goes
-    session.flush()
-    session.execute(
-        update(InteractionParticipant)
-        .where(InteractionParticipant.contact_id == contact.id)
-        .values(contact_id=None)
-    )
-    session.execute(
-        update(Suggestion)
-        .where(Suggestion.contact_id == contact.id, Suggestion.status == "pending")
-        .values(status="obsolete")
-    )
-    session.delete(contact)
+def _set_aside_merges(session: Session, contact_id: int) -> list[int]:
+    """Pending merges naming the contact, on either side, become obsolete; returns their ids."""
+    ids = []
+    for m in session.scalars(
+        select(Suggestion).where(Suggestion.status == "pending", Suggestion.kind == "merge")
+    ):
+        if contact_id in (m.contact_id, merge_target(m)):
+            m.status = "obsolete"
+            ids.append(m.id)
+    return ids
 
 
 def update_contact(
@@ -296,12 +369,30 @@ def update_contact(
     return changed
 
 
-def merge(session: Session, keep_id: int, other_id: int, actor: str, now: datetime) -> int:
+def merge(
+    session: Session,
+    keep_id: int,
+    other_id: int,
+    actor: str,
+    now: datetime,
+    batch: str | None = None,
+) -> int:
     """Merge two contacts from the profile page; returns the id of the record suggestion."""
     try:
         result = merge_contacts(session, keep_id, other_id, actor, now)
     except MergeError as e:
         raise DecisionError(str(e)) from None
-    _record(session, actor, "merge", now, contact_id=keep_id, merged=other_id, moved=result.moved)
     assert result.suggestion_id is not None
+    _record(
+        session,
+        actor,
+        "merge",
+        now,
+        session.get(Suggestion, result.suggestion_id),
+        contact_id=keep_id,
+        batch=batch or new_batch(),
+        merged=other_id,
+        moved=result.moved,
+        undo=result.undo,
+    )
     return result.suggestion_id

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.fuzzy import fold
-from ingestor.store.schema import Contact, ContactEmail, ContactPhone
+from ingestor.store.schema import Contact, ContactEmail, ContactPhone, live_contact
 from ingestor.store.search import search_contacts
 
 SEARCH_LIMIT = 200  # search results shown (and paged through by the API)
@@ -91,7 +91,7 @@ def load_rows(
     """Contacts with their emails and phones; all live ones, or just `ids`."""
     stmt = select(Contact).order_by(Contact.id)
     if live:
-        stmt = stmt.where(Contact.merged_into.is_(None))
+        stmt = stmt.where(live_contact())
     if ids is not None:
         if not ids:
             return []
@@ -162,7 +162,7 @@ def companies(session: Session) -> list[str]:
     return list(
         session.scalars(
             select(Contact.company)
-            .where(Contact.company.is_not(None), Contact.merged_into.is_(None))
+            .where(Contact.company.is_not(None), live_contact())
             .group_by(Contact.company)
             .order_by(func.count().desc(), Contact.company)
             .limit(200)

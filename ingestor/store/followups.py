@@ -27,6 +27,7 @@ from ingestor.store.schema import (
     PendingSignal,
     Suggestion,
     Task,
+    live_contact,
 )
 
 SUPERSEDED = "superseded"
@@ -276,7 +277,7 @@ def set_check_ins(session: Session, now: datetime, after_days: int) -> int:
     )
     quiet = session.execute(
         select(Contact.id, Contact.last_interaction_at).where(
-            Contact.merged_into.is_(None),
+            live_contact(),
             Contact.do_not_contact.is_(False),
             Contact.last_interaction_at < cutoff,
             Contact.id.in_(both_ways[0]),

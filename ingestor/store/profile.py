@@ -244,7 +244,7 @@ class ProfileUpdater:
                     number=phone.number,
                     type=phone.type,
                     raw=phone.raw,
-                    created_at=self.now,
+                    created_at=interaction.occurred_at,  # "since": the email's date
                 )
             )
             numbers.append(phone.number)

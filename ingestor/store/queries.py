@@ -20,6 +20,7 @@ from ingestor.store.schema import (
     InteractionSource,
     LedgerEntry,
     Suggestion,
+    live_contact,
 )
 from ingestor.store.tasks import all_tasks
 
@@ -50,9 +51,7 @@ def contacts(session: Session) -> list[dict[str, Any]]:
         )
     ):
         phones[cid].append({"number": number, "type": ptype})
-    rows = session.scalars(
-        select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id)
-    )
+    rows = session.scalars(select(Contact).where(live_contact()).order_by(Contact.id))
     return [
         {
             "id": c.id,
@@ -97,8 +96,11 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
     sources: dict[int, list[str]] = defaultdict(list)
     if not ids:
         return []
-    for p in session.scalars(
-        select(InteractionParticipant)
+    # A rejected contact is no contact to the CRM: its mail reads as unlinked, as when
+    # rejecting deleted it.
+    for p, status in session.execute(
+        select(InteractionParticipant, Contact.status)
+        .outerjoin(Contact, Contact.id == InteractionParticipant.contact_id)
         .where(InteractionParticipant.interaction_id.in_(ids))
         .order_by(InteractionParticipant.id)
     ):
@@ -106,7 +108,7 @@ def interaction_dicts(session: Session, batch: list[Interaction]) -> list[dict[s
             {
                 "email": p.address,
                 "name": p.name,
-                "contact_id": p.contact_id,
+                "contact_id": p.contact_id if status == "active" else None,
                 "role": p.role,
                 "partstat": p.partstat,
             }

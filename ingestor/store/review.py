@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from ingestor.resolve.merge import merge_target
 from ingestor.store.schema import (
@@ -91,11 +92,19 @@ def review_queue(
     return {"counts": counts, "sections": sections, "pages": pages, "size": size}
 
 
+def in_queue() -> ColumnElement[bool]:
+    """Pending, and not about a contact rejected as "not a contact" (those wait, hidden, for
+    its restore: mail that still comes from the address can propose changes meanwhile)."""
+    hidden = select(Contact.id).where(Contact.status != "active")
+    return and_(
+        Suggestion.status == "pending",
+        or_(Suggestion.contact_id.is_(None), Suggestion.contact_id.not_in(hidden)),
+    )
+
+
 def pending_counts(session: Session) -> dict[str, int]:
     rows = session.execute(
-        select(Suggestion.kind, func.count())
-        .where(Suggestion.status == "pending")
-        .group_by(Suggestion.kind)
+        select(Suggestion.kind, func.count()).where(in_queue()).group_by(Suggestion.kind)
     ).all()
     counts = {k: 0 for k in KINDS}
     counts.update({kind: int(n) for kind, n in rows})
@@ -106,7 +115,7 @@ def pending(session: Session, kind: str, offset: int, limit: int) -> list[Review
     rows = list(
         session.scalars(
             select(Suggestion)
-            .where(Suggestion.status == "pending", Suggestion.kind == kind)
+            .where(in_queue(), Suggestion.kind == kind)
             .order_by(Suggestion.created_at, Suggestion.id)
             .offset(offset)
             .limit(limit)
@@ -229,8 +238,7 @@ def _evidence(session: Session, rows: list[Suggestion]) -> dict[int, list[Eviden
 
 def describe(session: Session, suggestion_id: int) -> str:
     """A suggestion in a few words, for the message after a decision ("new contact Maria
-    Lopez", "title of David Chen: Lead Data Scientist"); read before the decision, since
-    rejecting a new contact removes it."""
+    Lopez", "title of David Chen: Lead Data Scientist")."""
     s = session.get(Suggestion, suggestion_id)
     if s is None:
         return f"suggestion {suggestion_id}"

@@ -24,9 +24,11 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    and_,
     false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -79,6 +81,16 @@ class Contact(Base):
     last_interaction_at: Mapped[datetime | None] = mapped_column(TZDateTime)
     # The person asked not to be written to again ("please remove me").
     do_not_contact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # active | rejected. A recruiter said "not a contact": the row is hidden everywhere (list,
+    # search, duplicates, API list, export) but kept, so its addresses never create a contact
+    # again and Undo or Restore brings it back as it was. Only retention or a forget erases it.
+    status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
+    rejected_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+
+
+def live_contact() -> ColumnElement[bool]:
+    """The contacts every list shows: not merged into another one, not rejected."""
+    return and_(Contact.merged_into.is_(None), Contact.status == "active")
 
 
 class ContactEmail(Base):
@@ -105,6 +117,9 @@ class ContactPhone(Base):
     number: Mapped[str] = mapped_column(String(32))  # E.164
     type: Mapped[str] = mapped_column(String(10), default="other")  # mobile | work | fax | other
     raw: Mapped[str | None] = mapped_column(String(100))
+    # Since when the number is the contact's: the date of the email it came from (or of the
+    # one whose suggestion was accepted), or when a person typed it in. Rows written before
+    # that rule hold their ingestion time; contact_view reads the earliest email instead.
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
 

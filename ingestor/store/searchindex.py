@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, delete, event, insert, inspect, select, text
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.sql.elements import ColumnElement
 
 from ingestor.resolve.namekeys import ContactKeys, contact_keys
 from ingestor.store.dialect import in_chunks, upsert_insert
@@ -39,6 +40,7 @@ from ingestor.store.schema import (
     ContactSearch,
     ContactSearchTerm,
     ContactSearchWord,
+    live_contact,
     utcnow,
 )
 
@@ -50,7 +52,7 @@ _SWEEP = "searchindex.sweep"  # contacts were inserted without ids we could see
 _FRESH = "searchindex.fresh"  # contacts inserted by this transaction's flushes: no keys yet
 _ORPHANS = "searchindex.orphans"  # words of deleted contacts' documents: prune if unheld
 _INSTALLED = "_ingestor_search_keys"  # set on a hooked sessionmaker's Session class
-_KEY_FIELDS = ("name", "title", "company", "location", "merged_into")
+_KEY_FIELDS = ("name", "title", "company", "location", "merged_into", "status")
 _CHILD_TABLES: dict[str, type[ContactEmail] | type[ContactPhone]] = {
     "contact_email": ContactEmail,
     "contact_phone": ContactPhone,
@@ -235,18 +237,26 @@ def _by_table(rows: set[tuple[str, int]]) -> Iterator[tuple[str, set[int]]]:
     yield from grouped.items()
 
 
-def missing_keys(conn: Connection) -> list[int]:
+def _live(rejectable: bool) -> ColumnElement[bool]:
+    """Contacts that have keys: not merged, not rejected. `rejectable=False` is for migration
+    0005's backfill, which runs before 0013 adds `contact.status` (no contact was rejected)."""
+    return live_contact() if rejectable else Contact.merged_into.is_(None)
+
+
+def missing_keys(conn: Connection, rejectable: bool = True) -> list[int]:
     """Live contacts without a search row (written behind the hooks' back, or before 0005)."""
     return list(
         conn.execute(
             select(Contact.id)
             .outerjoin(ContactSearch, ContactSearch.contact_id == Contact.id)
-            .where(Contact.merged_into.is_(None), ContactSearch.contact_id.is_(None))
+            .where(_live(rejectable), ContactSearch.contact_id.is_(None))
         ).scalars()
     )
 
 
-def current_keys(conn: Connection, ids: Sequence[int]) -> dict[int, ContactKeys]:
+def current_keys(
+    conn: Connection, ids: Sequence[int], rejectable: bool = True
+) -> dict[int, ContactKeys]:
     """The keys the live contacts among `ids` should have, from their rows as they are now."""
     emails: dict[int, list[str]] = {}
     phones: dict[int, list[str]] = {}
@@ -267,7 +277,7 @@ def current_keys(conn: Connection, ids: Sequence[int]) -> dict[int, ContactKeys]
         for cid, name, title, company, location in conn.execute(
             select(
                 Contact.id, Contact.name, Contact.title, Contact.company, Contact.location
-            ).where(Contact.id.in_(ids), Contact.merged_into.is_(None))
+            ).where(Contact.id.in_(ids), _live(rejectable))
         )
     }
 
@@ -298,7 +308,7 @@ def add_words(conn: Connection, words: set[str]) -> None:
 
 
 def rekey(
-    conn: Connection, ids: Collection[int], fresh: Collection[int] = ()
+    conn: Connection, ids: Collection[int], fresh: Collection[int] = (), rejectable: bool = True
 ) -> dict[int, set[str]]:
     """Rewrite the key rows of `ids` that changed; returns each contact's newly gained terms.
 
@@ -308,7 +318,7 @@ def rekey(
     gained: dict[int, set[str]] = {}
     removed: set[str] = set()
     for chunk in in_chunks(sorted(ids)):
-        want = current_keys(conn, chunk)
+        want = current_keys(conn, chunk, rejectable)
         known = [cid for cid in chunk if cid not in fresh]
         have = (
             {

@@ -170,6 +170,11 @@ def _open_by(today: date) -> ColumnElement[bool]:
     )
 
 
+def _not_rejected() -> ColumnElement[bool]:
+    """Not a task of a contact rejected as "not a contact": those wait, hidden, for a restore."""
+    return Task.contact_id.not_in(select(Contact.id).where(Contact.status != "active"))
+
+
 def _detailed() -> Select[Task, str | None, str | None, datetime]:
     """Tasks with their contact's name and the subject and time of the mail they came from."""
     return (
@@ -204,13 +209,14 @@ class Board:
 
 def board(tx: Session, today: date, owner: str | None = None, limit: int = 500) -> Board:
     """Open tasks (snoozes ended by `today` included), oldest due first, in three sections."""
-    q = _detailed().where(_open_by(today))
+    # A rejected ("not a contact") contact's tasks wait, hidden, for its restore.
+    q = _detailed().where(_open_by(today), Contact.status == "active")
     if owner:
         q = q.where(Task.owner == owner)
     rows = _rows(tx, q.order_by(Task.due, Task.id).limit(limit))
     total = len(rows)
     if total == limit:
-        counted = select(func.count(Task.id)).where(_open_by(today))
+        counted = select(func.count(Task.id)).where(_open_by(today), _not_rejected())
         total = tx.scalar(counted.where(Task.owner == owner) if owner else counted) or 0
     hidden = select(func.count(Task.id)).where(Task.status == "snoozed", Task.snoozed_until > today)
     if owner:
@@ -245,6 +251,8 @@ def pending_tasks(
     q = _detailed().where(Task.status.in_(("open", "snoozed")))
     if contact_id is not None:
         q = q.where(Task.contact_id == contact_id)
+    else:  # the feed: not the tasks of a rejected contact
+        q = q.where(Contact.status == "active")
     if owner:
         q = q.where(Task.owner == owner)
     return _rows(tx, q.order_by(Task.due, Task.id))
@@ -261,7 +269,7 @@ def tasks_page(
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page of tasks in id order (keyset, like the API's other lists), and whether more
     follow. `status="open"` is open as of `today` (see the module docstring); None is all."""
-    q = select(Task).where(Task.id > after)
+    q = select(Task).where(Task.id > after, _not_rejected())
     if status == "open":
         q = q.where(_open_by(today))
     elif status is not None:

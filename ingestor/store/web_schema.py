@@ -26,6 +26,9 @@ class WebUser(Base):
     username: Mapped[str] = mapped_column(String(100), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # IANA name ("Europe/Berlin"): every time in the pages is shown in it. None until set on
+    # /profile or sent by the browser on the first page after sign-in; shown as UTC until then.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
 
@@ -68,18 +71,23 @@ class Decision(Base):
     """The audit trail: who decided what, and when, in the UI or through the API.
 
     Plain ids, no foreign keys: the record must outlive the contacts and suggestions it
-    mentions (a rejected auto-created contact is deleted).
+    mentions (a forgotten contact is erased). `batch` groups the decisions of one click (one
+    item, or all the items of a bulk accept), so that Undo takes them back together; an undone
+    decision keeps its row, stamped `undone_at`, next to the `undo` decision that undid it.
+    `detail["undo"]` holds what a decision changed, as Undo needs it.
     """
 
     __tablename__ = "web_decision"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(200))
-    # accept | reject | edit | merge | update_contact | add_phone
+    # accept | reject | edit | merge | update_contact | add_phone | undo
     action: Mapped[str] = mapped_column(String(20))
     suggestion_id: Mapped[int | None] = mapped_column(Integer, index=True)
     contact_id: Mapped[int | None] = mapped_column(Integer, index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    batch: Mapped[str | None] = mapped_column(String(32), index=True)
+    undone_at: Mapped[datetime | None] = mapped_column(TZDateTime)
 
 
 class TaskFeedToken(Base):

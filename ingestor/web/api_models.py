@@ -74,6 +74,17 @@ class Contact(Closed):
         int | None,
         WithJsonSchema({"type": ["integer", "null"], "description": "Only on GET /contacts/{id}"}),
     ] = None
+    status: Annotated[
+        Literal["active", "rejected"] | None,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "enum": ["active", "rejected"],
+                "description": "Only on GET /contacts/{id}: rejected is a contact a recruiter "
+                "marked 'not a contact', left out of every list",
+            }
+        ),
+    ] = None
 
 
 class Participant(Closed):

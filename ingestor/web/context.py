@@ -7,13 +7,17 @@ transaction per call. `page()` guards a handler: it finds the session, sends str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -28,14 +32,66 @@ Handler = Callable[[Request], Awaitable[Response]]
 HERE = Path(__file__).parent
 
 
+BATCH = re.compile(r"[0-9a-f]{16}")  # a decision batch (store.decisions.new_batch), for Undo
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def zone_of(user: SignedIn | None) -> tzinfo:
+    """The user's time zone, UTC until they have one (or if this machine lost its name)."""
+    if user is not None and user.time_zone:
+        try:
+            return ZoneInfo(user.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return UTC
+
+
+def local_today(request: Request) -> date:
+    """Today in the signed-in user's time zone."""
+    return utcnow().astimezone(zone_of(getattr(request.state, "user", None))).date()
+
+
+def utc_offset(moment: datetime) -> str:
+    """ "UTC+02:00", "UTC−07:00" (a real minus sign), "UTC" for zero."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "−"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def local_time(value: datetime | None, zone: tzinfo, fmt: str = "%Y-%m-%d %H:%M") -> Markup | str:
+    """A <time> in `zone`: the local time (with the zone's abbreviation when it shows hours),
+    the UTC offset and zone on hover, the instant in `datetime` for machines."""
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime(fmt) + (" UTC" if "%H" in fmt else "")
+    local = value.astimezone(zone)
+    shown = local.strftime(fmt)
+    if "%H" in fmt and "%Y" in fmt:
+        shown += " " + (local.tzname() or utc_offset(local))
+    name = getattr(zone, "key", None) or "UTC"
+    hover = f"{local.strftime('%Y-%m-%d %H:%M')} {utc_offset(local)} ({name})"
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        value.astimezone(UTC).isoformat(), hover, shown
+    )
+
+
+# The zone of the page being rendered: set by `render`, read by the filters, so that macros
+# imported without the template's context show times in it too.
+_ZONE: ContextVar[tzinfo] = ContextVar("page_time_zone", default=UTC)
+
+
+def _dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> Markup | str:
+    return local_time(value, _ZONE.get(), fmt)
+
+
+def _date(value: datetime | None) -> Markup | str:
+    return local_time(value, _ZONE.get(), "%Y-%m-%d")
 
 
 def template_env() -> Environment:
@@ -48,7 +104,7 @@ def template_env() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["dt"] = _dt
-    env.filters["date"] = lambda v: _dt(v, "%Y-%m-%d")
+    env.filters["date"] = _date
     env.filters["label"] = lambda v: str(v or "").replace("_", " ")
     return env
 
@@ -74,12 +130,16 @@ def user_of(request: Request) -> SignedIn:
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
     env: Environment = request.app.state.templates
     user = getattr(request.state, "user", None)
-    html = env.get_template(name).render(
-        request_path=request.url.path,
-        user=user,
-        csrf_token=user.csrf_token if user else context.pop("csrf_token", ""),
-        **context,
-    )
+    token = _ZONE.set(zone_of(user))
+    try:
+        html = env.get_template(name).render(
+            request_path=request.url.path,
+            user=user,
+            csrf_token=user.csrf_token if user else context.pop("csrf_token", ""),
+            **context,
+        )
+    finally:
+        _ZONE.reset(token)
     return HTMLResponse(html, status_code=status)
 
 

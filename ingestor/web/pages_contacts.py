@@ -18,6 +18,7 @@ from ingestor.store.directory import ContactRow, Filters, listing
 from ingestor.store.health import OUTCOMES
 from ingestor.store.timeline import KINDS, TimelineFilter
 from ingestor.web.context import (
+    BATCH,
     error_page,
     form_field,
     in_tx,
@@ -93,6 +94,7 @@ async def _show_contact(
         return error_page(request, 404, f"There is no contact {contact_id}.")
     done = request.query_params.get("done", "")
     message = {"saved": "Saved; edited fields are now locked.", "merged": "Merged."}.get(done, "")
+    batch = request.query_params.get("undo", "")
     return render(
         request,
         "contact.html",
@@ -100,6 +102,7 @@ async def _show_contact(
         page_no=page_no,
         message=message,
         error=error,
+        undo_batch=batch if done == "merged" and BATCH.fullmatch(batch) else None,
         phone_types=PHONE_TYPES,
         now=utcnow(),
         shown=shown,
@@ -152,12 +155,13 @@ async def contact_merge(request: Request) -> Response:
         if await form_field(request, "confirm") != "1":
             shared = shared_traits(_person(keep), _person(other))
             return render(request, "merge_confirm.html", keep=keep, other=other, shared=shared)
+        batch = decisions.new_batch()
         await in_tx(
-            request, decisions.merge, keep.id, other.id, user_of(request).username, utcnow()
+            request, decisions.merge, keep.id, other.id, user_of(request).username, utcnow(), batch
         )
     except DecisionError as e:
         return await _show_contact(request, keep_id, error=str(e), status=409)
-    return RedirectResponse(f"/contacts/{keep_id}?done=merged", status_code=303)
+    return RedirectResponse(f"/contacts/{keep_id}?done=merged&undo={batch}", status_code=303)
 
 
 @page(admin=True)

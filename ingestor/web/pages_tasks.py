@@ -1,7 +1,7 @@
 """The /tasks page: open follow-ups in three sections (overdue, today, upcoming), and the
 form that marks one done, dismisses it or snoozes it. Keyboard use is app.js's, as on /review.
 
-"Today" is the signed-in user's day in UTC (users have no time zone yet).
+"Today" is the signed-in user's day in their time zone (UTC until they set one on /profile).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from ingestor.store import tasks
 from ingestor.store.tasks import TaskError, TaskRow, board, get_task
 from ingestor.store.timeline import page_of
-from ingestor.web.context import error_page, in_tx, page, render, user_of, utcnow
+from ingestor.web.context import error_page, in_tx, local_today, page, render, user_of, utcnow
 from ingestor.web.pages_contacts import TIMELINE_SIZE
 
 VERBS = ("done", "dismiss", "week", "month", "date")
@@ -58,7 +58,7 @@ async def _show(
     request: Request, error: str | None = None, status: int = 200, owner: str | None = None
 ) -> Response:
     owner = owner or _owner(request.query_params.get("owner"))
-    today = utcnow().date()
+    today = local_today(request)
     data = await in_tx(request, board, today, owner)
     message = ""
     verb = request.query_params.get("done", "")
@@ -118,7 +118,7 @@ async def act(request: Request) -> Response:
             await in_tx(request, tasks.dismiss, task_id, actor, now)
             return RedirectResponse(_back(form, "dismiss", task_id), status_code=303)
         typed = form.get(f"until_{task_id}")
-        until = snooze_until(verb, now.date(), typed if isinstance(typed, str) else "")
+        until = snooze_until(verb, local_today(request), typed if isinstance(typed, str) else "")
         await in_tx(request, tasks.snooze, task_id, until, actor, now)
         return RedirectResponse(_back(form, "snooze", task_id), status_code=303)
     except TaskError as e:

@@ -226,7 +226,7 @@ def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     from datetime import UTC, datetime
 
     from ingestor.store.decisions import reject
-    from ingestor.store.schema import Suggestion
+    from ingestor.store.schema import Suggestion, live_contact
 
     root = write_maildir(tmp_path / "mail", {"INBOX": [MARIA]})
     sync(source_config(path=str(root)), sessions)
@@ -237,7 +237,10 @@ def test_a_rejected_auto_contact_is_not_created_again(tmp_path: Path, sessions):
     summary = sync(source_config(path=str(root)), sessions)
     assert (summary.ingested, summary.contacts_created) == (1, 0)
     with sessions() as s:
-        assert s.scalar(select(func.count()).select_from(Contact)) == 0
+        # Hidden, not deleted: still the one contact, still rejected, her new mail kept with her.
+        statuses = s.scalars(select(Contact.status)).all()
+        assert statuses == ["rejected"]
+        assert s.scalar(select(func.count()).select_from(Contact).where(live_contact())) == 0
 
 
 def test_parser_processes_store_exactly_what_in_process_parsing_stores(
@@ -335,3 +338,29 @@ def test_syncs_share_one_set_of_parser_processes_and_replace_a_dead_one(
         parsers.close()
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(LedgerEntry)) == 4 * (POOL_MIN_ITEMS + 4)
+
+
+def test_a_phone_is_the_contacts_since_the_date_of_its_email(tmp_path: Path, sessions):
+    """Not since the day it was read: mail of 2024 read today gives a phone "since" 2024."""
+    from datetime import UTC, datetime
+
+    from ingestor.store.contact_view import load_profile
+    from ingestor.store.schema import ContactPhone
+
+    sent = datetime(2024, 3, 5, 16, 45, tzinfo=UTC)
+    old = make_message(
+        date=sent,
+        body="Hi Anna,\n\nsee my CV.\n\nBest,\nMaria Lopez\nSenior Engineer\nFinlytics\n"
+        "Mobile: +49 170 1234567\n",
+    )
+    root = write_maildir(tmp_path / "mail", {"INBOX": [old]})
+    assert sync(source_config(path=str(root)), sessions).ingested == 1
+    with sessions() as s:
+        phone = s.scalars(select(ContactPhone)).one()
+        assert (phone.number, phone.created_at) == ("+491701234567", sent)
+        # A row written before this rule (dated when it was read) shows its email's date too.
+        phone.created_at = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+        s.flush()
+        profile = load_profile(s, phone.contact_id)
+        assert profile is not None
+        assert [(p.number, p.created_at) for p in profile.phones] == [("+491701234567", sent)]

@@ -84,7 +84,7 @@ def test_contacts_page_through(
 def test_profile_shows_provenance_phones_and_timeline(anna: Browser, seeded: Seeded) -> None:
     page = anna.get(f"/contacts/{seeded.juergen}").text
     assert "j.mueller@autowerk.de" in page and "+498912345678" in page
-    assert "signature, 90%, 2026-11-15" in page  # where "CTO" was seen
+    assert re.search(r"signature, 90%, <time [^>]*>2026-11-15</time>", page)  # where "CTO" was
     assert "Neue Position: CTO" in page
     assert "meeting" in page and "anna-calendar" in page
     sergey = anna.get(f"/contacts/{seeded.sergey_ru}").text

@@ -137,26 +137,33 @@ def test_new_contact_accept_with_edits(
     assert contact.locked_fields == ["title"]  # the unchanged name is not locked
 
 
-def test_rejecting_a_new_contact_removes_it_and_keeps_the_record(
+def test_rejecting_a_new_contact_hides_it_and_keeps_everything(
     anna: Browser, seeded: Seeded, sessions: sessionmaker[Session]
 ) -> None:
-    anna.post("/review/decide", {"action": f"reject:{seeded.new_eve}"})
+    response = anna.post("/review/decide", {"action": f"reject:{seeded.new_eve}"})
+    assert "undo=" in response.headers["location"]
     with sessions() as s:
-        assert s.get(Contact, seeded.eve) is None
-        assert (
-            s.scalar(select(ContactEmail).where(ContactEmail.address == "eve@evil.example")) is None
+        eve = s.get(Contact, seeded.eve)
+        assert eve is not None and eve.status == "rejected" and eve.rejected_at is not None
+        owner = s.scalar(
+            select(ContactEmail.contact_id).where(ContactEmail.address == "eve@evil.example")
         )
+        assert owner == seeded.eve  # the address stays hers: her mail never re-creates her
         linked = s.scalars(
             select(InteractionParticipant.contact_id).where(
                 InteractionParticipant.interaction_id == seeded.email_from_eve
             )
         ).all()
-        assert linked == [None]  # the mail stays, unlinked
+        assert linked == [seeded.eve]  # the mail stays linked, for a restore
         record = s.get(Suggestion, seeded.new_eve)
         assert record is not None and record.status == "rejected"
-        assert record.payload["removed"]["emails"] == ["eve@evil.example"]
         other = s.get(Suggestion, seeded.eve_update)
-        assert other is None or other.status == "obsolete"
+        assert other is not None and other.status == "pending"  # kept, but out of the queue
+    queue = anna.get("/review").text
+    assert f'id="item-{seeded.eve_update}"' not in queue
+    assert f'id="item-{seeded.new_eve}"' not in queue
+    assert "eve@evil.example" not in anna.get("/contacts").text
+    assert "eve@evil.example" not in anna.get("/contacts?q=eve").text
 
 
 def test_duplicates_are_proposed_and_merged(

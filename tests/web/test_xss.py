@@ -67,6 +67,7 @@ ALLOWED_TAGS = {
     "select",
     "ol",
     "strong",
+    "time",  # every time shown, in the user's zone (context.local_time)
 }
 
 

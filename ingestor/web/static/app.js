@@ -34,6 +34,7 @@
     else if (ev.key === "k") { ev.preventDefault(); focusItem(current - 1); }
     else if (ev.key === "a") { const b = within("[data-accept]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "x") { const b = within("[data-reject]"); if (b) { ev.preventDefault(); b.click(); } }
+    else if (ev.key === "u") { const b = document.querySelector("[data-undo]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "d") { const b = within("[data-done]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "s") { const b = within("[data-snooze]"); if (b) { ev.preventDefault(); b.click(); } }
     else if (ev.key === "e") {
@@ -55,6 +56,15 @@
       const on = boxes.some((b) => !b.checked);
       boxes.forEach((b) => { b.checked = on; });
     });
+  }
+  const tz = document.getElementById("tz-auto");
+  if (tz && window.fetch && window.Intl) {
+    // No time zone yet: offer the browser's, once; the server keeps it only while none is set.
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      tz.elements.time_zone.value = zone;
+      fetch(tz.action, { method: "POST", body: new URLSearchParams(new FormData(tz)), credentials: "same-origin" });
+    }
   }
   if (["/review", "/tasks"].includes(location.pathname) && items().length) {
     // After a decision the page comes back at #item-N, the item after the one decided.

@@ -113,7 +113,9 @@ def _backfill(bind: sa.Connection) -> None:
     from ingestor.store.schema import utcnow
     from ingestor.store.searchindex import missing_keys, rekey
 
-    propose_for(bind, rekey(bind, missing_keys(bind)), utcnow())
+    # No contact can be rejected yet: contact.status comes with 0013.
+    keyed = rekey(bind, missing_keys(bind, rejectable=False), rejectable=False)
+    propose_for(bind, keyed, utcnow())
 
 
 def downgrade() -> None:
