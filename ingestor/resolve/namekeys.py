@@ -43,7 +43,7 @@ _NOT_DIGIT = re.compile(r"\D")
 _FREEMAIL_DOTLESS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def fold_text(text: str) -> str:
     """The folded form of any text: 'Alexander Müller' → 'aleksander muler'."""
     return fold(text).replace("x", "ks")
@@ -60,12 +60,12 @@ def words(text: str | None) -> list[str]:
     return [w for piece in _SPLIT.split(text) if piece for w in _piece_words(piece)]
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def _piece_words(piece: str) -> tuple[str, ...]:
     return tuple(w for w in _SPLIT.split(fold_text(piece)) if w)
 
 
-@lru_cache(maxsize=131072)
+@lru_cache(maxsize=16384)
 def _strict_piece(piece: str) -> tuple[str, ...]:
     return tuple(fold(piece).replace("@", " ").replace(".", " ").split())
 
