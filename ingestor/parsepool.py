@@ -117,7 +117,8 @@ class ParsePool:
     """Runs `work(item, now=...)` for one sync's batches, on `parsers` when it pays.
 
     `submit` returns a function that gives the results in item order. Small batches (a
-    routine poll) and big items are parsed here. If a worker dies, its items are parsed
+    routine poll) and big items are parsed here, and so are the chunks of a batch no worker
+    has started when its results are wanted. If a worker dies, its items are parsed
     in-process and this sync does not use the workers again.
     """
 
@@ -157,6 +158,12 @@ class ParsePool:
             out: list[ItemResult | None] = [None] * len(items)
             for i in local:
                 out[i] = self.work(items[i], now=now)
+            # This process needs the results now and has nothing else to do: it parses the
+            # chunks no worker has started yet itself, last first, while the workers take the
+            # earlier ones in order (the first is always theirs).
+            while len(tasks) > 1 and tasks[-1][1].cancel():
+                for i in tasks.pop()[0]:
+                    out[i] = self.work(items[i], now=now)
             for indexes, future in tasks:
                 try:
                     parts = future.result()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+from collections import Counter
 from functools import partial
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ingestor.parsepool import POOL_MIN_ITEMS, Parsers
+from ingestor.parsepool import POOL_MIN_ITEMS, TASK_MAX_ITEMS, Parsers
 from ingestor.pipeline import Stages, sync_source
 from ingestor.process import process_item
 from ingestor.store import queries
@@ -364,3 +365,29 @@ def test_a_phone_is_the_contacts_since_the_date_of_its_email(tmp_path: Path, ses
         profile = load_profile(s, phone.contact_id)
         assert profile is not None
         assert [(p.number, p.created_at) for p in profile.phones] == [("+491701234567", sent)]
+
+
+def test_the_syncing_process_parses_the_chunks_no_worker_has_started(
+    tmp_path: Path, sessions, monkeypatch
+):
+    """One worker, one batch of five chunks: the worker takes the first ones, this process
+    parses the last ones while it waits, and every item is stored once."""
+    monkeypatch.delenv("INGESTOR_PARSE_WORKERS", raising=False)
+    count = 4 * TASK_MAX_ITEMS + 3
+    mail = [make_message(message_id=f"<steal{i}@test>", subject=f"s{i}") for i in range(count)]
+    root = write_maildir(tmp_path / "mail", {"INBOX": mail})
+    notes = tmp_path / "pids"
+    parsers = Parsers(1)
+    stages = Stages(process=partial(process_noting_pid, notes), parsers=parsers)
+    try:
+        parsers.start()
+        summary = sync_source(
+            source_config(path=str(root)), defaults(batch_messages=count), sessions, stages=stages
+        )
+    finally:
+        parsers.close()
+    assert summary.ok and summary.ingested == count, summary
+    pids = Counter(notes.read_text().split())
+    here = pids.pop(str(os.getpid()), 0)
+    assert sum(pids.values()) >= TASK_MAX_ITEMS and here >= 3, (here, pids)
+    assert here + sum(pids.values()) == count  # each item parsed once
