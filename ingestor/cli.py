@@ -24,25 +24,14 @@ from ingestor.errors import ConfigError, IngestorError
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
-    from ingestor.config import Defaults
+    from ingestor.config import Defaults, Settings
+    from ingestor.parsepool import Parsers
 
 log = logging.getLogger(__name__)
 Command = Callable[[argparse.Namespace], int]
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from dataclasses import replace
-
-    from ingestor.cli_progress import LogProgress, sync_display
-    from ingestor.parsepool import Parsers, pool_workers
-    from ingestor.pipeline import Stages, dry_run, sync_source
-    from ingestor.progress import observed
-    from ingestor.resolve.plan import WritePlan
-
-    def show(source: str, plan: WritePlan) -> None:
-        for line in plan.describe():
-            print(f"{source}: {line}")
-
     if not args.once:
         print(
             "ingestor: sync runs one pass and needs --once; use `ingestor run` for the daemon",
@@ -54,13 +43,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if not sources:
         print("no sources configured", file=sys.stderr)
         return 1
+    parsers = fork_parsers(settings)  # before the store and the sources are imported
+
+    from dataclasses import replace
+
+    from ingestor.cli_progress import LogProgress, sync_display
+    from ingestor.pipeline import Stages, dry_run, sync_source
+    from ingestor.progress import observed
+    from ingestor.resolve.plan import WritePlan
+
+    def show(source: str, plan: WritePlan) -> None:
+        for line in plan.describe():
+            print(f"{source}: {line}")
+
     sessions = sessions_for(settings)
     failed = False
     stages = Stages(persist=dry_run(show)) if args.dry_run else Stages()
     # A dry run prints its plans: bars would be in their way.
     display = LogProgress() if args.dry_run else sync_display()
-    parsers = Parsers(pool_workers(settings.defaults.parse_workers))
-    parsers.start()  # once for all sources, before any batch is in memory
     stages = replace(stages, sources=observed(stages.sources, display), parsers=parsers)
     with display, contextlib.closing(parsers):
         for cfg in sources:
@@ -85,11 +85,26 @@ def check_ins(sessions: sessionmaker[Session], defaults: Defaults) -> None:
         set_check_ins(s, datetime.now(UTC), defaults.check_in_after_days)
 
 
+def fork_parsers(settings: Settings) -> Parsers:
+    """The parser processes for this command's syncs, forked now, while this process holds
+    little more than the extractors they run: every page it has then is shared with them, and
+    each page it writes later becomes theirs alone (measured: ~25 MB less per worker than a
+    fork after the store, the sources and the web are imported)."""
+    import ingestor.process  # noqa: F401  (what the workers run: imported before the fork)
+    from ingestor.parsepool import Parsers, pool_workers
+
+    parsers = Parsers(pool_workers(settings.defaults.parse_workers))
+    parsers.start()
+    return parsers
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    parsers = fork_parsers(settings)
+
     from ingestor.daemon import Daemon
 
-    settings = settings_from(args)
-    Daemon(settings, sessions_for(settings)).run_forever()
+    Daemon(settings, sessions_for(settings), parsers=parsers).run_forever()
     return 0
 
 

@@ -84,6 +84,7 @@ class Daemon:
         sync: Sync = sync_source,
         backoff: Callable[[float, int], float] = backoff_delay,
         sources: Callable[[SourceConfig], Source] = make_source,
+        parsers: Parsers | None = None,
     ) -> None:
         self.settings = settings
         self.make = sources
@@ -118,8 +119,9 @@ class Daemon:
             scheduler_alive=self.scheduler_alive,
         )
         self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
-        # One set of parser processes for all sources (ten first syncs at once fork no more).
-        self.parsers = Parsers(pool_workers(settings.defaults.parse_workers))
+        # One set of parser processes for all sources (ten first syncs at once fork no more),
+        # closed at stop. The CLI forks them before importing the daemon (cli.fork_parsers).
+        self.parsers = parsers or Parsers(pool_workers(settings.defaults.parse_workers))
         self._stages = Stages(
             sources=observed(self._make_source, self.runtime.progress), parsers=self.parsers
         )
@@ -273,7 +275,7 @@ class Daemon:
     def start(self) -> None:
         if self.lock is not None:
             self.lock.acquire()  # a second daemon on this SQLite store stops here, one line
-        self.parsers.start()  # forked while this process is small and has no threads yet
+        self.parsers.start()  # forked (unless they were) before the scheduler's threads start
         store = Store(self.sessions)
         listen = self.settings.metrics.listen
         if listen is not None:
