@@ -17,6 +17,7 @@ import json
 import os
 import resource
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from itertools import islice
@@ -80,8 +81,8 @@ def round_of_polls(
     pg0, cpu0, t0 = postgres_cpu_s(), time.process_time(), time.perf_counter()
     for cfg in sources:
         summary = poll(cfg)
-        if not summary.ok:
-            raise RuntimeError(f"{cfg.name}: {summary.error}")
+        if not summary.ok or summary.lease_lost:
+            raise RuntimeError(f"{cfg.name}: {summary.error or 'lease lost'}")
     wall, cpu, pg = time.perf_counter() - t0, time.process_time() - cpu0, postgres_cpu_s() - pg0
     sessions = server.session_bytes(min_sessions=before_sessions + len(sources), timeout=10)
     sent = sum(out for _, out in sessions[before_sessions:])
@@ -118,10 +119,17 @@ def bench(
             stages = Stages(parsers=parsers)
             # As the daemon polls: on PostgreSQL under the leases its LeaseKeeper holds.
             keeper = None
+            beating = threading.Event()
             if uses_leases(sessions):
                 names = [c.name for c in cfg.sources]
                 keeper = LeaseKeeper(sessions, names, cfg.defaults.lease_period)
                 keeper.beat()
+
+                def heartbeat(k: LeaseKeeper = keeper) -> None:  # as the daemon's job does
+                    while not beating.wait(k.interval):
+                        k.beat()
+
+                threading.Thread(target=heartbeat, daemon=True).start()
 
             def poll(source: SourceConfig) -> Any:
                 if keeper is None:
@@ -139,6 +147,7 @@ def bench(
                     server.deliver(f"user{n}", folder, raw)
                 one_new = round_of_polls(server, sources, poll)
             finally:
+                beating.set()
                 if keeper is not None:
                     keeper.close()
                 parsers.close()
