@@ -10,7 +10,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from ingestor.extractors.documents import DocumentFindings
     from ingestor.extractors.meetings import CalendarFindings
+    from ingestor.extractors.recruiting import RecruitingFacts
     from ingestor.extractors.profile import ProfileFindings
     from ingestor.extractors.signaltypes import Signal
 
@@ -67,6 +69,20 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """An attached document the parser kept: a CV, a business card or a card photo.
+
+    `data` is None when the file is over the size cap (`skipped` says so): it is never decoded.
+    """
+
+    file_name: str
+    content_type: str
+    size: int  # decoded bytes; for a skipped file, the encoded size
+    data: bytes | None
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
 class ParsedMessage:
     """What the parser read from one message's headers and text parts."""
 
@@ -82,6 +98,7 @@ class ParsedMessage:
     headers: dict[str, str]  # the few raw headers the classifiers look at, lower-case keys
     calendar_parts: list[bytes] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)  # CVs and cards only
 
     @property
     def sender(self) -> Participant | None:
@@ -104,6 +121,8 @@ class MessageFindings:
     profile: ProfileFindings | None = None  # what the sender's own text says about them
     invites: list[CalendarFindings] = field(default_factory=list)  # text/calendar parts
     signal: Signal | None = None  # what the mail says should happen next (a follow-up, a bounce)
+    documents: list[DocumentFindings] = field(default_factory=list)  # attached CVs and cards
+    recruiting: RecruitingFacts | None = None  # salary, notice written in the sender's new text
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,14 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from mailparser.utils import decode_header_part
 
+from ingestor.extractors.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    document_type,
+    is_attached_file,
+)
 from ingestor.extractors.memo import cached_when_small
-from ingestor.model import ParsedMessage, Participant, Role
+from ingestor.model import Attachment, ParsedMessage, Participant, Role
 
 # mail-parser logs undecodable headers verbatim at ERROR; mail content must not reach the logs.
 logging.getLogger("mailparser").setLevel(logging.CRITICAL)
@@ -120,7 +126,8 @@ def parse_message(
     if message_id is None:
         message_id = _synthetic_message_id(first, raw)
 
-    text_plain, text_html, calendars = _text_parts(msg, defects, runs)
+    attachments: list[Attachment] = []
+    text_plain, text_html, calendars = _text_parts(msg, defects, runs, attachments)
     headers: dict[str, str] = {}
     for h in CLASSIFIER_HEADERS:
         header = first(h)
@@ -140,6 +147,7 @@ def parse_message(
         headers=headers,
         calendar_parts=calendars,
         defects=defects,
+        attachments=attachments,
     )
 
 
@@ -358,6 +366,17 @@ class _Runs:
         self.spans.append((start, end))
         return f"{self.tag}{len(self.spans) - 1}\x00".encode("ascii")
 
+    def restored_size(self, part: Message) -> int:
+        """The length the payload will have once restored, without restoring it."""
+        payload = part.get_payload()
+        if not isinstance(payload, str):
+            return 0
+        size = len(payload)
+        for m in self.pattern.finditer(payload) if self.tag in payload else ():
+            start, end = self.spans[int(m.group(1))]
+            size += (end - start) - len(m.group(0))
+        return size
+
     def restore(self, part: Message) -> None:
         payload = part.get_payload()
         if isinstance(payload, str) and self.tag in payload:
@@ -373,9 +392,13 @@ class _Runs:
 
 
 def _text_parts(
-    msg: Message, defects: list[str], runs: _Runs | None = None
+    msg: Message,
+    defects: list[str],
+    runs: _Runs | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> tuple[str | None, str | None, list[bytes]]:
-    """The first inline text/plain and text/html bodies, and any calendar parts.
+    """The first inline text/plain and text/html bodies, and any calendar parts; attached CVs
+    and cards go to `attachments`.
 
     Walks iteratively with depth and count caps: hostile nesting must not recurse or loop.
     """
@@ -403,7 +426,13 @@ def _text_parts(
             if payload:
                 calendars.append(payload)
             continue
-        if _part_header(part, "content-disposition").lstrip().lower().startswith("attachment"):
+        disposition = _part_header(part, "content-disposition")
+        name = _filename(part)
+        if is_attached_file(part, disposition, name):
+            if attachments is not None and len(attachments) < MAX_ATTACHMENTS:
+                kept = _attachment(part, name, ctype, runs)
+                if kept is not None:
+                    attachments.append(kept)
             continue
         if ctype == "text/plain" and plain is None:
             if runs is not None:
@@ -416,6 +445,27 @@ def _text_parts(
     if stack:
         defects.append("TooManyParts")
     return plain, html, calendars
+
+
+def _attachment(part: Message, name: str, ctype: str, runs: _Runs | None) -> Attachment | None:
+    """A CV or card attachment, decoded if under the cap; None for any other file."""
+    if document_type(name, ctype) is None:
+        return None
+    name = _clean(_header_text(name))[:MAX_NAME_CHARS] or "attachment"
+    payload = part.get_payload()
+    encoded = runs.restored_size(part) if runs is not None else (
+        len(payload) if isinstance(payload, str) else 0
+    )
+    cte = _part_header(part, "content-transfer-encoding").strip().lower()
+    estimate = encoded * 3 // 4 if cte == "base64" else encoded
+    if estimate > MAX_ATTACHMENT_BYTES:
+        return Attachment(name, ctype, estimate, None, "over the 10 MB cap")
+    if runs is not None:
+        runs.restore(part)
+    data = _payload(part)
+    if not data:
+        return Attachment(name, ctype, 0, None, "empty or undecodable")
+    return Attachment(name, ctype, len(data), data)
 
 
 def _filename(part: Message) -> str:
