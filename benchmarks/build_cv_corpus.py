@@ -74,7 +74,17 @@ def contact_rows(p: Person) -> list[tuple[str, str]]:
 def experience(p: Person) -> list[Block]:
     h = HEAD[p.lang]
     out: list[Block] = [("h", h["exp"])]
-    out.append(("p", f"2022 – {h['now']}: {p.title}, {p.company}"))
+    since = {"en": "Since", "de": "Seit", "ru": "С", "fr": "Depuis"}[p.lang]
+    at = {"en": "at", "de": "bei", "ru": "в", "fr": "chez"}[p.lang]
+    variant = int(p.key[-3:]) % 4
+    if variant == 0:
+        out.append(("p", f"2022 – {h['now']}: {p.title}, {p.company}"))
+    elif variant == 1:
+        out.append(("p", f"{since} 2022: {p.title} {at} {p.company}"))
+    elif variant == 2:
+        out.append(("p", f"{p.company} | {p.title} | 2022 – {h['now']}"))
+    else:
+        out += [("p", f"03/2022 – {h['now']}"), ("p", p.company), ("p", p.title)]
     out.append(("p", _duty(p.lang)))
     for years, title, company in p.past:
         out.append(("p", f"{years}: {title}, {company}"))
@@ -142,6 +152,8 @@ def doc_blocks(p: Person, style: str) -> list[Block]:
         out.append(("p", "Гражданство: Россия, есть разрешение на работу: Россия"))
         if p.extra_phone:
             out.append(("p", f"{p.extra_phone[1]} (домашний)"))
+        if p.linkedin:
+            out.append(("p", f"LinkedIn: {p.linkedin}"))
         out.append(("h", "Желаемая должность и зарплата"))
         out.append(("p", p.title))
         if p.salary_text:

@@ -218,7 +218,7 @@ def _salary(rng: random.Random, lang: str, country: str) -> tuple[dict[str, obje
     else:
         amount = rng.choice([60_000, 65_000, 72_000, 75_000, 80_000, 95_000, 110_000, 130_000])
     sym = {"EUR": "€", "GBP": "£", "USD": "$", "CHF": "CHF", "RUB": "₽"}[cur]
-    k = f"{amount // 1000}k"
+    k = f"{amount // 1000}k" if amount % 1000 == 0 else f"{amount:,}"
     if lang == "ru":
         amt = f"{amount:,}".replace(",", " ")
         b = {"net": rng.choice(["на руки", "чистыми"]), "gross": rng.choice(["до вычета налогов",
@@ -263,8 +263,8 @@ def _notice(rng: random.Random, lang: str) -> tuple[str | None, str | None, str 
     kind = rng.choice(["months", "months", "weeks", "date", "immediately"])
     if kind == "date":
         month = rng.randint(1, 12)
-        year = REFERENCE_DATE.year + (1 if month <= REFERENCE_DATE.month else 0)
         day = rng.choice([1, 1, 15])
+        year = REFERENCE_DATE.year + (date(REFERENCE_DATE.year, month, day) <= REFERENCE_DATE)
         m = MONTHS[lang][month - 1]
         iso = date(year, month, day).isoformat()
         text = {
@@ -339,7 +339,7 @@ def make_person(rng: random.Random, key: str, lang: str) -> Person:
         t = rng.choice([x for x in TITLES[langs] if x != title])
         c = rng.choice([x for x in COMPANIES[langs] if x != company])
         past.append((f"{y1 - 3}–{y1}", t, c))
-    slug = anyascii(f"{first}-{last}").lower().replace(" ", "-")
+    slug = anyascii(f"{first}-{last}").lower().replace(" ", "-").replace("'", "")
     linkedin = (
         f"https://www.linkedin.com/in/{slug}-{rng.randint(10, 999)}" if rng.random() < 0.7 else None
     )
