@@ -158,7 +158,9 @@ def doc_blocks(p: Person, style: str) -> list[Block]:
         out.append(("p", p.title))
         if p.salary_text:
             out.append(("p", p.salary_text))
-        out.append(("p", "Занятость: полная занятость. График работы: полный день, удалённая работа"))
+        out.append(
+            ("p", "Занятость: полная занятость. График работы: полный день, удалённая работа")
+        )
         if p.notice_text:
             out.append(("p", p.notice_text))
         out += experience(p) + languages(p) + references(p)
@@ -212,11 +214,12 @@ def _fonts() -> None:
 
 
 def render_pdf(blocks: list[Block], path: Path) -> None:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     _fonts()
     body = ParagraphStyle("b", fontName="DV", fontSize=10, leading=13)
@@ -419,14 +422,21 @@ def vcard(p: Person, version: str, rng: random.Random) -> str:
         return s.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
 
     tel_type = "CELL" if version == "3.0" else '"cell,voice"'
-    lines = ["BEGIN:VCARD", f"VERSION:{version}", f"FN:{v(p.name)}", f"N:{v(p.last)};{v(p.first)};;;"]
+    lines = [
+        "BEGIN:VCARD",
+        f"VERSION:{version}",
+        f"FN:{v(p.name)}",
+        f"N:{v(p.last)};{v(p.first)};;;",
+    ]
     lines.append(f"ORG:{v(p.company)}")
     lines.append(f"TITLE:{v(p.title)}")
     lines.append(f"TEL;TYPE={tel_type}:{p.phone_text}")
     if p.extra_phone:
         lines.append(f"TEL;TYPE=WORK{',VOICE' if version == '3.0' else ''}:{p.extra_phone[1]}")
     lines.append(f"EMAIL;TYPE=INTERNET:{p.email}" if version == "3.0" else f"EMAIL:{p.email}")
-    lines.append(f"ADR;TYPE=WORK:;;Hauptstr. {rng.randint(1, 90)};{v(p.city)};;;{v(p.country_name)}")
+    lines.append(
+        f"ADR;TYPE=WORK:;;Hauptstr. {rng.randint(1, 90)};{v(p.city)};;;{v(p.country_name)}"
+    )
     if p.linkedin:
         lines.append(f"URL:{p.linkedin}")
     lines.append(f"NOTE:{v('Met at the ' + rng.choice(['spring fair', 'meetup', 'conference']))}")
@@ -447,7 +457,9 @@ def card_lines(p: Person) -> list[str]:
 
 def card_label(p: Person) -> dict[str, Any]:
     label = p.label()
-    return {k: label[k] for k in ("name", "emails", "phones", "title", "company", "city", "country")}
+    return {
+        k: label[k] for k in ("name", "emails", "phones", "title", "company", "city", "country")
+    }
 
 
 # -- the corpus --------------------------------------------------------------------------------
@@ -480,7 +492,9 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
             if lang == "de" and layout in ("docx", "odt", "scan") and rng.random() < 0.5:
                 style = "lebenslauf"
             blocks = doc_blocks(p, style)
-            ext = {"docx": "docx", "docx-table": "docx", "odt": "odt", "rtf": "rtf"}.get(layout, "pdf")
+            ext = {"docx": "docx", "docx-table": "docx", "odt": "odt", "rtf": "rtf"}.get(
+                layout, "pdf"
+            )
             name = f"{n:03d}-{lang}-{layout}.{ext}"
             path = out_cvs / name
             if layout == "pdf-2col":
@@ -508,7 +522,9 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
             p = make_person(rng, f"card{m:03d}", lang)
             if kind.startswith("vcf"):
                 name = f"{m:03d}-{lang}-{kind}.vcf"
-                (out_cards / name).write_bytes(vcard(p, "3.0" if kind == "vcf3" else "4.0", rng).encode())
+                (out_cards / name).write_bytes(
+                    vcard(p, "3.0" if kind == "vcf3" else "4.0", rng).encode()
+                )
             else:
                 name = f"{m:03d}-{lang}-photo.jpg"
                 img = scan(card_lines(p), rng, (1050, 600), 34)

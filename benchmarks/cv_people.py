@@ -224,36 +224,48 @@ def _salary(rng: random.Random, lang: str, country: str) -> tuple[dict[str, obje
         b = {"net": rng.choice(["на руки", "чистыми"]), "gross": rng.choice(["до вычета налогов",
              "gross", "брутто"])}[basis or "net"]  # fmt: skip
         cur_word = rng.choice(["₽", "руб.", "рублей"])
-        text = rng.choice([
-            f"Желаемая зарплата: от {amt} {cur_word} {b}",
-            f"Зарплатные ожидания: {amt} {cur_word} в месяц, {b}",
-            f"Ожидания по доходу — от {amt} {cur_word} {b}",
-        ])
+        text = rng.choice(
+            [
+                f"Желаемая зарплата: от {amt} {cur_word} {b}",
+                f"Зарплатные ожидания: {amt} {cur_word} в месяц, {b}",
+                f"Ожидания по доходу — от {amt} {cur_word} {b}",
+            ]
+        )
     elif lang == "de":
         amt = f"{amount:,}".replace(",", ".")
         b = {"gross": "brutto", "net": "netto", None: ""}[basis]
         per = "p.a." if period == "year" else "monatlich"
-        text = rng.choice([
-            f"Gehaltsvorstellung: {amt} € {b} {per}",
-            f"Gehaltsvorstellung {amt} EUR {b} {'jährlich' if period == 'year' else 'pro Monat'}",
-            f"Gehaltswunsch: {k} {cur} {b} {'im Jahr' if period == 'year' else 'im Monat'}",
-        ]).replace("  ", " ").replace(" €", f" {sym}" if cur != "EUR" else " €")
+        text = (
+            rng.choice(
+                [
+                    f"Gehaltsvorstellung: {amt} € {b} {per}",
+                    f"Gehaltsvorstellung {amt} EUR {b} {'jährlich' if period == 'year' else 'pro Monat'}",
+                    f"Gehaltswunsch: {k} {cur} {b} {'im Jahr' if period == 'year' else 'im Monat'}",
+                ]
+            )
+            .replace("  ", " ")
+            .replace(" €", f" {sym}" if cur != "EUR" else " €")
+        )
         if cur == "CHF":
             text = text.replace("€", "CHF").replace("EUR", "CHF")
     elif lang == "fr":
         amt = f"{amount:,}".replace(",", " ")
         b = {"gross": "brut", "net": "net", None: ""}[basis]
-        text = f"Prétentions salariales : {amt} € {b} {'par an' if period == 'year' else 'par mois'}"
+        text = (
+            f"Prétentions salariales : {amt} € {b} {'par an' if period == 'year' else 'par mois'}"
+        )
     else:
         b = {"gross": "gross", "net": "net", None: ""}[basis]
         per = "per annum" if period == "year" else "per month"
         amt = f"{amount:,}"
-        text = rng.choice([
-            f"Salary expectation: {k} {cur} {b}",
-            f"Expected salary: {sym}{amt} {b} {per}",
-            f"Desired compensation: {amt} {cur} {b} {per}",
-            f"Salary expectations: around {sym}{k} {b}",
-        ])
+        text = rng.choice(
+            [
+                f"Salary expectation: {k} {cur} {b}",
+                f"Expected salary: {sym}{amt} {b} {per}",
+                f"Desired compensation: {amt} {cur} {b} {per}",
+                f"Salary expectations: around {sym}{k} {b}",
+            ]
+        )
     text = " ".join(text.split())
     return {"amount": amount, "currency": cur, "period": period, "basis": basis}, text
 
@@ -327,7 +339,9 @@ def make_person(rng: random.Random, key: str, lang: str) -> Person:
         middle = rng.choice(PATRONYMIC["f" if first in RU_FEMALE else "m"])
     city, country_name = rng.choice(PLACES[country])
     latin = anyascii(f"{first}.{last}").lower().replace("'", "").replace(" ", "")
-    email = rng.choice([latin, latin.replace(".", ""), latin.split(".")[0][0] + latin.split(".")[1]])
+    email = rng.choice(
+        [latin, latin.replace(".", ""), latin.split(".")[0][0] + latin.split(".")[1]]
+    )
     email = f"{email}{rng.choice(['', '', str(rng.randint(7, 99))])}@{rng.choice(DOMAINS)}"
     e164, text = _phone(rng, country)
     langs = lang if lang != "fr" else "fr"
@@ -347,8 +361,27 @@ def make_person(rng: random.Random, key: str, lang: str) -> Person:
     notice, avail, notice_text = _notice(rng, lang) if rng.random() < 0.75 else (None, None, None)
     languages, languages_text = _languages(rng, lang)
     p = Person(
-        key, lang, country, first, last, middle, city, country_name, email, e164, text, title,
-        company, linkedin, past, salary, salary_text, notice, avail, notice_text, languages,
+        key,
+        lang,
+        country,
+        first,
+        last,
+        middle,
+        city,
+        country_name,
+        email,
+        e164,
+        text,
+        title,
+        company,
+        linkedin,
+        past,
+        salary,
+        salary_text,
+        notice,
+        avail,
+        notice_text,
+        languages,
         languages_text,
     )
     if rng.random() < 0.3:

@@ -22,11 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from anyascii import anyascii  # noqa: E402
 
 from ingestor.docreader import DocumentOptions, reader  # noqa: E402
+from ingestor.extractors.attachments import Attachment  # noqa: E402
 from ingestor.extractors.cvfields import CvFields  # noqa: E402
 from ingestor.extractors.documents import document_findings  # noqa: E402
 from ingestor.extractors.gazetteer import find_place  # noqa: E402
 from ingestor.extractors.recruiting import REFERENCE_DATE_DEFAULT  # noqa: E402
-from ingestor.model import Attachment  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 CV_FIELDS = ("name", "emails", "phones", "city", "country", "title", "company", "linkedin",

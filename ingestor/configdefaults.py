@@ -16,6 +16,7 @@ from ingestor.configsecrets import KeySpec
 from ingestor.configtypes import (
     ConfigModel,
     FileContext,
+    Flag,
     LowerNames,
     Region,
     between,
@@ -92,6 +93,10 @@ class Defaults(ConfigModel):
     )
     # No interaction with a contact in a conversation for this long: a check-in task. 0 = off.
     check_in_after_days: FollowupDays = Field(default=0, validation_alias="check_in_after")
+    # Attached CVs and business cards are read into the candidate's profile.
+    read_attachments: Flag = True
+    ocr: Flag | None = None  # scans and card photos by tesseract; unset: on if it is installed
+    store_attachments: Flag = False  # keep the files themselves, not only their fields
 
 
 @dataclass(frozen=True)

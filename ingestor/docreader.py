@@ -21,8 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ingestor.extractors.attachments import document_type
-from ingestor.model import Attachment
+from ingestor.extractors.attachments import Attachment, document_type
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ class DocReader:
             return ReadDocument(None, error=attachment.skipped or "not a document")
         ocr = options.ocr_on and kind in ("pdf", "image")
         limit = options.timeout + (OCR_SECONDS if ocr else 0.0)
-        header = {"kind": kind, "size": len(attachment.data), "ocr": ocr}
+        header: dict[str, Any] = {"kind": kind, "size": len(attachment.data), "ocr": ocr}
         header["ocr_budget"] = OCR_SECONDS
         answer = self._ask(header, attachment.data, limit)
         if "error" in answer:

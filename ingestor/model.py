@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from ingestor.extractors.attachments import Attachment
+
 if TYPE_CHECKING:
     from ingestor.extractors.documents import DocumentFindings
     from ingestor.extractors.meetings import CalendarFindings
-    from ingestor.extractors.recruiting import RecruitingFacts
     from ingestor.extractors.profile import ProfileFindings
+    from ingestor.extractors.recruiting import RecruitingFacts
     from ingestor.extractors.signaltypes import Signal
 
 Role = Literal["from", "sender", "reply_to", "to", "cc", "bcc", "organizer", "attendee"]
@@ -66,20 +68,6 @@ class Participant:
     email: str  # lower-cased
     name: str | None
     role: Role
-
-
-@dataclass(frozen=True)
-class Attachment:
-    """An attached document the parser kept: a CV, a business card or a card photo.
-
-    `data` is None when the file is over the size cap (`skipped` says so): it is never decoded.
-    """
-
-    file_name: str
-    content_type: str
-    size: int  # decoded bytes; for a skipped file, the encoded size
-    data: bytes | None
-    skipped: str | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
+from ingestor.docreader import DocumentOptions
 from ingestor.errors import IngestorError
 from ingestor.leasekeeper import one_off_lease
 from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
@@ -79,6 +80,12 @@ def dry_run(show: Callable[[str, WritePlan], None]) -> Persist:
         return plan.counts
 
     return persist
+
+
+def document_options(defaults: Defaults) -> DocumentOptions | None:
+    if not defaults.read_attachments:
+        return None
+    return DocumentOptions(ocr=defaults.ocr, store_files=defaults.store_attachments)
 
 
 def followups_for(defaults: Defaults) -> FollowupPolicy:
@@ -170,7 +177,13 @@ def _sync(
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
     pool = ParsePool(
-        partial(stages.process, owners=owners, region=cfg.phone_region, window_days=window_days),
+        partial(
+            stages.process,
+            owners=owners,
+            region=cfg.phone_region,
+            window_days=window_days,
+            documents=document_options(defaults),
+        ),
         pool_workers(defaults.parse_workers),
     )
     if pool.lookahead:

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from ingestor.docreader import DocumentOptions, reader
+from ingestor.extractors.documents import DocumentFindings, document_findings
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import CalendarResult, ItemResult, MessageFindings, RawItem
+from ingestor.model import CalendarResult, ItemResult, MessageFindings, ParsedMessage, RawItem
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +44,12 @@ def process_item(
     region: str = "US",
     window_days: tuple[int, int] = (365, 180),
     extract: Callable[..., MessageFindings] = extract_message,
+    documents: DocumentOptions | None = None,
 ) -> ItemResult:
-    """Parse and extract one item; pure apart from the clock value passed in. `extract` is
-    the message extractor (tests hand in a broken one to show a bug is not bad input)."""
+    """Parse and extract one item; pure apart from the clock value passed in and the document
+    reader's worker process (`documents`: attached CVs and cards are read; None: they are
+    not). `extract` is the message extractor (tests hand in a broken one to show a bug is
+    not bad input)."""
     window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
     if item.kind == "calendar":
         return process_calendar_item(item, owners, window)
@@ -70,10 +75,31 @@ def process_item(
         where = _innermost_frame(e)
         log.warning("quarantining %s: RecursionError in %s", item.ref, where)
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
+    if documents is not None and parsed.attachments and findings.direction != "outbound":
+        docs = read_documents(parsed, documents, region, item.internal_date or now)
+        findings = replace(findings, documents=docs)
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note)
     return ItemResult(item, findings)
+
+
+def read_documents(
+    parsed: ParsedMessage, options: DocumentOptions, region: str, received: datetime
+) -> list[DocumentFindings]:
+    """The message's attached CVs and cards, each read in the reader's worker process."""
+    out = []
+    reference = (parsed.date or received).date()
+    for attachment in parsed.attachments:
+        got = reader().read(attachment, options)
+        if got.error:
+            log.info("attachment not read: %s", got.error)
+        out.append(
+            document_findings(
+                attachment, got.text, got.error, region, reference, got.ocr, options.store_files
+            )
+        )
+    return out
 
 
 def _one_line(e: BaseException) -> str:

@@ -7,6 +7,7 @@ payload before any decoding, so a 25 MB attachment costs no more than before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.message import Message
 from typing import Literal
 
@@ -40,6 +41,20 @@ _BY_SUFFIX: dict[str, DocumentType] = {
     ".jpeg": "image",
     ".png": "image",
 }
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """An attached document the parser kept: a CV, a business card or a card photo.
+
+    `data` is None when the file is over the size cap (`skipped` says so): it is never decoded.
+    """
+
+    file_name: str
+    content_type: str
+    size: int  # decoded bytes; for a skipped file, the encoded size
+    data: bytes | None
+    skipped: str | None = None
 
 
 def document_type(file_name: str, content_type: str) -> DocumentType | None:

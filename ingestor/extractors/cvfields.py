@@ -244,9 +244,13 @@ def _order(words: list[str]) -> str | None:
     Иванов"), and "Иванов Иван" is turned round by its surname ending."""
     if not words:
         return None
-    if len(words) == 3 and _PATRONYMIC.search(words[2]):
-        words = [words[1], words[0]]
-    elif len(words) == 2 and _RU_SURNAME.search(words[0]) and not _RU_SURNAME.search(words[1]):
+    if (
+        len(words) == 3
+        and _PATRONYMIC.search(words[2])
+        or len(words) == 2
+        and _RU_SURNAME.search(words[0])
+        and not _RU_SURNAME.search(words[1])
+    ):
         words = [words[1], words[0]]
     return " ".join(words)
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import partial
 
-from ingestor.extractors.attachments import document_type
+from ingestor.extractors.attachments import Attachment, document_type
 from ingestor.extractors.cvfields import CvFields, cv_fields
 from ingestor.extractors.vcards import VCardError, vcard_fields
-from ingestor.model import Attachment
 
 # A CV names its person at least this well: otherwise it is a letter, an invoice, a menu.
 MIN_CV_FIELDS = 2
@@ -71,3 +70,40 @@ def document_findings(
 
 def _filled(f: CvFields) -> int:
     return sum(bool(x) for x in (f.name, f.emails, f.phones, f.title or f.company))
+
+
+def person_json(f: CvFields) -> dict[str, object]:
+    s = f.facts.salary
+    return {
+        "name": f.name,
+        "emails": list(f.emails),
+        "phones": [{"number": p.number, "type": p.type, "raw": p.raw} for p in f.phones],
+        "city": f.city,
+        "country": f.country,
+        "title": f.title,
+        "company": f.company,
+        "linkedin": f.linkedin,
+        "urls": list(f.urls),
+        "salary_expectation": (
+            {"amount": s.amount, "currency": s.currency, "period": s.period, "basis": s.basis}
+            if s
+            else None
+        ),
+        "notice_period": f.facts.notice_period,
+        "available_from": f.facts.available_from.isoformat() if f.facts.available_from else None,
+        "languages": list(f.languages),
+    }
+
+
+def to_json(d: DocumentFindings) -> dict[str, object]:
+    """One member of the "documents" list of the extract --json contract."""
+    return {
+        "file_name": d.file_name,
+        "content_type": d.content_type,
+        "size": d.size,
+        "sha256": d.sha256,
+        "kind": d.kind,
+        "error": d.error,
+        "ocr": d.ocr,
+        "people": [person_json(p) for p in d.people],
+    }

@@ -33,11 +33,12 @@ from mailparser.utils import decode_header_part
 from ingestor.extractors.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
+    Attachment,
     document_type,
     is_attached_file,
 )
 from ingestor.extractors.memo import cached_when_small
-from ingestor.model import Attachment, ParsedMessage, Participant, Role
+from ingestor.model import ParsedMessage, Participant, Role
 
 # mail-parser logs undecodable headers verbatim at ERROR; mail content must not reach the logs.
 logging.getLogger("mailparser").setLevel(logging.CRITICAL)
@@ -453,8 +454,10 @@ def _attachment(part: Message, name: str, ctype: str, runs: _Runs | None) -> Att
         return None
     name = _clean(_header_text(name))[:MAX_NAME_CHARS] or "attachment"
     payload = part.get_payload()
-    encoded = runs.restored_size(part) if runs is not None else (
-        len(payload) if isinstance(payload, str) else 0
+    encoded = (
+        runs.restored_size(part)
+        if runs is not None
+        else (len(payload) if isinstance(payload, str) else 0)
     )
     cte = _part_header(part, "content-transfer-encoding").strip().lower()
     estimate = encoded * 3 // 4 if cte == "base64" else encoded

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ingestor.extractors.cvfields import CvFields, _place
-from ingestor.extractors.phones import Phone, find_phones
+from ingestor.extractors.phones import Phone, PhoneType, find_phones
 
 MAX_CARDS = 5
 
@@ -51,7 +51,7 @@ def _fields(card: Any, default_region: str) -> CvFields:
     phones: list[Phone] = []
     for tel in _values(card, "tel"):
         types = {t.lower() for t in tel.params.get("TYPE", []) for t in t.split(",")}
-        kind = "fax" if "fax" in types else "mobile" if "cell" in types else "work"
+        kind: PhoneType = "fax" if "fax" in types else "mobile" if "cell" in types else "work"
         for p in find_phones(
             str(tel.value),
             sender_domain=None,

@@ -27,6 +27,7 @@ from ingestor.resolve.plan import (
     WritePlan,
 )
 from ingestor.store.dialect import upsert_insert
+from ingestor.store.documents import apply_document, apply_recruiting
 from ingestor.store.followups import apply_followups
 from ingestor.store.known import MAX_QUARANTINE_BYTES
 from ingestor.store.meetings import MeetingWriter
@@ -195,21 +196,26 @@ def _apply_profiles(
     contact_id: Callable[[ContactRef], int],
     interaction_id: dict[str, int],
 ) -> None:
-    if not plan.profiles:
+    if not plan.profiles and not plan.documents:
         return
     emails = {e.key: e.values for e in plan.emails}
-    profiles = ProfileUpdater(session, plan.now)
-    profiles.prefetch({contact_id(p.contact) for p in plan.profiles})
-    for p in plan.profiles:
-        v = emails[p.interaction]
-        facts = _InteractionFacts(
-            interaction_id[p.interaction],
-            v["occurred_at"],
-            v["subject"],
-            v["snippet"],
-            v["message_id"],
+
+    def facts(key: str) -> _InteractionFacts:
+        v = emails[key]
+        return _InteractionFacts(
+            interaction_id[key], v["occurred_at"], v["subject"], v["snippet"], v["message_id"]
         )
-        profiles.apply(_contact(session, contact_id(p.contact)), p.profile, facts)
+
+    profiles = ProfileUpdater(session, plan.now)
+    people = [p.contact for p in plan.profiles] + [d.contact for d in plan.documents]
+    profiles.prefetch({contact_id(ref) for ref in people})
+    for p in plan.profiles:
+        contact = _contact(session, contact_id(p.contact))
+        profiles.apply(contact, p.profile, facts(p.interaction))
+        apply_recruiting(profiles, contact, p.recruiting, facts(p.interaction))
+    for d in plan.documents:
+        contact = _contact(session, contact_id(d.contact))
+        apply_document(profiles, contact, d, facts(d.interaction), plan.now)
     profiles.insert_observations()
 
 
