@@ -10,6 +10,7 @@ OCR runs the tesseract CLI, each image with its own time limit.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -57,6 +58,8 @@ def ocr(images: list[bytes], languages: list[str], budget: float) -> str:
                 capture_output=True,
                 timeout=left,
                 check=False,
+                # One thread: OCR must not take every core from the sync and the servers.
+                env={**os.environ, "OMP_THREAD_LIMIT": "1"},
             )
         except (OSError, subprocess.TimeoutExpired):
             continue

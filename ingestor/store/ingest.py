@@ -22,8 +22,10 @@ from ingestor.resolve.plan import (
     CalendarObjectDeleted,
     CalendarObjectWrite,
     ContactRef,
+    DocumentWrite,
     InviteWrite,
     LedgerWrite,
+    ProfileWrite,
     WritePlan,
 )
 from ingestor.store.dialect import upsert_insert
@@ -209,13 +211,16 @@ def _apply_profiles(
     profiles = ProfileUpdater(session, plan.now)
     people = [p.contact for p in plan.profiles] + [d.contact for d in plan.documents]
     profiles.prefetch({contact_id(ref) for ref in people})
-    for p in plan.profiles:
-        contact = _contact(session, contact_id(p.contact))
-        profiles.apply(contact, p.profile, facts(p.interaction))
-        apply_recruiting(profiles, contact, p.recruiting, facts(p.interaction))
-    for d in plan.documents:
-        contact = _contact(session, contact_id(d.contact))
-        apply_document(profiles, contact, d, facts(d.interaction), plan.now)
+    # In the order of the mail: what came first fills a blank field, later values are evidence.
+    order = {e.key: i for i, e in enumerate(plan.emails)}
+    writes: list[ProfileWrite | DocumentWrite] = [*plan.profiles, *plan.documents]
+    for w in sorted(writes, key=lambda w: order[w.interaction]):
+        contact = _contact(session, contact_id(w.contact))
+        if isinstance(w, ProfileWrite):
+            profiles.apply(contact, w.profile, facts(w.interaction))
+            apply_recruiting(profiles, contact, w.recruiting, facts(w.interaction))
+        else:
+            apply_document(profiles, contact, w, facts(w.interaction), plan.now)
     profiles.insert_observations()
 
 
