@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ingestor.store.decisions import accept, reject
 from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
+from ingestor.store.recruiting_view import documents_json
 from ingestor.store.schema import (
     Contact,
     Interaction,
@@ -64,7 +65,11 @@ def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
     if not rows:
         return None
     c = session.get(Contact, contact_id)
-    return {**rows[0].as_json(), "merged_into": c.merged_into if c else None}
+    return {
+        **rows[0].as_json(),
+        "merged_into": c.merged_into if c else None,
+        "documents": documents_json(session, [contact_id]).get(contact_id, []),
+    }
 
 
 def interactions_page(

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.store.profile import completeness
+from ingestor.store.recruiting_view import documents_json, recruiting_json
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -53,6 +54,7 @@ def contacts(session: Session) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(Contact).where(Contact.merged_into.is_(None)).order_by(Contact.id)
     )
+    documents = documents_json(session, None)
     return [
         {
             "id": c.id,
@@ -67,6 +69,8 @@ def contacts(session: Session) -> list[dict[str, Any]]:
             "completeness": completeness(c, len(phones.get(c.id, [])), len(emails.get(c.id, []))),
             "do_not_contact": bool(c.do_not_contact),
             "email_details": details.get(c.id, []),
+            **recruiting_json(c),
+            "documents": documents.get(c.id, []),
         }
         for c in rows
     ]
