@@ -18,6 +18,7 @@ from ingestor.resolve.fuzzy import name_key
 from ingestor.store.api_views import PageSpec, contact_json, contacts_page
 from ingestor.store.decisions import DecisionError
 from ingestor.store.directory import ContactRow, Filters, load_rows, resolve_contact_ref
+from ingestor.store.recruiting_view import documents_json, recruiting_json
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -222,8 +223,12 @@ def contact_page(
     profile = load_profile(session, contact_id)
     if profile is None:
         return None
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
     return {
         "profile": profile,
+        "recruiting": recruiting_json(contact),
+        "documents": documents_json(session, [contact_id]).get(contact_id, []),
         "tasks": pending_tasks(session, contact_id=contact_id),
         "reach": reachability(session, contact_id),
         "timeline": timeline(session, contact_id, offset, limit),

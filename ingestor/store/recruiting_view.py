@@ -60,3 +60,13 @@ def documents_json(
             }
         )
     return dict(out)
+
+
+def stored_document(
+    session: Session, contact_id: int, document_id: int
+) -> tuple[str, str, bytes] | None:
+    """(file name, content type, bytes) of a stored document of the contact, else None."""
+    d = session.get(ContactDocument, document_id)
+    if d is None or d.contact_id != contact_id or d.data is None:
+        return None
+    return d.file_name, d.content_type, d.data

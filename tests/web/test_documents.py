@@ -1,0 +1,93 @@
+"""A contact's recruiting fields and documents on its page and in the API: the values, where
+they came from, and a stored file only as a download, its name escaped everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from ingestor.store.api_tokens import create_token
+from ingestor.store.schema import Contact, ContactDocument
+from tests.web.helpers import Browser
+from tests.web.openapi_check import SchemaCheckedClient
+from tests.web.seed import Seeded
+
+HOSTILE = '<img src=x onerror=alert(1)>".pdf'
+
+
+def _give_documents(sessions: sessionmaker[Session], contact_id: int) -> tuple[int, int]:
+    with sessions.begin() as s:
+        c = s.get(Contact, contact_id)
+        assert c is not None
+        c.salary_amount, c.salary_currency, c.salary_period, c.salary_basis = (
+            95000,
+            "EUR",
+            "year",
+            "gross",
+        )
+        c.notice_period, c.available_from, c.languages = "3 months", date(2027, 3, 1), ["de", "en"]
+        stored = ContactDocument(
+            contact_id=contact_id,
+            file_name=HOSTILE,
+            content_type="text/html",
+            kind="cv",
+            size=5,
+            sha256="a" * 64,
+            data=b"<html>",
+            created_at=datetime(2026, 11, 3, tzinfo=UTC),
+        )
+        kept_out = ContactDocument(
+            contact_id=contact_id,
+            file_name="card.vcf",
+            content_type="text/vcard",
+            kind="vcard",
+            size=300,
+            sha256="b" * 64,
+            data=None,
+            created_at=datetime(2026, 11, 3, tzinfo=UTC),
+        )
+        s.add_all([stored, kept_out])
+        s.flush()
+        return stored.id, kept_out.id
+
+
+def test_the_contact_page_shows_the_recruiting_fields_and_documents(
+    anna: Browser, sessions: sessionmaker[Session], seeded: Seeded
+) -> None:
+    stored, kept_out = _give_documents(sessions, seeded.maria)
+    page = anna.get(f"/contacts/{seeded.maria}").text
+    assert "95,000 EUR per year, gross" in page
+    assert "3 months; available from 2027-03-01" in page
+    assert "de, en" in page
+    assert HOSTILE not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert f'href="/contacts/{seeded.maria}/documents/{stored}"' in page
+    assert f"/documents/{kept_out}" not in page  # not stored: no link
+    download = anna.get(f"/contacts/{seeded.maria}/documents/{stored}")
+    assert download.status_code == 200 and download.content == b"<html>"
+    assert download.headers["content-type"] == "application/octet-stream"
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert "<" not in download.headers["content-disposition"]
+    assert anna.get(f"/contacts/{seeded.maria}/documents/{kept_out}").status_code == 404
+    assert anna.get(f"/contacts/{seeded.eve}/documents/{stored}").status_code == 404
+
+
+def test_the_api_carries_them(app, sessions: sessionmaker[Session], seeded: Seeded) -> None:
+    _give_documents(sessions, seeded.maria)
+    with sessions.begin() as s:
+        token = create_token(s, "crm", datetime(2026, 11, 5, tzinfo=UTC))
+    api = SchemaCheckedClient(app, headers={"Authorization": f"Bearer {token}"})
+    body = api.get(f"/api/contacts/{seeded.maria}").json()  # checked against the OpenAPI schema
+    assert body["salary_expectation"] == {
+        "amount": 95000,
+        "currency": "EUR",
+        "period": "year",
+        "basis": "gross",
+    }
+    assert body["notice_period"] == "3 months" and body["available_from"] == "2027-03-01"
+    assert body["languages"] == ["de", "en"]
+    assert [d["file_name"] for d in body["documents"]] == [HOSTILE, "card.vcf"]
+    assert [d["stored"] for d in body["documents"]] == [True, False]
+    listed = api.get("/api/contacts").json()
+    assert all("documents" not in c for c in listed["items"])
+    assert any(c["notice_period"] == "3 months" for c in listed["items"])
