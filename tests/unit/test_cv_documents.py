@@ -1,0 +1,197 @@
+"""CVs and cards from bytes: what the parser keeps, what the reader refuses, how long it may
+take, what the field extractor reads, and whose contact resolve gives it to."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+import zipfile
+from datetime import UTC, date, datetime
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from ingestor.docreader import DocReader, DocumentOptions
+from ingestor.extractors.attachments import MAX_ATTACHMENT_BYTES, Attachment
+from ingestor.extractors.cvfields import cv_fields
+from ingestor.extractors.doctext import DocumentError, document_text
+from ingestor.extractors.message import parse_message
+from ingestor.extractors.recruiting import Salary, read_facts
+from ingestor.model import RawItem
+from ingestor.process import process_item
+from ingestor.resolve.batch import resolve_batch
+from ingestor.resolve.plan import KnownState
+from ingestor.resolve.policy import CreationPolicy
+
+CORPUS = Path(__file__).parents[1] / "corpus" / "cvs"
+LABELS = json.loads((CORPUS / "labels.json").read_text())
+OWNER = "anna@agency.example"
+REFERENCE = date(2026, 11, 2)
+
+
+def message(files: list[tuple[str, bytes, str]], sender: str = "Bea <bea@talent.example>") -> bytes:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = OWNER
+    msg["Subject"] = "Candidate"
+    msg["Message-ID"] = "<cv@test>"
+    msg["Date"] = "Tue, 03 Nov 2026 09:00:00 +0000"
+    msg.set_content("Hi Anna,\n\nthe CV is attached.\n\nBea\n")
+    for name, data, ctype in files:
+        main, sub = ctype.split("/")
+        msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    return msg.as_bytes()
+
+
+def test_the_parser_keeps_cvs_and_cards_and_skips_other_files():
+    pdf = (CORPUS / "001-en-pdf.pdf").read_bytes()
+    raw = message(
+        [
+            ("cv.pdf", pdf, "application/octet-stream"),  # by its name, whatever the type says
+            ("budget.xlsx", b"x" * 5000, "application/vnd.ms-excel"),
+            ("card.vcf", b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:A B\r\nEND:VCARD\r\n", "text/vcard"),
+        ]
+    )
+    parsed = parse_message(raw)
+    assert [(a.file_name, a.data) for a in parsed.attachments][0] == ("cv.pdf", pdf)
+    assert [a.file_name for a in parsed.attachments] == ["cv.pdf", "card.vcf"]
+    assert parsed.text_plain is not None and "attached" in parsed.text_plain
+
+
+def test_an_attachment_over_the_cap_is_never_decoded():
+    big = b"%PDF-1.4\n" + b"0" * (MAX_ATTACHMENT_BYTES + 1000)
+    parsed = parse_message(message([("cv.pdf", big, "application/pdf")]))
+    (a,) = parsed.attachments
+    assert a.data is None and a.skipped == "over the 10 MB cap" and a.size > MAX_ATTACHMENT_BYTES
+
+
+def test_an_encrypted_pdf_is_refused():
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(CORPUS / "001-en-pdf.pdf"))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(DocumentError, match="encrypted PDF"):
+        document_text(out.getvalue(), "pdf")
+
+
+def test_a_zip_bomb_docx_is_refused_before_inflating():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"\0" * (50 * 1024 * 1024))  # compresses to ~50 KB
+    assert len(out.getvalue()) < 200_000
+    with pytest.raises(DocumentError, match="inflates past the cap"):
+        document_text(out.getvalue(), "docx")
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx", "odt", "rtf"])
+def test_garbage_is_a_one_line_error(kind):
+    with pytest.raises(DocumentError) as e:
+        document_text(b"\x00\xff garbage \x89PNG" * 50, kind)  # type: ignore[arg-type]
+    assert "\n" not in str(e.value)
+
+
+class _Stuck(DocReader):
+    """A worker that never answers: what a file that hangs its parser looks like."""
+
+    def _worker(self):  # type: ignore[no-untyped-def]
+        import subprocess
+
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "import time; time.sleep(60)"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        return self._proc
+
+
+def test_a_file_over_its_time_limit_is_skipped_and_its_worker_killed():
+    reader = _Stuck()
+    doc = Attachment("cv.pdf", "application/pdf", 9, b"%PDF-1.4\n")
+    start = time.monotonic()
+    got = reader.read(doc, DocumentOptions(ocr=False, timeout=0.5))
+    assert time.monotonic() - start < 3
+    assert got.text is None and got.error == "took longer than 0 s: skipped"
+    assert reader._proc is None  # killed; the next file gets a new worker
+    real = DocReader()
+    try:
+        pdf = (CORPUS / "001-en-pdf.pdf").read_bytes()
+        ok = real.read(Attachment("cv.pdf", "", len(pdf), pdf), DocumentOptions(ocr=False))
+        assert ok.error is None and ok.text and "Kowalczyk" in ok.text
+    finally:
+        real.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "salary", "notice", "available"),
+    [
+        (
+            "my expectation is around 95k EUR gross",
+            Salary(95000, "EUR", "year", "gross"),
+            None,
+            None,
+        ),
+        ("ожидания от 250 000 ₽ на руки", Salary(250000, "RUB", "month", "net"), None, None),
+        (
+            "Gehaltsvorstellung 75.000 € brutto p.a.",
+            Salary(75000, "EUR", "year", "gross"),
+            None,
+            None,
+        ),
+        ("Kündigungsfrist 3 Monate zum Quartalsende", None, "3 months", None),
+        ("available from 1 March", None, None, date(2027, 3, 1)),
+        ("notice period: 1 month", None, "1 month", None),
+        ("Готов выйти через 2 недели", None, "2 weeks", None),
+        # Not salaries: no salary word, or no currency; not a notice period without a duration.
+        ("We raised 95k EUR last year", None, None, None),
+        ("Salary: negotiable", None, None, None),
+        ("Please give notice to the team", None, None, None),
+    ],
+)
+def test_recruiting_facts(text, salary, notice, available):
+    facts = read_facts(text, REFERENCE)
+    assert (facts.salary, facts.notice_period, facts.available_from) == (salary, notice, available)
+
+
+def test_a_referees_phone_and_address_are_not_the_candidates():
+    text = (
+        "Jana Brandtner\nData Engineer\nTelefon: +49 151 2345 6789\njana@mailbox.example\n"
+        "Wohnort: Berlin, Deutschland\nBerufserfahrung\nSeit 2022: Data Engineer bei Nordlicht "
+        "Energie SE\nReferenzen\nDr. Karl Vogel, +49 30 1234567, k.vogel@referee.example\n"
+    )
+    f = cv_fields(text, "US", REFERENCE)
+    assert [p.number for p in f.phones] == ["+4915123456789"]
+    assert f.emails == ["jana@mailbox.example"]
+    assert (f.name, f.title, f.company) == (
+        "Jana Brandtner",
+        "Data Engineer",
+        "Nordlicht Energie SE",
+    )
+    assert (f.city, f.country) == ("Berlin", "DE")
+
+
+def test_an_agencys_cv_goes_to_the_candidate_not_the_agency():
+    docx = (CORPUS / "040-en-docx.docx").read_bytes()
+    raw = message([("Ethan_Ashby_CV.docx", docx, "application/octet-stream")])
+    now = datetime(2026, 11, 5, tzinfo=UTC)
+    result = process_item(
+        RawItem("1", "INBOX", raw), frozenset({OWNER}), now, documents=DocumentOptions(ocr=False)
+    )
+    assert result.findings is not None
+    (doc,) = result.findings.documents
+    assert doc.kind == "cv" and doc.data is None and len(doc.sha256 or "") == 64
+    policy = CreationPolicy("all", frozenset({OWNER}), frozenset({"agency.example"}), frozenset())
+    plan = resolve_batch([result], KnownState({}, frozenset(), {}), policy, now)
+    candidate = LABELS["040-en-docx.docx"]["emails"][0]
+    assert [(d.contact, d.document.file_name) for d in plan.documents] == [
+        (candidate, "Ethan_Ashby_CV.docx")
+    ]
+    assert {c.address for c in plan.new_contacts} == {"bea@talent.example", candidate}
+    agency_profile = [p for p in plan.profiles if p.contact == "bea@talent.example"]
+    cv_phones = set(LABELS["040-en-docx.docx"]["phones"])
+    assert all(not {ph.number for ph in p.profile.phones} & cv_phones for p in agency_profile)
