@@ -108,7 +108,13 @@ def messages() -> list[bytes]:
             5,
             "Hi Alex,\n\nmy expectation is around 95k EUR gross, and my notice period: 1 month.\n\n"
             "Noah\n",
-            [("broken.pdf", b"%PDF-1.7\n1 0 obj << /Length 99999 >>\nstream\n...", "application/pdf")],
+            [
+                (
+                    "broken.pdf",
+                    b"%PDF-1.7\n1 0 obj << /Length 99999 >>\nstream\n...",
+                    "application/pdf",
+                )
+            ],
         ),
     ]
 
@@ -140,9 +146,9 @@ def sync(server: DovecotServer, sessions) -> None:
 
 def contact_of(s, address: str) -> Contact:
     contact = s.scalar(
-        select(Contact).join(ContactEmail, ContactEmail.contact_id == Contact.id).where(
-            ContactEmail.address == address
-        )
+        select(Contact)
+        .join(ContactEmail, ContactEmail.contact_id == Contact.id)
+        .where(ContactEmail.address == address)
     )
     assert contact is not None, address
     return contact
@@ -192,7 +198,10 @@ def test_cvs_and_cards_fill_the_candidates_profiles(mailbox, sessions):
                 )
             )
         }
-        assert said == {"salary_expectation": "95000 EUR per year gross", "notice_period": "1 month"}
+        assert said == {
+            "salary_expectation": "95000 EUR per year gross",
+            "notice_period": "1 month",
+        }
 
         # The agency's CV describes Ethan: his contact is made from it, the agency gets nothing.
         ethan = contact_of(s, CVS[DOCX]["emails"][0])
