@@ -23,6 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.cv_people import COUNTRY_CANON, Person, make_person  # noqa: E402
+from benchmarks.cv_unseen import UNSEEN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -205,7 +206,10 @@ def _profile(p: Person) -> str:
 
 
 def _fonts() -> None:
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
+
+    rl_config.invariant = 1  # no creation date or random id: the same bytes on every build
     from reportlab.pdfbase.ttfonts import TTFont
 
     if "DV" not in pdfmetrics.getRegisteredFontNames():
@@ -513,6 +517,25 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
             if style == "hh" or layout == "scan" and lang == "ru":
                 label["country"] = COUNTRY_CANON[p.country_name]
             labels[name] = {"layout": layout, "lang": lang, "held_out": held_out(name), **label}
+    for name, text, label in UNSEEN:
+        lines = text.strip("\n").split("\n")
+        path = out_cvs / name
+        if name.endswith(".docx") and " | " in text:
+            render_docx([("kv", [tuple((ln.split(" | ", 1) + [""])[:2]) for ln in lines])], path)
+        elif name.endswith(".docx"):
+            render_docx([("p", ln) for ln in lines], path)
+        elif name.endswith(".rtf"):
+            render_rtf([("p", ln) for ln in lines], path)
+        else:
+            render_pdf([("p", ln or " ") for ln in lines], path)
+        lang = name.split("-")[1]
+        labels[name] = {
+            "layout": "unseen",
+            "lang": lang,
+            "held_out": True,
+            "set": "unseen",
+            **label,
+        }
     (out_cvs / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n")
     cards: dict[str, Any] = {}
     m = 0
@@ -535,7 +558,7 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
             if kind.startswith("vcf"):
                 cards[name]["urls"] = [p.linkedin] if p.linkedin else []
     (out_cards / "labels.json").write_text(json.dumps(cards, ensure_ascii=False, indent=1) + "\n")
-    return n, m
+    return len(labels), m
 
 
 def main() -> None:
