@@ -91,3 +91,68 @@ def test_the_api_carries_them(app, sessions: sessionmaker[Session], seeded: Seed
     listed = api.get("/api/contacts").json()
     assert all("documents" not in c for c in listed["items"])
     assert any(c["notice_period"] == "3 months" for c in listed["items"])
+
+
+def test_a_merge_moves_documents_and_fills_blank_recruiting_fields(
+    sessions: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from sqlalchemy import select
+
+    from ingestor.resolve.merge import merge_contacts
+    from ingestor.store.schema import Observation
+
+    _give_documents(sessions, seeded.maria)  # maria: salary, notice, two documents
+    with sessions.begin() as s:
+        same = ContactDocument(
+            contact_id=seeded.eve,
+            file_name="cv-again.pdf",
+            content_type="application/pdf",
+            kind="cv",
+            size=5,
+            sha256="a" * 64,  # the same file maria has
+            created_at=datetime(2026, 11, 4, tzinfo=UTC),
+        )
+        s.add(same)
+        s.flush()
+        s.add(
+            Observation(
+                contact_id=seeded.eve,
+                field="title",
+                value="CTO",
+                extractor="cv",
+                confidence=0.85,
+                document_id=same.id,
+            )
+        )
+        result = merge_contacts(s, seeded.eve, seeded.maria, "anna", datetime.now(UTC))
+    assert result.moved["documents"] == 1  # the vCard; the PDF eve has already
+    with sessions() as s:
+        eve = s.get(Contact, seeded.eve)
+        assert eve is not None and eve.salary_amount == 95000 and eve.notice_period == "3 months"
+        docs = s.scalars(
+            select(ContactDocument.sha256).where(ContactDocument.contact_id == seeded.eve)
+        ).all()
+        assert sorted(docs) == ["a" * 64, "b" * 64]
+        cto = s.scalar(
+            select(Observation).where(Observation.value == "CTO", Observation.extractor == "cv")
+        )
+        assert cto is not None and s.get(ContactDocument, cto.document_id) is not None
+
+
+def test_rejecting_a_new_contact_removes_its_documents(
+    sessions: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from sqlalchemy import func, select
+
+    from ingestor.store.decisions import reject
+
+    _give_documents(sessions, seeded.eve)
+    with sessions.begin() as s:
+        reject(s, seeded.new_eve, "anna", datetime.now(UTC))
+    with sessions() as s:
+        left = s.scalar(
+            select(func.count())
+            .select_from(ContactDocument)
+            .where(ContactDocument.contact_id == seeded.eve)
+        )
+        assert left == 0 and s.get(Contact, seeded.eve) is None
