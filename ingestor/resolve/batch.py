@@ -126,6 +126,9 @@ class _Resolver:
             if signal is not None:
                 rules.machine(signal, f, key, self._existing(f), self._creator("inbound"))
             reason = (machine_reason(signal) if signal else None) or f.automated_reason
+            # A job board's CV describes its candidate: read, though the mail is not stored.
+            note = self._documents(f, None, None) if f.documents else None
+            reason = "; ".join(x for x in (reason, note) if x) or None
             self._ledger(result, "skipped", reason, facts=_facts(f))
             self.plan.counts.skipped += 1
             return
@@ -251,7 +254,9 @@ class _Resolver:
                     self.phones.setdefault(phone.number, sender)
         return email, sender
 
-    def _documents(self, f: MessageFindings, key: str, sender: ContactRef | None) -> str | None:
+    def _documents(
+        self, f: MessageFindings, key: str | None, sender: ContactRef | None
+    ) -> str | None:
         people = DocumentPeople(self.known, self.created, self.phones, self._creator("inbound"))
         writes, note = plan_documents(f, key, sender, people)
         self.plan.documents.extend(writes)

@@ -48,10 +48,11 @@ class DocumentPeople:
 
 
 def plan_documents(
-    f: MessageFindings, key: str, sender: ContactRef | None, people: DocumentPeople
+    f: MessageFindings, key: str | None, sender: ContactRef | None, people: DocumentPeople
 ) -> tuple[list[DocumentWrite], str | None]:
     """The document writes of one message, and its ledger note: files not read, or whose
-    person could not be found or made."""
+    person could not be found or made. `key` None: machine mail (a job board's notification),
+    stored as no interaction; its CVs still describe their candidates."""
     writes: list[DocumentWrite] = []
     notes: list[str] = []
     sender_email = f.parsed.sender.email if f.parsed.sender else None
@@ -64,5 +65,9 @@ def plan_documents(
             if contact is None:
                 notes.append(f"{doc.kind} {doc.file_name!r}: no contact to attach it to")
                 continue
-            writes.append(DocumentWrite(contact, doc, person, key))
+            writes.append(
+                DocumentWrite(
+                    contact, doc, person, key, f.occurred_at, f.parsed.subject, f.parsed.message_id
+                )
+            )
     return writes, "; ".join(notes)[:1000] or None

@@ -113,7 +113,10 @@ class DocumentWrite:
     contact: ContactRef
     document: DocumentFindings
     person: CvFields
-    interaction: str  # dedup key
+    interaction: str | None  # dedup key; None for machine mail (a job board's), never stored
+    occurred_at: datetime
+    subject: str | None
+    message_id: str | None
 
 
 @dataclass(frozen=True)

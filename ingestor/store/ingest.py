@@ -202,7 +202,10 @@ def _apply_profiles(
         return
     emails = {e.key: e.values for e in plan.emails}
 
-    def facts(key: str) -> _InteractionFacts:
+    def facts(key: str | None, w: ProfileWrite | DocumentWrite) -> _InteractionFacts:
+        if key is None:  # machine mail: no interaction, the message's own facts
+            assert isinstance(w, DocumentWrite)
+            return _InteractionFacts(None, w.occurred_at, w.subject, None, w.message_id)
         v = emails[key]
         return _InteractionFacts(
             interaction_id[key], v["occurred_at"], v["subject"], v["snippet"], v["message_id"]
@@ -214,13 +217,13 @@ def _apply_profiles(
     # In the order of the mail: what came first fills a blank field, later values are evidence.
     order = {e.key: i for i, e in enumerate(plan.emails)}
     writes: list[ProfileWrite | DocumentWrite] = [*plan.profiles, *plan.documents]
-    for w in sorted(writes, key=lambda w: order[w.interaction]):
+    for w in sorted(writes, key=lambda w: order.get(w.interaction or "", len(order))):
         contact = _contact(session, contact_id(w.contact))
         if isinstance(w, ProfileWrite):
-            profiles.apply(contact, w.profile, facts(w.interaction))
-            apply_recruiting(profiles, contact, w.recruiting, facts(w.interaction))
+            profiles.apply(contact, w.profile, facts(w.interaction, w))
+            apply_recruiting(profiles, contact, w.recruiting, facts(w.interaction, w))
         else:
-            apply_document(profiles, contact, w, facts(w.interaction), plan.now)
+            apply_document(profiles, contact, w, facts(w.interaction, w), plan.now)
     profiles.insert_observations()
 
 

@@ -41,9 +41,16 @@ CARDS = json.loads((CORPUS / "cards" / "labels.json").read_text())
 
 
 def mail(
-    sender: str, subject: str, n: int, body: str, files: list[tuple[str, bytes, str]]
+    sender: str,
+    subject: str,
+    n: int,
+    body: str,
+    files: list[tuple[str, bytes, str]],
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     msg = EmailMessage()
+    for name, value in (headers or {}).items():
+        msg[name] = value
     msg["From"] = sender
     msg["To"] = f"Alex Recruiter <{OWNER}>"
     msg["Subject"] = subject
@@ -65,6 +72,7 @@ DOCX = "040-en-docx.docx"  # Ethan Ashby's, sent by an agency
 SCAN = "059-en-scan.pdf"  # Maya Lindqvist's, scanned
 VCF = "001-en-vcf3.vcf"  # Priya Whitfield
 PHOTO = "025-de-photo.jpg"  # Svenja Wiesinger
+HH = "025-ru-pdf-hh.pdf"  # Екатерина, sent by a job board's no-reply notification
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -115,6 +123,14 @@ def messages() -> list[bytes]:
                     "application/pdf",
                 )
             ],
+        ),
+        mail(
+            "Job board <noreply@jobs.example>",
+            "Новый отклик на вакансию «Тестировщик»",
+            6,
+            "Новый отклик на вашу вакансию. Резюме кандидата во вложении.\n",
+            [corpus_file("cvs", HH, "application/pdf")],
+            headers={"List-Unsubscribe": "<https://jobs.example/unsubscribe>"},
         ),
     ]
 
@@ -230,6 +246,13 @@ def test_cvs_and_cards_fill_the_candidates_profiles(mailbox, sessions):
         svenja = contact_of(s, CARDS[PHOTO]["emails"][0])  # the card photo, by OCR
         assert phones(s, svenja) == set(CARDS[PHOTO]["phones"])
         assert svenja.name == CARDS[PHOTO]["name"]
+
+        # The job board's notification is machine mail (skipped, never a contact), but the
+        # CV it carries is the candidate's.
+        hh = contact_of(s, CVS[HH]["emails"][0])
+        assert phones(s, hh) == set(CVS[HH]["phones"]) and documents(s, hh) == [HH]
+        assert hh.salary_amount == CVS[HH]["salary"]["amount"]
+        assert s.scalar(select(ContactEmail).where(ContactEmail.address.like("noreply@%"))) is None
 
         notes = [r for r in s.scalars(select(LedgerEntry.reason)) if r]
         assert any("'broken.pdf' not read: unreadable PDF" in n for n in notes), notes

@@ -195,3 +195,32 @@ def test_an_agencys_cv_goes_to_the_candidate_not_the_agency():
     agency_profile = [p for p in plan.profiles if p.contact == "bea@talent.example"]
     cv_phones = set(LABELS["040-en-docx.docx"]["phones"])
     assert all(not {ph.number for ph in p.profile.phones} & cv_phones for p in agency_profile)
+
+
+def test_a_job_boards_machine_mail_still_gives_its_cv_to_the_candidate():
+    pdf = (CORPUS / "025-ru-pdf-hh.pdf").read_bytes()
+    msg = EmailMessage()
+    msg["From"] = "Job board <noreply@jobs.example>"
+    msg["To"] = OWNER
+    msg["Subject"] = "Новый отклик на вакансию"
+    msg["Message-ID"] = "<board@test>"
+    msg["Date"] = "Tue, 03 Nov 2026 09:00:00 +0000"
+    msg["List-Unsubscribe"] = "<https://jobs.example/unsubscribe>"
+    msg.set_content("Новый отклик. Резюме во вложении.")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="resume.pdf")
+    now = datetime(2026, 11, 5, tzinfo=UTC)
+    result = process_item(
+        RawItem("1", "INBOX", msg.as_bytes()),
+        frozenset({OWNER}),
+        now,
+        documents=DocumentOptions(ocr=False),
+    )
+    assert result.findings is not None and result.findings.automated_reason is not None
+    policy = CreationPolicy("all", frozenset({OWNER}), frozenset({"agency.example"}), frozenset())
+    plan = resolve_batch([result], KnownState({}, frozenset(), {}), policy, now)
+    candidate = LABELS["025-ru-pdf-hh.pdf"]["emails"][0]
+    assert [c.address for c in plan.new_contacts] == [candidate]  # never the job board
+    (write,) = plan.documents
+    assert write.contact == candidate and write.interaction is None
+    assert write.subject == "Новый отклик на вакансию"
+    assert [e.outcome for e in plan.ledger] == ["skipped"] and not plan.emails
