@@ -2,9 +2,9 @@
 
 Same evidence rules as signatures (ingestor.store.profile): every value is an observation with
 its provenance (the interaction, and the document's row when it came from one); a blank field
-is filled; a different title, company, location or phone becomes a suggestion with the
-document named in its evidence; nothing a person set is overwritten. A differing salary or
-notice period stays an observation: the newest one is on the contact's page as evidence.
+is filled; a different title, company, location, phone, salary expectation or notice period
+becomes a suggestion with the document (if any) named in its evidence; nothing a person set is
+overwritten.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ingestor.extractors.recruiting import RecruitingFacts
+from ingestor.extractors.recruiting import RecruitingFacts, Salary
 from ingestor.resolve.plan import DocumentWrite
 from ingestor.store.profile import InteractionFacts, ProfileUpdater
 from ingestor.store.schema import Contact, ContactDocument
@@ -83,16 +83,21 @@ def apply_recruiting(
     s = facts.salary
     if s is not None:
         updater._observe(contact, "salary_expectation", str(s), interaction, extractor, confidence)
-        if contact.salary_amount is None and "salary_expectation" not in locked:
+        current = _salary_of(contact)
+        if current is None and "salary_expectation" not in locked:
             contact.salary_amount, contact.salary_currency = s.amount, s.currency
             contact.salary_period, contact.salary_basis = s.period, s.basis
             contact.updated_at = updater.now
+        elif current is not None and current != str(s):
+            _differs(updater, contact, "salary_expectation", current, str(s), interaction)
     if facts.notice_period:
         notice = facts.notice_period
         updater._observe(contact, "notice_period", notice, interaction, extractor, confidence)
         if contact.notice_period is None and "notice_period" not in locked:
             contact.notice_period = notice
             contact.updated_at = updater.now
+        elif contact.notice_period is not None and contact.notice_period != notice:
+            _differs(updater, contact, "notice_period", contact.notice_period, notice, interaction)
     if facts.available_from:
         day = facts.available_from
         updater._observe(
@@ -101,6 +106,32 @@ def apply_recruiting(
         if contact.available_from is None and "available_from" not in locked:
             contact.available_from = day
             contact.updated_at = updater.now
+
+
+def _salary_of(contact: Contact) -> str | None:
+    if contact.salary_amount is None or contact.salary_currency is None:
+        return None
+    return str(
+        Salary(
+            contact.salary_amount,
+            contact.salary_currency,
+            contact.salary_period or "year",
+            contact.salary_basis,
+        )
+    )
+
+
+def _differs(
+    updater: ProfileUpdater,
+    contact: Contact,
+    field: str,
+    current: str,
+    new: str,
+    interaction: InteractionFacts,
+) -> None:
+    """A different value than the profile's: a suggestion, unless older mail says it."""
+    if not updater._stale(contact, field, interaction):
+        updater._suggest(contact, "field_update", field, current, new, interaction, {})
 
 
 def _document_row(

@@ -218,6 +218,21 @@ def test_cvs_and_cards_fill_the_candidates_profiles(mailbox, sessions):
             "salary_expectation": "95000 EUR per year gross",
             "notice_period": "1 month",
         }
+        # ... and, differing from the CV's, they are proposed, with the mail as evidence.
+        proposed = {
+            (x.field, x.old_value, x.new_value): x.evidence[0]["subject"]
+            for x in s.scalars(
+                select(Suggestion).where(
+                    Suggestion.contact_id == noah.id, Suggestion.kind == "field_update"
+                )
+            )
+        }
+        assert proposed == {
+            ("salary_expectation", "130000 GBP per year", "95000 EUR per year gross"): (
+                "Re: Application: QA Lead"
+            ),
+            ("notice_period", "2 weeks", "1 month"): "Re: Application: QA Lead",
+        }
 
         # The agency's CV describes Ethan: his contact is made from it, the agency gets nothing.
         ethan = contact_of(s, CVS[DOCX]["emails"][0])

@@ -156,3 +156,54 @@ def test_rejecting_a_new_contact_removes_its_documents(
             .where(ContactDocument.contact_id == seeded.eve)
         )
         assert left == 0 and s.get(Contact, seeded.eve) is None
+
+
+def test_accepting_a_salary_suggestion_writes_and_locks_it(
+    sessions: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from ingestor.store.decisions import DecisionError, accept
+    from ingestor.store.schema import Suggestion
+
+    _give_documents(sessions, seeded.maria)
+    with sessions.begin() as s:
+        salary = Suggestion(
+            contact_id=seeded.maria,
+            kind="field_update",
+            field="salary_expectation",
+            old_value="95000 EUR per year gross",
+            new_value="110000 EUR per year gross",
+            payload={},
+            evidence=[],
+            created_at=datetime(2026, 11, 4, tzinfo=UTC),
+        )
+        bad = Suggestion(
+            contact_id=seeded.maria,
+            kind="field_update",
+            field="salary_expectation",
+            new_value="a lot",
+            payload={},
+            evidence=[],
+            created_at=datetime(2026, 11, 4, tzinfo=UTC),
+        )
+        s.add_all([salary, bad])
+        s.flush()
+        ids = salary.id, bad.id
+    with sessions.begin() as s:
+        accept(s, ids[0], "anna", datetime.now(UTC), edits={"value": "120k EUR net"})
+    with sessions() as s:
+        c = s.get(Contact, seeded.maria)
+        assert c is not None
+        assert (c.salary_amount, c.salary_currency, c.salary_period, c.salary_basis) == (
+            120000,
+            "EUR",
+            "year",
+            "net",
+        )
+        assert "salary_expectation" in c.locked_fields
+    with sessions.begin() as s:
+        try:
+            accept(s, ids[1], "anna", datetime.now(UTC))
+        except DecisionError as e:
+            assert "an amount and a currency" in str(e)
+        else:
+            raise AssertionError("an unreadable salary was accepted")
