@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.cv_people import COUNTRY_CANON, Person, make_person  # noqa: E402
-from benchmarks.cv_unseen import UNSEEN  # noqa: E402
+from benchmarks.cv_unseen import UNSEEN, UNSEEN2  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -517,7 +517,7 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
             if style == "hh" or layout == "scan" and lang == "ru":
                 label["country"] = COUNTRY_CANON[p.country_name]
             labels[name] = {"layout": layout, "lang": lang, "held_out": held_out(name), **label}
-    for name, text, label in UNSEEN:
+    for name, text, label in [*UNSEEN, *UNSEEN2]:
         lines = text.strip("\n").split("\n")
         path = out_cvs / name
         if name.endswith(".docx") and " | " in text:

@@ -94,7 +94,7 @@ def read(path: Path, ocr: bool) -> CvFields | None:
 
 
 def score(
-    kind: str = "cvs", ocr: bool = True, verbose: bool = False
+    kind: str = "cvs", ocr: bool = True, verbose: bool = False, show: tuple[str, ...] = ("dev",)
 ) -> dict[str, dict[str, dict[str, float]]]:
     """{"dev"|"held_out"|"unseen": {field: {"precision", "recall", "tp", "fp", "fn"}}}.
 
@@ -102,7 +102,7 @@ def score(
     never uses; cards have none."""
     labels = json.loads((CORPUS / kind / "labels.json").read_text())
     fields = CV_FIELDS if kind == "cvs" else CARD_FIELDS
-    counts = {part: Counter[str]() for part in ("dev", "held_out", "unseen")}
+    counts = {part: Counter[str]() for part in ("dev", "held_out", "unseen", "unseen2")}
     for name, label in sorted(labels.items()):
         part = label.get("set") or ("held_out" if label["held_out"] else "dev")
         if not ocr and (label.get("layout") == "scan" or label.get("kind") == "photo"):
@@ -125,7 +125,7 @@ def score(
                     c[f + ":fp"] += 1
                 if w and wrong:
                     c[f + ":fn"] += 1
-            if verbose and wrong and (g or w) and part == "dev":  # held-out stays unseen
+            if verbose and wrong and (g or w) and part in show:  # held-out stays unseen
                 print(f"{name} {f}: got {g!r} want {w!r}")
     out: dict[str, dict[str, dict[str, float]]] = {}
     for part, c in counts.items():
@@ -143,12 +143,13 @@ def score(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ocr", action="store_true")
-    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--verbose", action="store_true", help="list the dev set's misses")
+    parser.add_argument("--show", default="dev", help="with --verbose: parts to list, e.g. dev,unseen")
     args = parser.parse_args()
     for kind in ("cvs", "cards"):
-        result = score(kind, ocr=not args.no_ocr, verbose=args.verbose)
+        result = score(kind, ocr=not args.no_ocr, verbose=args.verbose, show=tuple(args.show.split(",")))
         for part, fields in result.items():
-            if kind == "cards" and part == "unseen":
+            if kind == "cards" and part.startswith("unseen"):
                 continue
             print(f"\n{kind} / {part}")
             print(f"{'field':<11} {'precision':>9} {'recall':>7}   tp  fp  fn")
