@@ -529,13 +529,8 @@ def build(out_cvs: Path, out_cards: Path) -> tuple[int, int]:
         else:
             render_pdf([("p", ln or " ") for ln in lines], path)
         lang = name.split("-")[1]
-        labels[name] = {
-            "layout": "unseen",
-            "lang": lang,
-            "held_out": True,
-            "set": "unseen",
-            **label,
-        }
+        part = "unseen2" if name.startswith("v") else "unseen"
+        labels[name] = {"layout": part, "lang": lang, "held_out": True, "set": part, **label}
     (out_cvs / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1) + "\n")
     cards: dict[str, Any] = {}
     m = 0

@@ -144,10 +144,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-ocr", action="store_true")
     parser.add_argument("--verbose", action="store_true", help="list the dev set's misses")
-    parser.add_argument("--show", default="dev", help="with --verbose: parts to list, e.g. dev,unseen")
+    parser.add_argument(
+        "--show", default="dev", help="with --verbose: parts to list, e.g. dev,unseen"
+    )
     args = parser.parse_args()
     for kind in ("cvs", "cards"):
-        result = score(kind, ocr=not args.no_ocr, verbose=args.verbose, show=tuple(args.show.split(",")))
+        result = score(
+            kind, ocr=not args.no_ocr, verbose=args.verbose, show=tuple(args.show.split(","))
+        )
         for part, fields in result.items():
             if kind == "cards" and part.startswith("unseen"):
                 continue

@@ -18,10 +18,11 @@ from anyascii import anyascii
 
 from ingestor.extractors.gazetteer import CITY_NAMES, COUNTRY_REGION, find_place
 from ingestor.extractors.phones import Phone, find_phones
-from ingestor.extractors.recruiting import RecruitingFacts, read_facts, read_languages
-from ingestor.extractors.sigwords import COMPANY_SUFFIX, TITLE_WORDS
+from ingestor.extractors.recruiting import MONTHS, RecruitingFacts, read_facts, read_languages
+from ingestor.extractors.sigwords import COMPANY_SUFFIX, TITLE_WORDS, US_CITY_LINE
 
 MAX_LINES = 2000
+_MONTH_WORDS = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 HEADER_LINES = 15
 
 
@@ -59,7 +60,8 @@ _SECTION = re.compile(
     re.IGNORECASE,
 )
 _LANG_HEADING = re.compile(
-    r"^(?:languages?|sprachkenntnisse|sprachen|знание языков|языки|langues)\s*:?\s*(.*)$",
+    r"^(?:(?:foreign )?languages?|sprachkenntnisse|sprachen|fremdsprachen|знание языков"
+    r"|(?:иностранные )?языки|langues)\s*:?\s*(.*)$",
     re.IGNORECASE,
 )
 _LOCATION_LABEL = re.compile(
@@ -67,25 +69,43 @@ _LOCATION_LABEL = re.compile(
     re.IGNORECASE,
 )
 _NAME_LABEL = re.compile(
-    r"^(?:name|full name|фио|nom|surname\(s\) / first name\(s\))\s*:\s*(.+)$", re.IGNORECASE
+    r"^(?:name|full name|candidate|candidate name|фио|кандидат|nom|nom et prénom"
+    r"|vor- und nachname|vorname und name|surname\(s\) / first name\(s\))\s*:\s*(.+)$",
+    re.IGNORECASE,
 )
+# Degrees and honorifics before a name: "Dipl.-Ing.", "Mag.", "Dr.", "Prof.".
+_HONORIFIC = re.compile(
+    r"^(?:(?:dipl\.?-?\s?(?:ing|kfm|kff|inf|oec)\.?|dr\.?(?:\s?(?:rer|med|phil|ing)\.\s?\w*\.?)?"
+    r"|prof\.?|mag\.?|ing\.?|mr\.?|mrs\.?|ms\.?|herr|frau|m\.|mme)\s+)+",
+    re.IGNORECASE,
+)
+_SEGMENT = re.compile(r"\s+[·|•/]\s+|\s+[–—]\s+")
 _NOT_NAMES = re.compile(
     r"lebenslauf|curriculum|vitae|resume|résumé|europass|резюме|persönliche|personal|contact"
-    r"|kontakt|контакты|profil|experience|mobile|phone|e-mail",
+    r"|kontakt|контакты|profil|experience|mobile|phone|e-mail|werdegang|beruflich|stationen"
+    r"|tabellarisch|summary|education|ausbildung|career|history|опыт|образование|expérience",
     re.IGNORECASE,
 )
 _NAME_WORD = re.compile(r"^[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё'’]+(?:-[A-ZÀ-ÞА-ЯЁ]?[a-zß-ÿа-яё'’]+)?$")
 _PATRONYMIC = re.compile(r"(?:вич|вна|ична|ьич)$")
 _RU_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ова|ева|ёва|ина|ына|ский|ская|цкий|цкая|ей)$")
 _PRESENT = re.compile(
-    r"present|current|today|now|heute|aktuell|jetzt|по настоящее время|н\.\s?в\.|настоящее время"
-    r"|aujourd'hui|à ce jour|^(?:since|seit|с|depuis)\s+\d",
+    r"present|current|today|\bnow\b|to date|heute|aktuell|jetzt|\bdato\b|по настоящее время"
+    r"|н\.\s?в\.|настоящее время|сейчас|aujourd'hui|à ce jour"
+    rf"|^(?:since|seit|с|depuis)\s+(?:(?:{_MONTH_WORDS})\w*\.?\s+)?\d",
     re.IGNORECASE,
 )
 _DATES = re.compile(
-    r"(?:(?:since|seit|с|depuis)\s+)?(?:\d{1,2}[./])?\d{4}\s*(?:[–—-]\s*(?:\d{1,2}[./])?"
-    r"(?:\d{4}|present|current|today|now|heute|aktuell|по настоящее время|aujourd'hui))?"
-    r"|present|heute|по настоящее время|aujourd'hui",
+    rf"(?:(?:since|seit|с|depuis|from)\s+)?(?:(?:{_MONTH_WORDS})\w*\.?\s+)?(?:\d{{1,2}}[./])?\d{{4}}"
+    r"\s*(?:(?:[–—-]|to|bis|по)\s*(?:(?:"
+    rf"{_MONTH_WORDS})\w*\.?\s+)?(?:\d{{1,2}}[./])?"
+    r"(?:\d{4}|present|current|today|now|to date|date|heute|aktuell|dato|по настоящее время"
+    r"|настоящее время|сейчас|aujourd'hui))?"
+    r"|present|current|heute|dato|по настоящее время|настоящее время|сейчас|aujourd'hui|to date",
+    re.IGNORECASE,
+)
+_ROLE_LABEL = re.compile(
+    r"^(?:current (?:role|position)|position|role|aktuelle position|текущая должность)\s*:\s*",
     re.IGNORECASE,
 )
 _AT = re.compile(r"\s+(?:at|bei|в|chez|@)\s+", re.IGNORECASE)
@@ -146,12 +166,22 @@ def cv_fields(text: str, default_region: str, reference: date, card: bool = Fals
     )
 
 
+# An agency's or job board's own people on a candidate profile: their details are not his.
+_PRESENTER = re.compile(
+    r"^(?:consultant|recruiter|agent|account manager|presented by|your contact|contact person"
+    r"|ansprechpartner(?:in)?|berater(?:in)?|рекрутер|контактное лицо|consultant\(e\))\s*:",
+    re.IGNORECASE,
+)
+
+
 def _without_references(lines: list[str]) -> list[str]:
-    """The lines minus a references section: referees' phones and addresses are not the
-    candidate's."""
+    """The lines minus a references section and an agency's own contact lines: referees' and
+    consultants' phones and addresses are not the candidate's."""
     out: list[str] = []
     skipping = False
     for line in lines:
+        if _PRESENTER.match(line) or re.search(r"presented by|vorgestellt von", line, re.I):
+            continue
         if _HEADING.match(line):
             skipping = True
             continue
@@ -183,20 +213,25 @@ def _location(lines: list[str], card: bool) -> tuple[str | None, str | None]:
         if m:
             return _place(m.group(1))
     for line in lines[: HEADER_LINES if not card else 30]:
-        if "@" in line and "|" not in line:
-            continue
-        for piece in line.split("|"):
+        for piece in re.split(r"\s*\|\s*|\s+[·•]\s+", line):
             if "@" in piece or "http" in piece:
                 continue
-            city, country = _place(piece)
+            city, country = _place(piece, labelled=False)
             if city or country:
                 return city, country
     return None, None
 
 
-def _place(text: str) -> tuple[str | None, str | None]:
+def _place(text: str, labelled: bool = True) -> tuple[str | None, str | None]:
+    us = US_CITY_LINE.match(text.strip())
+    if us:
+        return us.group("city").strip(), "US"
     place = find_place(text)
-    parts = [p.strip() for p in text.split(",") if p.strip()]
+    # Without postcodes and house numbers: "22 Harrow Lane, Bristol BS1 4QT" → "Bristol".
+    parts = [
+        " ".join(w for w in p.split() if not re.search(r"\d", w)).strip() for p in text.split(",")
+    ]
+    parts = [p for p in parts if p and not re.fullmatch(r"[A-Z]{1,2}", p)]
     country = COUNTRY_REGION.get(place.country) if place and place.country else None
     city = place.city if place else None
     if city is None:
@@ -206,8 +241,10 @@ def _place(text: str) -> tuple[str | None, str | None]:
                 return known[0], COUNTRY_REGION.get(known[1])
     if city is None and parts:
         # A city the gazetteer does not know: the part before the country, without a street.
-        plain = [p for p in parts if not re.search(r"\d", p) and find_place(p) is None]
-        if plain and (country or len(parts) > 1) and len(plain[-1].split()) <= 3:
+        plain = [p for p in parts if find_place(p) is None]
+        # Unlabelled (a header line), only beside a country: "Leeds, UK", not "B.S., 2016".
+        near = country or (labelled and len(parts) > 1)
+        if plain and near and len(plain[-1].split()) <= 3:
             city = plain[-1]
     return city, country
 
@@ -216,18 +253,30 @@ def _name(lines: list[str], emails: list[str], card: bool) -> str | None:
     for line in lines[:60]:
         m = _NAME_LABEL.match(line)
         if m:
-            value = m.group(1)
+            value = _HONORIFIC.sub("", m.group(1).strip())
             if "," in value:  # Europass: "Surname, First name"
                 last, _, first = value.partition(",")
                 value = f"{first.strip()} {last.strip()}"
             return _order(value.split())
-    candidates = [ln for ln in lines[: HEADER_LINES * 2] if _looks_like_name(ln)]
+    candidates = [name for ln in lines[: HEADER_LINES * 2] if (name := _name_in(ln)) is not None]
     local = anyascii(emails[0].split("@")[0]).lower() if emails else ""
     for line in candidates:  # the name that the address spells wins
         words = [anyascii(w).lower().replace("'", "") for w in line.split()]
         if local and sum(w[:4] in local for w in words if len(w) > 2) >= 1:
             return _order(line.split())
     return _order(candidates[0].split()) if candidates else None
+
+
+def _name_in(line: str) -> str | None:
+    """The name a header line starts with: its first segment ("Reto Zwahlen · Street 8"),
+    without degrees, in capitals turned to title case."""
+    first = _SEGMENT.split(line, maxsplit=1)[0].strip()
+    first = _HONORIFIC.sub("", first).strip()
+    words = first.split()
+    if 2 <= len(words) <= 4 and first.isupper() and not re.search(r"\d", first):
+        first = " ".join(w.capitalize() if "-" not in w else "-".join(
+            p.capitalize() for p in w.split("-")) for w in words)  # fmt: skip
+    return first if _looks_like_name(first) else None
 
 
 def _looks_like_name(line: str) -> bool:
@@ -259,7 +308,10 @@ def _position(lines: list[str], name: str | None) -> tuple[str | None, str | Non
     for i, line in enumerate(lines):
         if not _PRESENT.search(line) or "@" in line:
             continue
-        rest = _DATES.sub(" ", line).strip(" :|–—-,")
+        rest = _DATES.sub(" ", line)
+        rest = re.sub(r"\(\s*[^\w]*\s*\)", " ", rest)  # "( )" where the dates were
+        rest = _ROLE_LABEL.sub("", rest.strip(" :|–—-,"))
+        rest = " ".join(rest.split()).strip(" :|–—-,")
         if rest:
             found = _split(rest)
             if found != (None, None):
@@ -276,7 +328,7 @@ def _split(text: str) -> tuple[str | None, str | None]:
     if _AT.search(text):
         title, company = _AT.split(text, maxsplit=1)
         return title.strip() or None, company.strip() or None
-    parts = [p.strip() for p in re.split(r"\s*\|\s*|,\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"\s*\|\s*|,\s+|\s+[–—]\s+", text) if p.strip()]
     if len(parts) < 2:
         return None, None
     a, b = parts[0], parts[1]

@@ -40,7 +40,7 @@ class RecruitingFacts:
 
 _SALARY_WORD = re.compile(
     r"salary|compensation|pay expectation|expectation|expected|desired (?:pay|income)|package"
-    r"|gehalt|vergütung|jahresbrutto|зарплат|заработн|доход|оклад|ожидани|вознагражден"
+    r"|gehalt|lohn|vergütung|jahresbrutto|зарплат|заработн|доход|оклад|ожидани|вознагражден"
     r"|prétentions|salaire|rémunération",
     re.IGNORECASE,
 )
@@ -91,7 +91,8 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _AVAILABLE_WORD = re.compile(
-    r"available|availability|start date|starting|verfügbar|eintritt|frühester|готов\w*"
+    r"available|availability|start date|starting|ready to start|can start|verfügbar|eintritt"
+    r"|frühester|готов\w*"
     r"|приступить|выход на работу|disponible|à partir du",
     re.IGNORECASE,
 )
@@ -117,11 +118,12 @@ for _i, _names in enumerate(
         MONTHS[_n] = _i
 _MONTH_RE = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DAY_MONTH = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|\.)?\s+(?:of\s+)?({_MONTH_RE})\w*\.?(?:,?\s+(\d{{4}}))?",
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:of\s+)?({_MONTH_RE})\w*\.?(?:,?\s+(\d{{4}}))?",
     re.IGNORECASE,
 )
-_MONTH_DAY = re.compile(
-    rf"\b({_MONTH_RE})\w*\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?", re.IGNORECASE
+_MONTH_DAY = re.compile(  # the day is not the start of a year: "avril 2027" is no 20 April
+    rf"\b({_MONTH_RE})\w*\.?\s+(\d{{1,2}})(?!\d)(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?",
+    re.IGNORECASE,
 )
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
 
@@ -131,12 +133,18 @@ def read_facts(text: str, reference: date) -> RecruitingFacts:
     salary: Salary | None = None
     notice: str | None = None
     available: date | None = None
+    since_word = 99  # lines since one with a salary word ("Желаемая должность и зарплата")
     for raw in text.split("\n"):
         line = raw.strip()[:MAX_LINE]
         if not line:
             continue
-        if salary is None and _SALARY_WORD.search(line):
-            salary = read_salary(line)
+        since_word += 1
+        if _SALARY_WORD.search(line):
+            since_word = 0
+            if salary is None:
+                salary = read_salary(line)
+        elif salary is None and since_word <= 3 and len(line) <= 40:
+            salary = read_salary(line)  # "250 000 ₽ на руки" under its heading
         if notice is None:
             notice = read_notice(line)
         if available is None and notice is None and _AVAILABLE_WORD.search(line):
@@ -241,6 +249,15 @@ LANGUAGES = {
     "zh": "chinese chinesisch китайский chinois mandarin",
     "pl": "polish polnisch польский polonais",
     "uk": "ukrainian ukrainisch украинский ukrainien",
+    "hi": "hindi хинди",
+    "ar": "arabic arabisch арабский arabe árabe",
+    "sr": "serbian serbisch сербский serbe",
+    "pt": "portuguese portugiesisch португальский portugais portugués",
+    "nl": "dutch niederländisch нидерландский néerlandais",
+    "tr": "turkish türkisch турецкий turc",
+    "ja": "japanese japanisch японский japonais",
+    "cs": "czech tschechisch чешский tchèque",
+    "sv": "swedish schwedisch шведский suédois",
 }
 _LANGUAGE_CODES = {word: code for code, words in LANGUAGES.items() for word in words.split()}
 _LANGUAGE_WORD = re.compile(r"[^\W\d_]+")

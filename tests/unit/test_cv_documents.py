@@ -147,6 +147,9 @@ def test_a_file_over_its_time_limit_is_skipped_and_its_worker_killed():
         ("available from 1 March", None, None, date(2027, 3, 1)),
         ("notice period: 1 month", None, "1 month", None),
         ("Готов выйти через 2 недели", None, "2 weeks", None),
+        ("Disponible à partir du 1er avril 2027", None, None, date(2027, 4, 1)),
+        ("Lohnvorstellung: CHF 140'000 brutto", Salary(140000, "CHF", "year", "gross"), None, None),
+        ("available from April 2027", None, None, None),  # no day: "20" of the year is none
         # Not salaries: no salary word, or no currency; not a notice period without a duration.
         ("We raised 95k EUR last year", None, None, None),
         ("Salary: negotiable", None, None, None),
@@ -224,3 +227,29 @@ def test_a_job_boards_machine_mail_still_gives_its_cv_to_the_candidate():
     assert write.contact == candidate and write.interaction is None
     assert write.subject == "Новый отклик на вакансию"
     assert [e.outcome for e in plan.ledger] == ["skipped"] and not plan.emails
+
+
+def test_an_agency_profile_gives_the_candidates_details_not_the_consultants():
+    text = (
+        "CANDIDATE PROFILE — presented by Northgate Search\n"
+        "Consultant: Tom Reyes, +44 20 7946 0321, tom.reyes@northgate.example\n\n"
+        "Candidate: Dr. Ana Petrescu\n"
+        "Current role: Head of Data at Vantage Freight (since 2021)\n"
+        "Location: Dublin, Ireland\n"
+        "Contact: ana.petrescu@mailbox.example / +353 87 765 4321\n"
+    )
+    f = cv_fields(text, "US", REFERENCE)
+    assert f.emails == ["ana.petrescu@mailbox.example"]
+    assert [p.number for p in f.phones] == ["+353877654321"]
+    assert (f.name, f.title, f.company) == ("Ana Petrescu", "Head of Data", "Vantage Freight")
+
+
+def test_a_name_in_capitals_and_a_position_written_company_first():
+    text = (
+        "MARGIT VELLACOTT-SØRENSEN\nPortland, OR · (503) 555-0110 · margit@inbox.example.net\n\n"
+        "EXPERIENCE\nWillamette Grid Co. — Principal Engineer (Mar 2020 – Present)\n"
+    )
+    f = cv_fields(text, "US", REFERENCE)
+    assert f.name == "Margit Vellacott-Sørensen"
+    assert (f.title, f.company) == ("Principal Engineer", "Willamette Grid Co.")
+    assert (f.city, f.country) == ("Portland", "US")
