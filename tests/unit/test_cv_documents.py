@@ -253,3 +253,36 @@ def test_a_name_in_capitals_and_a_position_written_company_first():
     assert f.name == "Margit Vellacott-Sørensen"
     assert (f.title, f.company) == ("Principal Engineer", "Willamette Grid Co.")
     assert (f.city, f.country) == ("Portland", "US")
+
+
+def test_extract_json_carries_the_documents_and_the_recruiting_facts(tmp_path):
+    from ingestor.extract import extract_file
+
+    pdf = (CORPUS / "001-en-pdf.pdf").read_bytes()
+    msg = EmailMessage()
+    msg["From"] = "Noah <noahkowalczyk@example.org>"
+    msg["To"] = OWNER
+    msg["Subject"] = "CV"
+    msg["Message-ID"] = "<x@test>"
+    msg["Date"] = "Tue, 03 Nov 2026 09:00:00 +0000"
+    msg.set_content("Hi,\n\nmy notice period: 1 month.\n\nNoah\n")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename="cv.pdf")
+    path = tmp_path / "m.eml"
+    path.write_bytes(msg.as_bytes())
+    out = extract_file(path, "US", datetime(2026, 11, 5, tzinfo=UTC))
+    json.dumps(out)  # all of it is JSON
+    (doc,) = out["documents"]
+    assert doc["kind"] == "cv" and doc["file_name"] == "cv.pdf" and doc["error"] is None
+    (person,) = doc["people"]
+    assert person["emails"] == ["noahkowalczyk@example.org"]
+    assert person["salary_expectation"] == {
+        "amount": 130000,
+        "currency": "GBP",
+        "period": "year",
+        "basis": None,
+    }
+    assert out["recruiting"] == {
+        "salary_expectation": None,
+        "notice_period": "1 month",
+        "available_from": None,
+    }
