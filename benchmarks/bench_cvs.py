@@ -118,6 +118,7 @@ def main() -> None:
         print(f"{args.messages} messages, {with_cv} with a CV of ~{CV_BYTES // 1024} KB "
               f"({sum(sizes) / 2**20:.0f} MB in all)")  # fmt: skip
         results: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+        largest: dict[bool, float] = {}  # the largest single process's peak RSS
         for r in range(args.runs):
             for read in (True, False) if r % 2 == 0 else (False, True):
                 store = work / f"store-{read}-{r}.db"
@@ -135,6 +136,7 @@ def main() -> None:
                 if done.returncode != 0:
                     raise SystemExit(f"sync failed:\n{done.stderr[-3000:]}")
                 results[read].append((args.messages / done.wall_s, done.tree_pss_peak_mb))
+                largest[read] = max(largest.get(read, 0.0), done.maxrss_mb)
                 print(f"run {r} CV parsing {'on ' if read else 'off'}: {done.wall_s:6.2f} s, "
                       f"{args.messages / done.wall_s:6.0f} msg/s, peak PSS {done.tree_pss_peak_mb:.0f} MB")  # fmt: skip
         on = statistics.median(x for x, _ in results[True])
@@ -143,7 +145,8 @@ def main() -> None:
             f"median: on {on:.0f} msg/s, off {off:.0f} msg/s, ratio {on / off:.2f} (target >= 0.5)"
         )
         print(f"peak PSS: on {max(m for _, m in results[True]):.0f} MB, "
-              f"off {max(m for _, m in results[False]):.0f} MB")  # fmt: skip
+              f"off {max(m for _, m in results[False]):.0f} MB; largest process: "
+              f"on {largest[True]:.0f} MB, off {largest[False]:.0f} MB")  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
