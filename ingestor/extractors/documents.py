@@ -4,16 +4,18 @@ name, type, size and hash (its provenance). Pure: the text comes from the reader
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 
 from ingestor.extractors.attachments import Attachment, document_type
 from ingestor.extractors.cvfields import CvFields, cv_fields
+from ingestor.extractors.signature import SignatureBlock, parse_signature
 from ingestor.extractors.vcards import VCardError, vcard_fields
 
 # A CV names its person at least this well: otherwise it is a letter, an invoice, a menu.
 MIN_CV_FIELDS = 2
+MAX_CARD_LINES = 15  # a card has a dozen lines; OCR noise past that is not the card
 
 
 @dataclass(frozen=True)
@@ -63,9 +65,24 @@ def document_findings(
         return found(kind="vcard", people=people)
     card = kind == "image"
     fields = cv_fields(text, region, reference, card=card)
+    if card:
+        fields = _with_signature_reading(fields, text, region)
     if _filled(fields) < MIN_CV_FIELDS:
         return found(kind="other")
     return found(kind="card" if card else "cv", people=[fields])
+
+
+def _with_signature_reading(fields: CvFields, text: str, region: str) -> CvFields:
+    """A card photo's OCR text is a signature block: its title and company are read by the
+    signature parser (its job-title and company vocabulary, its line model of order), the
+    card's own reading kept where the parser finds none."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:MAX_CARD_LINES]
+    if not lines:
+        return fields
+    sig = parse_signature(
+        SignatureBlock(lines, 0), fields.name, fields.emails[0] if fields.emails else None, region
+    )
+    return replace(fields, title=sig.title or fields.title, company=sig.company or fields.company)
 
 
 def _filled(f: CvFields) -> int:
