@@ -325,6 +325,8 @@ def _position(lines: list[str], name: str | None) -> tuple[str | None, str | Non
 
 def _split(text: str) -> tuple[str | None, str | None]:
     """(title, company) from "Title, Company", "Title at Company" or "Company | Title"."""
+    # "(Python, Kafka)" after a title lists skills: its commas split nothing.
+    text = re.sub(r"\s*\([^()]*,[^()]*\)", "", text).strip()
     if _AT.search(text):
         title, company = _AT.split(text, maxsplit=1)
         return title.strip() or None, company.strip() or None

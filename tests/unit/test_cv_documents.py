@@ -286,3 +286,26 @@ def test_extract_json_carries_the_documents_and_the_recruiting_facts(tmp_path):
         "notice_period": "1 month",
         "available_from": None,
     }
+
+
+def test_the_demo_candidates_cv_is_read():
+    sample = Path(__file__).parents[2] / "ingestor" / "sample" / "maildir" / "cur"
+    (path,) = sample.glob("1789067137.M27P1.sample*")
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    result = process_item(
+        RawItem("m27", "INBOX", path.read_bytes()), frozenset(), now, documents=DocumentOptions()
+    )
+    assert result.findings is not None
+    (doc,) = result.findings.documents
+    assert doc.file_name == "Maria_López_CV_2026.pdf" and doc.kind == "cv"
+    person = doc.person
+    assert person is not None
+    # "Finlytics, Senior Backend Engineer (Python, Kafka, PostgreSQL)": the skills in
+    # parentheses split nothing.
+    assert (person.name, person.title, person.company) == (
+        "Maria López",
+        "Senior Backend Engineer",
+        "Finlytics",
+    )
+    assert [p.number for p in person.phones] == ["+34612345678"]
+    assert (person.city, person.country, person.languages) == ("Madrid", "ES", ["de", "en", "es"])
