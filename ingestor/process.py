@@ -54,7 +54,7 @@ def process_item(
     if item.kind == "calendar":
         return process_calendar_item(item, owners, window)
     try:
-        parsed = parse_message(item.data, item.internal_date)
+        parsed = parse_message(item.data, item.internal_date, attachments=documents is not None)
         findings = extract(
             parsed,
             owners,
@@ -77,7 +77,11 @@ def process_item(
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
     if documents is not None and parsed.attachments and findings.direction != "outbound":
         docs = read_documents(parsed, documents, region, item.internal_date or now)
-        findings = replace(findings, documents=docs)
+        # The files' bytes go no further than this (the findings keep them only to be stored).
+        read = [replace(a, data=None) for a in parsed.attachments]
+        findings = replace(
+            findings, documents=docs, parsed=replace(findings.parsed, attachments=read)
+        )
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note)

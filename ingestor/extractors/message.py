@@ -95,10 +95,13 @@ DECODING_ERRORS = (UnicodeError, LookupError, ValueError)
 
 
 def parse_message(
-    raw: bytes, fallback_date: datetime | None = None, elide_min_bytes: int = ELIDE_MIN_BYTES
+    raw: bytes,
+    fallback_date: datetime | None = None,
+    elide_min_bytes: int = ELIDE_MIN_BYTES,
+    attachments: bool = True,
 ) -> ParsedMessage:
     """`elide_min_bytes`: messages this large have their base64 runs set aside before parsing
-    (see ingestor.extractors.elide)."""
+    (see ingestor.extractors.elide). `attachments` False: no attached CV or card is decoded."""
     if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message once more
         raise MessageParseError("empty message")
     skeleton, runs = elide_base64_runs(raw, elide_min_bytes)
@@ -123,8 +126,8 @@ def parse_message(
     if message_id is None:
         message_id = _synthetic_message_id(first, raw)
 
-    attachments: list[Attachment] = []
-    text_plain, text_html, calendars = _text_parts(msg, defects, runs, attachments)
+    kept: list[Attachment] | None = [] if attachments else None
+    text_plain, text_html, calendars = _text_parts(msg, defects, runs, kept)
     headers: dict[str, str] = {}
     for h in CLASSIFIER_HEADERS:
         header = first(h)
@@ -144,7 +147,7 @@ def parse_message(
         headers=headers,
         calendar_parts=calendars,
         defects=defects,
-        attachments=attachments,
+        attachments=kept or [],
     )
 
 

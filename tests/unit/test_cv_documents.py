@@ -59,6 +59,7 @@ def test_the_parser_keeps_cvs_and_cards_and_skips_other_files():
     assert [(a.file_name, a.data) for a in parsed.attachments][0] == ("cv.pdf", pdf)
     assert [a.file_name for a in parsed.attachments] == ["cv.pdf", "card.vcf"]
     assert parsed.text_plain is not None and "attached" in parsed.text_plain
+    assert parse_message(raw, attachments=False).attachments == []  # read_attachments = false
 
 
 def test_an_attachment_over_the_cap_is_never_decoded():
@@ -188,6 +189,8 @@ def test_an_agencys_cv_goes_to_the_candidate_not_the_agency():
     assert result.findings is not None
     (doc,) = result.findings.documents
     assert doc.kind == "cv" and doc.data is None and len(doc.sha256 or "") == 64
+    # Read, the file's bytes are dropped: a batch does not carry them to the store.
+    assert [a.data for a in result.findings.parsed.attachments] == [None]
     policy = CreationPolicy("all", frozenset({OWNER}), frozenset({"agency.example"}), frozenset())
     plan = resolve_batch([result], KnownState({}, frozenset(), {}), policy, now)
     candidate = LABELS["040-en-docx.docx"]["emails"][0]
