@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ingestor.docreader import DocumentOptions, reader
+from ingestor.extractors.attachments import document_type
 from ingestor.extractors.documents import DocumentFindings, document_findings
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
@@ -76,7 +77,9 @@ def process_item(
         log.warning("quarantining %s: RecursionError in %s", item.ref, where)
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
     if documents is not None and parsed.attachments and findings.direction != "outbound":
-        docs = read_documents(parsed, documents, region, item.internal_date or now)
+        docs = read_documents(
+            parsed, documents, region, item.internal_date or now, findings.automated_reason
+        )
         # The files' bytes go no further than this (the findings keep them only to be stored).
         read = [replace(a, data=None) for a in parsed.attachments]
         findings = replace(
@@ -89,12 +92,19 @@ def process_item(
 
 
 def read_documents(
-    parsed: ParsedMessage, options: DocumentOptions, region: str, received: datetime
+    parsed: ParsedMessage,
+    options: DocumentOptions,
+    region: str,
+    received: datetime,
+    automated: str | None = None,
 ) -> list[DocumentFindings]:
-    """The message's attached CVs and cards, each read in the reader's worker process."""
+    """The message's attached CVs and cards, each read in the reader's worker process. Machine
+    mail's images are not read: a job board attaches CVs, not photos of business cards."""
     out = []
     reference = (parsed.date or received).date()
     for attachment in parsed.attachments:
+        if automated and document_type(attachment.file_name, attachment.content_type) == "image":
+            continue
         got = reader().read(attachment, options)
         if got.error:
             log.info("attachment not read: %s", got.error)

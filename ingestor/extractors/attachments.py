@@ -74,6 +74,12 @@ def is_attached_file(part: Message, disposition: str, file_name: str) -> bool:
     return bool(file_name) and part.get_content_maintype() != "text"
 
 
+def is_card_photo(disposition: str) -> bool:
+    """Only an image sent as an attachment may be a card photo: inline ones are the logos,
+    banners and photos of signatures and newsletters, and OCR costs a second each."""
+    return disposition.lstrip().lower().startswith("attachment")
+
+
 def encoded_size(part: Message) -> int:
     payload = part.get_payload()
     return len(payload) if isinstance(payload, str) else 0

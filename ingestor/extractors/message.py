@@ -32,9 +32,11 @@ from mailparser.utils import decode_header_part
 from ingestor.extractors.attachments import (
     MAX_ATTACHMENT_BYTES,
     MAX_ATTACHMENTS,
+    MIN_IMAGE_BYTES,
     Attachment,
     document_type,
     is_attached_file,
+    is_card_photo,
 )
 from ingestor.extractors.elide import ELIDE_MIN_BYTES, elide_base64_runs
 from ingestor.extractors.elide import Runs as _Runs
@@ -347,7 +349,7 @@ def _text_parts(
         name = _filename(part)
         if is_attached_file(part, disposition, name):
             if attachments is not None and len(attachments) < MAX_ATTACHMENTS:
-                kept = _attachment(part, name, ctype, runs)
+                kept = _attachment(part, name, ctype, runs, disposition)
                 if kept is not None:
                     attachments.append(kept)
             continue
@@ -364,9 +366,12 @@ def _text_parts(
     return plain, html, calendars
 
 
-def _attachment(part: Message, name: str, ctype: str, runs: _Runs | None) -> Attachment | None:
+def _attachment(
+    part: Message, name: str, ctype: str, runs: _Runs | None, disposition: str
+) -> Attachment | None:
     """A CV or card attachment, decoded if under the cap; None for any other file."""
-    if document_type(name, ctype) is None:
+    kind = document_type(name, ctype)
+    if kind is None or (kind == "image" and not is_card_photo(disposition)):
         return None
     name = _clean(_header_text(name))[:MAX_NAME_CHARS] or "attachment"
     payload = part.get_payload()
@@ -379,6 +384,8 @@ def _attachment(part: Message, name: str, ctype: str, runs: _Runs | None) -> Att
     estimate = encoded * 3 // 4 if cte == "base64" else encoded
     if estimate > MAX_ATTACHMENT_BYTES:
         return Attachment(name, ctype, estimate, None, "over the 10 MB cap")
+    if kind == "image" and estimate < MIN_IMAGE_BYTES:
+        return None  # a logo or an icon
     if runs is not None:
         runs.restore(part)
     data = _payload(part)

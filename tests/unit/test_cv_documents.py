@@ -312,3 +312,18 @@ def test_the_demo_candidates_cv_is_read():
     )
     assert [p.number for p in person.phones] == ["+34612345678"]
     assert (person.city, person.country, person.languages) == ("Madrid", "ES", ["de", "en", "es"])
+
+
+def test_only_attached_images_of_some_size_may_be_card_photos():
+    photo = (Path(__file__).parents[1] / "corpus" / "cards" / "025-de-photo.jpg").read_bytes()
+    assert len(photo) > 20 * 1024
+    msg = EmailMessage()
+    msg["From"] = "Bea <bea@talent.example>"
+    msg["To"] = OWNER
+    msg["Subject"] = "Card"
+    msg.set_content("Hi")
+    msg.add_attachment(photo, maintype="image", subtype="jpeg", filename="logo.jpg",
+                       disposition="inline")  # fmt: skip
+    msg.add_attachment(photo[:5000], maintype="image", subtype="jpeg", filename="icon.jpg")
+    msg.add_attachment(photo, maintype="image", subtype="jpeg", filename="card.jpg")
+    assert [a.file_name for a in parse_message(msg.as_bytes()).attachments] == ["card.jpg"]
