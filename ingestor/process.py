@@ -107,7 +107,9 @@ def read_documents(
             continue
         got = reader().read(attachment, options)
         if got.error:
-            log.info("attachment not read: %s", got.error)
+            # The reason goes to the ledger row; parser messages may quote the file, and mail
+            # content stays out of the logs.
+            log.info("%s: an attachment was not read (see its ledger row)", parsed.message_id)
         out.append(
             document_findings(
                 attachment, got.text, got.error, region, reference, got.ocr, options.store_files
