@@ -21,6 +21,7 @@ from ingestor.store.directory import ContactRow, Filters, load_rows, resolve_con
 from ingestor.store.recruiting_view import documents_json, recruiting_json
 from ingestor.store.schema import (
     Contact,
+    ContactDocument,
     ContactEmail,
     ContactPhone,
     Interaction,
@@ -41,6 +42,7 @@ class Provenance:
     seen_at: datetime
     interaction_id: int | None
     subject: str | None
+    document: str | None = None  # the CV or card it was read from
 
 
 @dataclass(frozen=True)
@@ -100,15 +102,24 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
         )
     ]
     provenance: dict[str, list[Provenance]] = defaultdict(list)
-    for o, subject in session.execute(
-        select(Observation, Interaction.subject)
+    for o, subject, document in session.execute(
+        select(Observation, Interaction.subject, ContactDocument.file_name)
         .outerjoin(Interaction, Interaction.id == Observation.interaction_id)
+        .outerjoin(ContactDocument, ContactDocument.id == Observation.document_id)
         .where(Observation.contact_id == contact_id)
         .order_by(Observation.seen_at.desc(), Observation.id.desc())
     ):
         if len(provenance[o.field]) < 10:
             provenance[o.field].append(
-                Provenance(o.value, o.extractor, o.confidence, o.seen_at, o.interaction_id, subject)
+                Provenance(
+                    o.value,
+                    o.extractor,
+                    o.confidence,
+                    o.seen_at,
+                    o.interaction_id,
+                    subject,
+                    document,
+                )
             )
     merged_from = [
         (cid, name)

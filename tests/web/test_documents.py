@@ -56,7 +56,23 @@ def test_the_contact_page_shows_the_recruiting_fields_and_documents(
     anna: Browser, sessions: sessionmaker[Session], seeded: Seeded
 ) -> None:
     stored, kept_out = _give_documents(sessions, seeded.maria)
+    from ingestor.store.schema import Observation
+
+    with sessions.begin() as s:
+        s.add(
+            Observation(
+                contact_id=seeded.maria,
+                field="title",
+                value="Chief Data Officer",
+                extractor="vcard",
+                confidence=0.85,
+                document_id=kept_out,
+                seen_at=datetime(2026, 11, 3, tzinfo=UTC),
+            )
+        )
     page = anna.get(f"/contacts/{seeded.maria}").text
+    assert 'Chief Data Officer <span class="muted">— vcard, 85%' in page
+    assert "from card.vcf" in page  # the value's provenance names its document
     assert "95,000 EUR per year, gross" in page
     assert "3 months; available from 2027-03-01" in page
     assert "de, en" in page
