@@ -37,6 +37,9 @@ class DocumentOptions:
     ocr: bool | None = None  # None: on when tesseract is installed
     store_files: bool = False  # keep the files' bytes for the store (store_attachments)
     timeout: float = READ_SECONDS
+    # Parser processes only parse and keep the files; the syncing process reads them (one
+    # reader for all, while the parsers go on with the next batch).
+    deferred: bool = False
 
     @property
     def ocr_on(self) -> bool:

@@ -28,7 +28,7 @@ from ingestor.errors import IngestorError
 from ingestor.leasekeeper import one_off_lease
 from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Work, pool_workers, release_memory
-from ingestor.process import process_calendar_item, process_item
+from ingestor.process import process_calendar_item, process_item, read_deferred
 from ingestor.resolve.batch import resolve_batch
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS, FollowupPolicy
 from ingestor.resolve.plan import BatchCounts, WritePlan
@@ -176,15 +176,19 @@ def _sync(
         cursors = load_cursors(s, cfg.name)
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
+    workers = pool_workers(defaults.parse_workers)
+    documents = document_options(defaults)
+    # Parser processes leave the documents to this process: one reader, not one per parser.
+    deferred = replace(documents, deferred=True) if documents and workers else None
     pool = ParsePool(
         partial(
             stages.process,
             owners=owners,
             region=cfg.phone_region,
             window_days=window_days,
-            documents=document_options(defaults),
+            documents=deferred or documents,
         ),
-        pool_workers(defaults.parse_workers),
+        workers,
     )
     if pool.lookahead:
         pool.start()
@@ -194,6 +198,8 @@ def _sync(
         nonlocal seen
         batch, collect = pending.popleft()
         results = collect()
+        if deferred is not None:
+            results = read_deferred(results, deferred, cfg.phone_region, stages.clock())
         counts = writer.commit(results, batch.cursor)
         seen += len(results) - counts.already_seen
         totals.add(counts)

@@ -76,19 +76,38 @@ def process_item(
         where = _innermost_frame(e)
         log.warning("quarantining %s: RecursionError in %s", item.ref, where)
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
-    if documents is not None and parsed.attachments and findings.direction != "outbound":
-        docs = read_documents(
-            parsed, documents, region, item.internal_date or now, findings.automated_reason
-        )
-        # The files' bytes go no further than this (the findings keep them only to be stored).
-        read = [replace(a, data=None) for a in parsed.attachments]
-        findings = replace(
-            findings, documents=docs, parsed=replace(findings.parsed, attachments=read)
-        )
+    if documents is not None and not documents.deferred:
+        findings = with_documents(findings, documents, region, item.internal_date or now)
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note)
     return ItemResult(item, findings)
+
+
+def with_documents(
+    findings: MessageFindings, options: DocumentOptions, region: str, received: datetime
+) -> MessageFindings:
+    """The findings with their attached CVs and cards read; the files' bytes go no further
+    (the findings keep them only to be stored)."""
+    parsed = findings.parsed
+    if not parsed.attachments or findings.direction == "outbound":
+        return findings
+    docs = read_documents(parsed, options, region, received, findings.automated_reason)
+    read = [replace(a, data=None) for a in parsed.attachments]
+    return replace(findings, documents=docs, parsed=replace(parsed, attachments=read))
+
+
+def read_deferred(
+    results: list[ItemResult], options: DocumentOptions, region: str, now: datetime
+) -> list[ItemResult]:
+    """Results from parser processes (`options.deferred`), with their documents read here."""
+    out = []
+    for r in results:
+        if r.findings is not None and r.findings.parsed.attachments:
+            received = r.item.internal_date or now
+            r = replace(r, findings=with_documents(r.findings, options, region, received))
+        out.append(r)
+    return out
 
 
 def read_documents(

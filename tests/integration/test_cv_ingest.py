@@ -288,3 +288,24 @@ def test_a_second_sync_adds_nothing(mailbox, sessions):
             len(s.scalars(select(Observation)).all()),
         )
     assert after == before
+
+
+@pytest.mark.parametrize("workers", ["0", "2"], ids=["in-process", "parser-processes"])
+def test_parser_processes_leave_the_documents_to_the_syncing_process(
+    tmp_path: Path, sessions, monkeypatch: pytest.MonkeyPatch, workers: str
+):
+    from ingestor.parsepool import POOL_MIN_ITEMS
+    from tests.factories import make_message, write_maildir
+
+    monkeypatch.setenv("INGESTOR_PARSE_WORKERS", workers)
+    filler = [
+        make_message(message_id=f"<f{i}@test>", subject=f"f{i}") for i in range(POOL_MIN_ITEMS)
+    ]
+    root = write_maildir(tmp_path / "mail", {"INBOX": [*filler, *messages()[:2]]})
+    cfg = source_config(path=str(root), owner_addresses=(OWNER,))
+    summary = sync_source(cfg, defaults(ocr=False), sessions, stages=Stages(clock=lambda: NOW))
+    assert summary.ok, summary.error
+    with sessions() as s:
+        noah, ethan = contact_of(s, CVS[PDF]["emails"][0]), contact_of(s, CVS[DOCX]["emails"][0])
+        assert phones(s, noah) == set(CVS[PDF]["phones"]) and documents(s, noah) == [PDF]
+        assert phones(s, ethan) == set(CVS[DOCX]["phones"]) and documents(s, ethan) == [DOCX]
