@@ -3,8 +3,8 @@
 The worker is started on the first document and kept for the next ones: starting Python and
 importing pypdf costs ~150 ms, more than reading a CV. A file that takes longer than its limit
 gets its worker killed (the next file starts a new one) and a one-line reason; so does one
-that crashes it. Each parsing process (the syncing one, or a parser worker of the pool) has
-its own reader.
+that crashes it. With parser processes, they only keep the files (`deferred`) and the
+syncing process reads them after each batch: one reader, not one per parser.
 """
 
 from __future__ import annotations
@@ -143,8 +143,9 @@ _READERS: dict[int, DocReader] = {}
 
 
 def reader() -> DocReader:
-    """This process's reader. Kept per process id: a forked parser worker needs its own pipe,
-    and the ProcessPool's pickled work function cannot carry one."""
+    """This process's reader. Kept per process id: a forked process must never share its
+    parent's pipe (a parser process that reads, as `ingestor extract` or a test may do, gets
+    its own), and the pool's pickled work function cannot carry one."""
     pid = os.getpid()
     if pid not in _READERS:
         _READERS[pid] = DocReader()
