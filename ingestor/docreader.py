@@ -89,7 +89,11 @@ class DocReader:
         if not line:
             self.close()
             return {"error": "the document reader stopped on this file"}
-        return dict(json.loads(line))
+        try:
+            return dict(json.loads(line))
+        except ValueError:
+            self.close()
+            return {"error": "the document reader answered nonsense"}
 
     def _worker(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:

@@ -83,8 +83,12 @@ def handle(header: dict[str, Any], data: bytes, languages: list[str]) -> dict[st
 
 def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # Answers go to the real stdout only: whatever a parser library prints goes to stderr.
+    stdout = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     languages = installed_languages()
-    stdin, stdout = sys.stdin.buffer, sys.stdout
+    stdin = sys.stdin.buffer
     while True:
         line = stdin.readline()
         if not line:

@@ -327,3 +327,25 @@ def test_only_attached_images_of_some_size_may_be_card_photos():
     msg.add_attachment(photo[:5000], maintype="image", subtype="jpeg", filename="icon.jpg")
     msg.add_attachment(photo, maintype="image", subtype="jpeg", filename="card.jpg")
     assert [a.file_name for a in parse_message(msg.as_bytes()).attachments] == ["card.jpg"]
+
+
+class _Chatty(DocReader):
+    """A worker that answers with something that is not the protocol."""
+
+    def _worker(self):  # type: ignore[no-untyped-def]
+        import subprocess
+
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-c", "print('Warning: odd font', flush=True); input()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+        return self._proc
+
+
+def test_a_worker_answering_nonsense_is_an_error_not_a_crash():
+    reader = _Chatty()
+    got = reader.read(Attachment("cv.pdf", "", 9, b"%PDF-1.4\n"), DocumentOptions(ocr=False))
+    assert got.text is None and got.error == "the document reader answered nonsense"
+    assert reader._proc is None
