@@ -107,6 +107,10 @@ class Defaults(ConfigModel):
     # Keep each email's own words (its new text, up to 32 KB) for the message page; false keeps
     # the 240-character snippet only.
     store_bodies: Flag = True
+    # Attached CVs and business cards are read into the candidate's profile.
+    read_attachments: Flag = True
+    ocr: Flag | None = None  # scans and card photos by tesseract; unset: on if it is installed
+    store_attachments: Flag = False  # keep the files themselves, not only their fields
 
 
 @dataclass(frozen=True)

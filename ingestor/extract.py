@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ingestor.config import Defaults
+from ingestor.docreader import DocumentOptions
 from ingestor.errors import IngestorError
+from ingestor.extractors.documents import to_json as document_json
 from ingestor.extractors.meetings import CalendarFindings, meeting_to_json
 from ingestor.extractors.profile import to_json_dict
 from ingestor.model import ItemResult, MessageFindings, RawItem
@@ -52,7 +54,12 @@ def extract_file(
         kind="calendar" if calendar else "message",
     )
     result = process_item(
-        item, frozenset(), now, region=region, window_days=(past_days, future_days)
+        item,
+        frozenset(),
+        now,
+        region=region,
+        window_days=(past_days, future_days),
+        documents=DocumentOptions(),
     )
     if result.quarantine_reason is not None:
         raise ExtractError(f"{path}: {_why(result)}")
@@ -96,6 +103,24 @@ def _message(f: MessageFindings) -> dict[str, Any]:
         "automated_reason": f.automated_reason,
         **(to_json_dict(f.profile) if f.profile is not None else NO_PROFILE),
         "meetings": [m for invite in f.invites for m in _meetings(invite)],
+        "documents": [document_json(d) for d in f.documents],
+        "recruiting": _recruiting(f),
+    }
+
+
+def _recruiting(f: MessageFindings) -> dict[str, Any] | None:
+    r = f.recruiting
+    if r is None:
+        return None
+    s = r.salary
+    return {
+        "salary_expectation": (
+            {"amount": s.amount, "currency": s.currency, "period": s.period, "basis": s.basis}
+            if s
+            else None
+        ),
+        "notice_period": r.notice_period,
+        "available_from": r.available_from.isoformat() if r.available_from else None,
     }
 
 

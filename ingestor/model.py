@@ -9,9 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
+from ingestor.extractors.attachments import Attachment
+
 if TYPE_CHECKING:
+    from ingestor.extractors.documents import DocumentFindings
     from ingestor.extractors.meetings import CalendarFindings
     from ingestor.extractors.profile import ProfileFindings
+    from ingestor.extractors.recruiting import RecruitingFacts
     from ingestor.extractors.signaltypes import Signal
 
 Role = Literal["from", "sender", "reply_to", "to", "cc", "bcc", "organizer", "attendee"]
@@ -82,6 +86,7 @@ class ParsedMessage:
     headers: dict[str, str]  # the few raw headers the classifiers look at, lower-case keys
     calendar_parts: list[bytes] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)  # CVs and cards only
 
     @property
     def sender(self) -> Participant | None:
@@ -113,6 +118,8 @@ class MessageFindings:
     invites: list[CalendarFindings] = field(default_factory=list)  # text/calendar parts
     signal: Signal | None = None  # what the mail says should happen next (a follow-up, a bounce)
     body: Body | None = None  # the new text after quote stripping, capped; None: no text
+    documents: list[DocumentFindings] = field(default_factory=list)  # attached CVs and cards
+    recruiting: RecruitingFacts | None = None  # salary, notice written in the sender's new text
 
 
 @dataclass(frozen=True)

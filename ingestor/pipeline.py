@@ -23,11 +23,12 @@ from sqlalchemy.exc import DataError, IntegrityError, StatementError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import Defaults, SourceConfig
+from ingestor.docreader import DocumentOptions
 from ingestor.errors import IngestorError
 from ingestor.leasekeeper import one_off_lease
 from ingestor.model import Batch, FolderCursor, ItemResult, RawItem, SyncSummary
 from ingestor.parsepool import ParsePool, Parsers, Work, pool_workers, release_memory
-from ingestor.process import process_calendar_item, process_item
+from ingestor.process import process_calendar_item, process_item, read_deferred
 from ingestor.resolve.batch import resolve_batch
 from ingestor.resolve.followups import DEFAULT_FOLLOWUPS, FollowupPolicy
 from ingestor.resolve.plan import BatchCounts, WritePlan
@@ -82,6 +83,12 @@ def dry_run(show: Callable[[str, WritePlan], None]) -> Persist:
         return plan.counts
 
     return persist
+
+
+def document_options(defaults: Defaults) -> DocumentOptions | None:
+    if not defaults.read_attachments:
+        return None
+    return DocumentOptions(ocr=defaults.ocr, store_files=defaults.store_attachments)
 
 
 def followups_for(defaults: Defaults) -> FollowupPolicy:
@@ -174,8 +181,17 @@ def _sync(
     # With parser processes, batch k is parsed while batch k+1 is fetched, and written while
     # batch k+1 is parsed. Batches still commit one at a time, in order, each with its cursor.
     parsers = stages.parsers or Parsers(pool_workers(defaults.parse_workers))
+    documents = document_options(defaults)
+    # Parser processes leave the documents to this process: one reader, not one per parser.
+    deferred = replace(documents, deferred=True) if documents and parsers.workers else None
     pool = ParsePool(
-        partial(stages.process, owners=owners, region=cfg.phone_region, window_days=window_days),
+        partial(
+            stages.process,
+            owners=owners,
+            region=cfg.phone_region,
+            window_days=window_days,
+            documents=deferred or documents,
+        ),
         parsers,
     )
     if stages.parsers is None and parsers.workers:
@@ -186,6 +202,8 @@ def _sync(
         nonlocal seen
         batch, collect = pending.popleft()
         results = collect()
+        if deferred is not None:
+            results = read_deferred(results, deferred, cfg.phone_region, stages.clock())
         counts = writer.commit(results, batch.cursor)
         seen += len(results) - counts.already_seen
         totals.add(counts)

@@ -13,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from ingestor.docreader import DocumentOptions, reader
+from ingestor.extractors.attachments import document_type
+from ingestor.extractors.documents import DocumentFindings, document_findings
 from ingestor.extractors.mail import extract_message
 from ingestor.extractors.meetings import CalendarParseError, extract_meetings
 from ingestor.extractors.message import MessageParseError, parse_message
-from ingestor.model import CalendarResult, ItemResult, MessageFindings, RawItem
+from ingestor.model import CalendarResult, ItemResult, MessageFindings, ParsedMessage, RawItem
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +45,17 @@ def process_item(
     region: str = "US",
     window_days: tuple[int, int] = (365, 180),
     extract: Callable[..., MessageFindings] = extract_message,
+    documents: DocumentOptions | None = None,
 ) -> ItemResult:
-    """Parse and extract one item; pure apart from the clock value passed in. `extract` is
-    the message extractor (tests hand in a broken one to show a bug is not bad input)."""
+    """Parse and extract one item; pure apart from the clock value passed in and the document
+    reader's worker process (`documents`: attached CVs and cards are read; None: they are
+    not). `extract` is the message extractor (tests hand in a broken one to show a bug is
+    not bad input)."""
     window = (now - timedelta(days=window_days[0]), now + timedelta(days=window_days[1]))
     if item.kind == "calendar":
         return process_calendar_item(item, owners, window)
     try:
-        parsed = parse_message(item.data, item.internal_date)
+        parsed = parse_message(item.data, item.internal_date, attachments=documents is not None)
         findings = extract(
             parsed,
             owners,
@@ -70,10 +76,65 @@ def process_item(
         where = _innermost_frame(e)
         log.warning("quarantining %s: RecursionError in %s", item.ref, where)
         return ItemResult(item, None, f"{UNREADABLE}nested too deeply to read (in {where})")
+    if documents is not None and not documents.deferred:
+        findings = with_documents(findings, documents, region, item.internal_date or now)
     if item.truncated:
         note = f"[body not downloaded: {item.size} bytes is over the size cap]"
         findings = replace(findings, snippet=note, body=None)
     return ItemResult(item, findings)
+
+
+def with_documents(
+    findings: MessageFindings, options: DocumentOptions, region: str, received: datetime
+) -> MessageFindings:
+    """The findings with their attached CVs and cards read; the files' bytes go no further
+    (the findings keep them only to be stored)."""
+    parsed = findings.parsed
+    if not parsed.attachments or findings.direction == "outbound":
+        return findings
+    docs = read_documents(parsed, options, region, received, findings.automated_reason)
+    read = [replace(a, data=None) for a in parsed.attachments]
+    return replace(findings, documents=docs, parsed=replace(parsed, attachments=read))
+
+
+def read_deferred(
+    results: list[ItemResult], options: DocumentOptions, region: str, now: datetime
+) -> list[ItemResult]:
+    """Results from parser processes (`options.deferred`), with their documents read here."""
+    out = []
+    for r in results:
+        if r.findings is not None and r.findings.parsed.attachments:
+            received = r.item.internal_date or now
+            r = replace(r, findings=with_documents(r.findings, options, region, received))
+        out.append(r)
+    return out
+
+
+def read_documents(
+    parsed: ParsedMessage,
+    options: DocumentOptions,
+    region: str,
+    received: datetime,
+    automated: str | None = None,
+) -> list[DocumentFindings]:
+    """The message's attached CVs and cards, each read in the reader's worker process. Machine
+    mail's images are not read: a job board attaches CVs, not photos of business cards."""
+    out = []
+    reference = (parsed.date or received).date()
+    for attachment in parsed.attachments:
+        if automated and document_type(attachment.file_name, attachment.content_type) == "image":
+            continue
+        got = reader().read(attachment, options)
+        if got.error:
+            # The reason goes to the ledger row; parser messages may quote the file, and mail
+            # content stays out of the logs.
+            log.info("%s: an attachment was not read (see its ledger row)", parsed.message_id)
+        out.append(
+            document_findings(
+                attachment, got.text, got.error, region, reference, got.ocr, options.store_files
+            )
+        )
+    return out
 
 
 def _one_line(e: BaseException) -> str:

@@ -16,6 +16,12 @@ command -v mbsync >/dev/null 2>&1 || need+=(isync)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # Several daemons on one PostgreSQL are tested behind PgBouncer in transaction mode too.
 [ -x /usr/sbin/pgbouncer ] || command -v pgbouncer >/dev/null 2>&1 || need+=(pgbouncer)
+# CVs and card photos are read by OCR (`ocr = true`); the CV corpus builder draws with DejaVu.
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+for lang in eng rus deu fra; do
+  [ -e "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need+=("tesseract-ocr-$lang")
+done
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   $SUDO apt-get update -qq

@@ -10,6 +10,7 @@ from ingestor.extractors.automated import automated_reason
 from ingestor.extractors.htmltext import html_to_text
 from ingestor.extractors.profile import extract_profile
 from ingestor.extractors.quotes import split_new_text
+from ingestor.extractors.recruiting import read_facts
 from ingestor.extractors.signals import read_signals
 from ingestor.model import Body, Direction, MessageFindings, ParsedMessage
 
@@ -66,6 +67,8 @@ def extract_message(
         invites=invites(parsed, owner_addresses, window) if window else [],
         signal=signal,
         body=cap_body(own.strip()) if own and own.strip() else None,
+        # Only the sender's own new text says what they expect; a quote may be anyone's.
+        recruiting=(read_facts(profile.new_text, occurred_at.date()) or None) if profile else None,
     )
 
 

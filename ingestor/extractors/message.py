@@ -18,7 +18,6 @@ from __future__ import annotations
 import email
 import hashlib
 import logging
-import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -30,6 +29,17 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from mailparser.utils import decode_header_part
 
+from ingestor.extractors.attachments import (
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS,
+    MIN_IMAGE_BYTES,
+    Attachment,
+    document_type,
+    is_attached_file,
+    is_card_photo,
+)
+from ingestor.extractors.elide import ELIDE_MIN_BYTES, elide_base64_runs
+from ingestor.extractors.elide import Runs as _Runs
 from ingestor.extractors.memo import cached_when_small
 from ingestor.model import ParsedMessage, Participant, Role
 
@@ -71,11 +81,6 @@ CLASSIFIER_HEADERS = (
 )
 CALENDAR_TYPES = ("text/calendar", "application/ics")
 
-# Messages below this size are parsed as they are: eliding runs only pays off for attachments.
-ELIDE_MIN_BYTES = 64 * 1024
-# 16 lines of 40-76 base64 characters start a run: the body of an encoded attachment.
-_BASE64_RUN_START = re.compile(rb"^(?:[A-Za-z0-9+/]{40,76}\r?\n){16}", re.MULTILINE)
-_BASE64_LINES = re.compile(rb"(?:[A-Za-z0-9+/]{40,76}\r?\n)*")
 _MSGID = re.compile(r"<([^<>\s]{1,900})>")
 _SURROGATE = re.compile("[\udc80-\udcff]")  # undeclared 8-bit bytes, as compat32 keeps them
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,200}@[^@\s<>()\[\],;:\"]{1,250}$")
@@ -92,13 +97,16 @@ DECODING_ERRORS = (UnicodeError, LookupError, ValueError)
 
 
 def parse_message(
-    raw: bytes, fallback_date: datetime | None = None, elide_min_bytes: int = ELIDE_MIN_BYTES
+    raw: bytes,
+    fallback_date: datetime | None = None,
+    elide_min_bytes: int = ELIDE_MIN_BYTES,
+    attachments: bool = True,
 ) -> ParsedMessage:
     """`elide_min_bytes`: messages this large have their base64 runs set aside before parsing
-    (see _elide_base64_runs)."""
+    (see ingestor.extractors.elide). `attachments` False: no attached CV or card is decoded."""
     if not raw or raw.isspace():  # not raw.strip(): that copies a 25 MB message once more
         raise MessageParseError("empty message")
-    skeleton, runs = _elide_base64_runs(raw, elide_min_bytes)
+    skeleton, runs = elide_base64_runs(raw, elide_min_bytes)
     try:
         msg = email.message_from_bytes(skeleton, policy=compat32)
     except RecursionError:
@@ -120,7 +128,8 @@ def parse_message(
     if message_id is None:
         message_id = _synthetic_message_id(first, raw)
 
-    text_plain, text_html, calendars = _text_parts(msg, defects, runs)
+    kept: list[Attachment] | None = [] if attachments else None
+    text_plain, text_html, calendars = _text_parts(msg, defects, runs, kept)
     headers: dict[str, str] = {}
     for h in CLASSIFIER_HEADERS:
         header = first(h)
@@ -140,6 +149,7 @@ def parse_message(
         headers=headers,
         calendar_parts=calendars,
         defects=defects,
+        attachments=kept or [],
     )
 
 
@@ -300,82 +310,14 @@ def _display_name(name: str, addr: str) -> str | None:
     return text
 
 
-def _elide_base64_runs(raw: bytes, min_bytes: int = ELIDE_MIN_BYTES) -> tuple[bytes, _Runs | None]:
-    """`raw` with each long run of base64 lines replaced by a one-line placeholder.
-
-    The stdlib parser handles a message line by line, so a 20 MB attachment costs ~270,000
-    Python-level line reads and several copies of itself in memory, only to be skipped. A run
-    starts with 16 lines of base64, which end any header block, and stops before the next
-    line with a "-"; the placeholder is one line without "-", so the parser builds exactly
-    the same tree (tests/unit/test_elide.py checks this). Only the payloads that held runs
-    differ, and `_Runs.restore` puts back the original text of the few payloads that are
-    decoded (text and calendar parts). Attachments are never decoded.
-    """
-    if len(raw) < min_bytes:
-        return raw, None
-    runs = _Runs(raw)
-    pieces: list[bytes] = []
-    last = 0
-    pos = 0
-    while m := _BASE64_RUN_START.search(raw, pos):
-        run_end = _base64_run_end(raw, m.end())
-        end = run_end - (2 if raw[run_end - 2 : run_end] == b"\r\n" else 1)
-        pieces.append(raw[last : m.start()])
-        pieces.append(runs.placeholder(m.start(), end))
-        last = pos = end
-    if not pieces:
-        return raw, None
-    pieces.append(raw[last:])
-    return b"".join(pieces), runs
-
-
-def _base64_run_end(raw: bytes, pos: int) -> int:
-    """Where the run of base64 lines that goes on at `pos` (a line start) ends.
-
-    Its first lines are base64, so any header block it sits in has already ended; from there
-    on, only a line starting with "--" (a MIME boundary) means anything to the parser. "-" is
-    not a base64 character, so the run safely extends up to the line holding the next "-",
-    found at memchr speed; matching the lines one by one was ~20x slower.
-    """
-    dash = raw.find(b"-", pos)
-    stop = raw.rfind(b"\n", pos, dash) + 1 if dash != -1 else len(raw)
-    if stop > pos and raw[stop - 1] == 10:  # 10: "\n"
-        return stop
-    more = _BASE64_LINES.match(raw, pos)
-    return more.end() if more else pos
-
-
-class _Runs:
-    """Where the elided runs were in the original bytes, and how to put them back."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-        self.spans: list[tuple[int, int]] = []
-        self.tag = f"\x00b64run{os.urandom(6).hex()}."
-        self.pattern = re.compile(re.escape(self.tag) + r"(\d+)\x00")
-
-    def placeholder(self, start: int, end: int) -> bytes:
-        self.spans.append((start, end))
-        return f"{self.tag}{len(self.spans) - 1}\x00".encode("ascii")
-
-    def restore(self, part: Message) -> None:
-        payload = part.get_payload()
-        if isinstance(payload, str) and self.tag in payload:
-            # The parser's own text: bytes decoded as ASCII, the others as surrogate escapes.
-            part.set_payload(
-                self.pattern.sub(
-                    lambda m: self.raw[slice(*self.spans[int(m.group(1))])].decode(
-                        "ascii", "surrogateescape"
-                    ),
-                    payload,
-                )
-            )
-
-
 def _text_parts(
-    msg: Message, defects: list[str], runs: _Runs | None = None
+    msg: Message,
+    defects: list[str],
+    runs: _Runs | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> tuple[str | None, str | None, list[bytes]]:
-    """The first inline text/plain and text/html bodies, and any calendar parts.
+    """The first inline text/plain and text/html bodies, and any calendar parts; attached CVs
+    and cards go to `attachments`.
 
     Walks iteratively with depth and count caps: hostile nesting must not recurse or loop.
     """
@@ -403,7 +345,13 @@ def _text_parts(
             if payload:
                 calendars.append(payload)
             continue
-        if _part_header(part, "content-disposition").lstrip().lower().startswith("attachment"):
+        disposition = _part_header(part, "content-disposition")
+        name = _filename(part)
+        if is_attached_file(part, disposition, name):
+            if attachments is not None and len(attachments) < MAX_ATTACHMENTS:
+                kept = _attachment(part, name, ctype, runs, disposition)
+                if kept is not None:
+                    attachments.append(kept)
             continue
         if ctype == "text/plain" and plain is None:
             if runs is not None:
@@ -416,6 +364,34 @@ def _text_parts(
     if stack:
         defects.append("TooManyParts")
     return plain, html, calendars
+
+
+def _attachment(
+    part: Message, name: str, ctype: str, runs: _Runs | None, disposition: str
+) -> Attachment | None:
+    """A CV or card attachment, decoded if under the cap; None for any other file."""
+    kind = document_type(name, ctype)
+    if kind is None or (kind == "image" and not is_card_photo(disposition)):
+        return None
+    name = _clean(_header_text(name))[:MAX_NAME_CHARS] or "attachment"
+    payload = part.get_payload()
+    encoded = (
+        runs.restored_size(part)
+        if runs is not None
+        else (len(payload) if isinstance(payload, str) else 0)
+    )
+    cte = _part_header(part, "content-transfer-encoding").strip().lower()
+    estimate = encoded * 3 // 4 if cte == "base64" else encoded
+    if estimate > MAX_ATTACHMENT_BYTES:
+        return Attachment(name, ctype, estimate, None, "over the 10 MB cap")
+    if kind == "image" and estimate < MIN_IMAGE_BYTES:
+        return None  # a logo or an icon
+    if runs is not None:
+        runs.restore(part)
+    data = _payload(part)
+    if not data:
+        return Attachment(name, ctype, 0, None, "empty or undecodable")
+    return Attachment(name, ctype, len(data), data)
 
 
 def _filename(part: Message) -> str:
@@ -443,3 +419,6 @@ def _payload(part: Message) -> bytes:
 def _decode_text(part: Message) -> str:
     data = _payload(part)[: MAX_TEXT_CHARS * 4]
     return _decode_bytes(data, _charset(part))[:MAX_TEXT_CHARS].replace("\x00", "")
+
+
+_elide_base64_runs = elide_base64_runs  # the name tests/unit/test_elide.py knows

@@ -17,6 +17,7 @@ from ingestor.extractors.meetings import CalendarFindings
 from ingestor.extractors.profile import is_profile_phone
 from ingestor.extractors.signaltypes import Bounce, LeftCompany, OutOfOffice, PhoneCall, ReplyIntent
 from ingestor.model import Direction, FolderCursor, ItemResult, MessageFindings, Participant
+from ingestor.resolve.documents import DocumentPeople, plan_documents
 from ingestor.resolve.followups import (
     DEFAULT_FOLLOWUPS,
     FollowupPolicy,
@@ -66,6 +67,9 @@ def mentioned_addresses(results: Iterable[ItemResult]) -> set[str]:
     for r in results:
         if r.findings is not None:
             out.update(p.email for p in r.findings.parsed.participants)
+            out.update(
+                e for d in r.findings.documents for person in d.people for e in person.emails
+            )
             for invite in r.findings.invites:
                 out.update(_people(invite))
         elif r.calendar is not None:
@@ -122,6 +126,9 @@ class _Resolver:
             if signal is not None:
                 rules.machine(signal, f, key, self._existing(f), self._creator("inbound"))
             reason = (machine_reason(signal) if signal else None) or f.automated_reason
+            # A job board's CV describes its candidate: read, though the mail is not stored.
+            note = self._documents(f, None, None) if f.documents else None
+            reason = "; ".join(x for x in (reason, note) if x) or None
             self._ledger(result, "skipped", reason, facts=_facts(f))
             self.plan.counts.skipped += 1
             return
@@ -136,7 +143,7 @@ class _Resolver:
         email, sender = self._new_email(result, f, key)
         self.emails[key] = email
         self.plan.emails.append(email)
-        self._ledger(result, "ingested", None, key)
+        self._ledger(result, "ingested", self._documents(f, key, sender), key)
         self.plan.counts.ingested += 1
         self._invites(f, result)
         if isinstance(signal, ReplyIntent) and sender is not None and f.parsed.sender:
@@ -244,11 +251,19 @@ class _Resolver:
                 self._touch(contact, f.occurred_at)
         if f.profile is not None and sender is not None and f.direction == "inbound":
             # The sender's own signature is evidence about them; the owner's is not.
-            self.plan.profiles.append(ProfileWrite(sender, f.profile, key))
+            self.plan.profiles.append(ProfileWrite(sender, f.profile, key, f.recruiting))
             for phone in f.profile.phones:  # a call later in this batch can find them by it
                 if is_profile_phone(phone):
                     self.phones.setdefault(phone.number, sender)
         return email, sender
+
+    def _documents(
+        self, f: MessageFindings, key: str | None, sender: ContactRef | None
+    ) -> str | None:
+        people = DocumentPeople(self.known, self.created, self.phones, self._creator("inbound"))
+        writes, note = plan_documents(f, key, sender, people)
+        self.plan.documents.extend(writes)
+        return note
 
     def _touch(self, contact: ContactRef, when: datetime) -> None:
         last = self.plan.last_interaction.get(contact)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ingestor.errors import IngestorError
 from ingestor.store.schema import (
     Contact,
+    ContactDocument,
     ContactEmail,
     ContactPhone,
     InteractionParticipant,
@@ -28,6 +29,13 @@ from ingestor.store.schema import (
 )
 
 FIELDS = ("name", "title", "company", "location")
+# Recruiting fields: the kept contact's win, the other one's fill blanks (salary as one value).
+RECRUITING = (
+    ("salary_amount", "salary_currency", "salary_period", "salary_basis"),
+    ("notice_period",),
+    ("available_from",),
+    ("languages",),
+)
 
 
 class MergeError(IngestorError):
@@ -163,6 +171,10 @@ def merge_contacts(
         keep.last_interaction_at = other.last_interaction_at
     keep.created_at = min(keep.created_at, other.created_at)
     keep.updated_at = now
+    for group in RECRUITING:
+        if not getattr(keep, group[0]) and getattr(other, group[0]):
+            for column in group:
+                setattr(keep, column, getattr(other, column))
 
     result = MergeResult(keep_id, other_id)
     result.moved["emails"] = _move(session, ContactEmail, other_id, keep_id)
@@ -171,6 +183,7 @@ def merge_contacts(
     undo["phones"], undo["dropped_phones"] = moved_phones, dropped
     result.moved["participants"] = _move(session, InteractionParticipant, other_id, keep_id)
     result.moved["observations"] = _move(session, Observation, other_id, keep_id)
+    result.moved["documents"] = _move_documents(session, keep_id, other_id)
     result.moved["suggestions"] = _move_suggestions(session, keep_id, other_id)
     # Contacts merged into `other` earlier now point at the survivor: no chains to follow.
     session.execute(
@@ -211,6 +224,32 @@ def merge_contacts(
 def _move(session: Session, table: Any, old: int, new: int) -> int:
     res = session.execute(update(table).where(table.contact_id == old).values(contact_id=new))
     return int(getattr(res, "rowcount", 0) or 0)
+
+
+def _move_documents(session: Session, keep_id: int, other_id: int) -> int:
+    """The other contact's CVs and cards; one both have (same hash) is kept once, and the
+    observations read from the other's copy point at the kept one."""
+    kept = {
+        d.sha256: d.id
+        for d in session.scalars(
+            select(ContactDocument).where(ContactDocument.contact_id == keep_id)
+        )
+    }
+    moved = 0
+    for doc in session.scalars(
+        select(ContactDocument).where(ContactDocument.contact_id == other_id)
+    ):
+        same = kept.get(doc.sha256)
+        if same is None:
+            doc.contact_id = keep_id
+            moved += 1
+            continue
+        session.execute(
+            update(Observation).where(Observation.document_id == doc.id).values(document_id=same)
+        )
+        session.delete(doc)
+    session.flush()
+    return moved
 
 
 def _move_phones(

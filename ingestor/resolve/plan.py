@@ -18,8 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from ingestor.model import Body, FolderCursor, ItemResult
 
 if TYPE_CHECKING:
+    from ingestor.extractors.cvfields import CvFields
+    from ingestor.extractors.documents import DocumentFindings
     from ingestor.extractors.meetings import CalendarFindings
     from ingestor.extractors.profile import ProfileFindings
+    from ingestor.extractors.recruiting import RecruitingFacts
 
 ContactRef = int | str  # an existing contact's id, or the address of one this plan creates
 
@@ -100,6 +103,21 @@ class ProfileWrite:
     contact: ContactRef
     profile: ProfileFindings
     interaction: str  # dedup key
+    recruiting: RecruitingFacts | None = None  # salary, notice the sender wrote themselves
+
+
+@dataclass(frozen=True)
+class DocumentWrite:
+    """An attached CV or card, as evidence about the person it describes (not the sender,
+    unless it is theirs): found by its email or phone, or created by the creation policy."""
+
+    contact: ContactRef
+    document: DocumentFindings
+    person: CvFields
+    interaction: str | None  # dedup key; None for machine mail (a job board's), never stored
+    occurred_at: datetime
+    subject: str | None
+    message_id: str | None
 
 
 @dataclass(frozen=True)
@@ -184,6 +202,7 @@ class WritePlan:
     ledger: list[LedgerWrite] = field(default_factory=list)
     quarantine: list[ItemResult] = field(default_factory=list)
     profiles: list[ProfileWrite] = field(default_factory=list)
+    documents: list[DocumentWrite] = field(default_factory=list)
     calendar: list[CalendarWrite] = field(default_factory=list)
     # Who the calendar writes' organizers and attendees are, as contacts (None: no contact).
     attendees: dict[str, ContactRef | None] = field(default_factory=dict)
@@ -210,6 +229,8 @@ class WritePlan:
             yield f"email {e.ref}: {e.values['subject'] or '(no subject)'!r} [{people}]"
         for p in self.profiles:
             yield f"signature of contact {_ref(p.contact)} from {p.interaction}"
+        for d in self.documents:
+            yield f"{d.document.kind} {d.document.file_name!r} for contact {_ref(d.contact)}"
         for t in self.tasks:
             whose = (
                 f"contact {_ref(t.contact)}" if t.contact is not None else f"{t.address} (waits)"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from ingestor.store.decisions import accept, reject
 from ingestor.store.directory import Filters, find, load_rows
 from ingestor.store.queries import interaction_dicts
+from ingestor.store.recruiting_view import documents_json
 from ingestor.store.review import in_queue
 from ingestor.store.schema import (
     Contact,
@@ -70,6 +71,7 @@ def contact_json(session: Session, contact_id: int) -> dict[str, Any] | None:
         **rows[0].as_json(),
         "merged_into": c.merged_into if c else None,
         "status": c.status if c else "active",
+        "documents": documents_json(session, [contact_id]).get(contact_id, []),
     }
 
 

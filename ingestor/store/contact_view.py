@@ -18,8 +18,10 @@ from ingestor.resolve.fuzzy import name_key
 from ingestor.store.api_views import PageSpec, contact_json, contacts_page
 from ingestor.store.decisions import DecisionError
 from ingestor.store.directory import ContactRow, Filters, load_rows, resolve_contact_ref
+from ingestor.store.recruiting_view import documents_json, recruiting_json
 from ingestor.store.schema import (
     Contact,
+    ContactDocument,
     ContactEmail,
     ContactPhone,
     Interaction,
@@ -39,6 +41,7 @@ class Provenance:
     seen_at: datetime
     interaction_id: int | None
     subject: str | None
+    document: str | None = None  # the CV or card it was read from
 
 
 @dataclass(frozen=True)
@@ -95,15 +98,24 @@ def load_profile(session: Session, contact_id: int) -> Profile | None:
         )
     ]
     provenance: dict[str, list[Provenance]] = defaultdict(list)
-    for o, subject in session.execute(
-        select(Observation, Interaction.subject)
+    for o, subject, document in session.execute(
+        select(Observation, Interaction.subject, ContactDocument.file_name)
         .outerjoin(Interaction, Interaction.id == Observation.interaction_id)
+        .outerjoin(ContactDocument, ContactDocument.id == Observation.document_id)
         .where(Observation.contact_id == contact_id)
         .order_by(Observation.seen_at.desc(), Observation.id.desc())
     ):
         if len(provenance[o.field]) < 10:
             provenance[o.field].append(
-                Provenance(o.value, o.extractor, o.confidence, o.seen_at, o.interaction_id, subject)
+                Provenance(
+                    o.value,
+                    o.extractor,
+                    o.confidence,
+                    o.seen_at,
+                    o.interaction_id,
+                    subject,
+                    document,
+                )
             )
     merged_from = [
         (cid, name)
@@ -181,8 +193,12 @@ def contact_page(
     profile = load_profile(session, contact_id)
     if profile is None:
         return None
+    contact = session.get(Contact, contact_id)
+    assert contact is not None
     return {
         "profile": profile,
+        "recruiting": recruiting_json(contact),
+        "documents": documents_json(session, [contact_id]).get(contact_id, []),
         "tasks": pending_tasks(session, contact_id=contact_id),
         "reach": reachability(session, contact_id),
         "timeline": contact_timeline(session, contact_id, now, filters, offset, limit),

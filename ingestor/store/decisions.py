@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
+from ingestor.extractors.recruiting import read_salary
 from ingestor.resolve.merge import MergeError, MergeResult, merge_contacts, merge_target
 from ingestor.store.schema import (
     Contact,
@@ -106,6 +107,16 @@ def write_field(
             )
         if owner is None:
             session.add(ContactEmail(contact_id=contact.id, address=text))
+    elif field == "salary_expectation":
+        salary = read_salary(_clean(field, value))
+        if salary is None:
+            raise DecisionError(f"{field}: write an amount and a currency, like 95000 EUR gross")
+        contact.salary_amount, contact.salary_currency = salary.amount, salary.currency
+        contact.salary_period, contact.salary_basis = salary.period, salary.basis
+        text = str(salary)
+    elif field == "notice_period":
+        text = _clean(field, value)[:40]
+        contact.notice_period = text
     else:
         raise DecisionError(f"unknown field {field!r}")
     _lock(contact, field)

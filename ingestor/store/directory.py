@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ingestor.resolve.fuzzy import fold
+from ingestor.store.recruiting_view import recruiting_json
 from ingestor.store.schema import Contact, ContactEmail, ContactPhone, live_contact
 from ingestor.store.search import search_contacts
 
@@ -41,6 +42,7 @@ class ContactRow:
     emails: list[str] = field(default_factory=list)
     phones: list[dict[str, str]] = field(default_factory=list)
     score: float | None = None
+    recruiting: dict[str, Any] = field(default_factory=dict)  # salary, notice, languages
 
     @property
     def missing(self) -> list[str]:
@@ -68,6 +70,7 @@ class ContactRow:
             "last_interaction_at": _iso(self.last_interaction_at),
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),
+            **self.recruiting,
             **({"score": round(self.score, 1)} if self.score is not None else {}),
         }
 
@@ -108,6 +111,7 @@ def load_rows(
             c.last_interaction_at,
             c.created_at,
             c.updated_at,
+            recruiting=recruiting_json(c),
         )
         for c in session.scalars(stmt)
     }

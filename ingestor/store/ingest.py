@@ -22,11 +22,14 @@ from ingestor.resolve.plan import (
     CalendarObjectDeleted,
     CalendarObjectWrite,
     ContactRef,
+    DocumentWrite,
     InviteWrite,
     LedgerWrite,
+    ProfileWrite,
     WritePlan,
 )
 from ingestor.store.dialect import in_chunks, upsert_insert
+from ingestor.store.documents import apply_document, apply_recruiting
 from ingestor.store.followups import apply_followups
 from ingestor.store.known import MAX_QUARANTINE_BYTES
 from ingestor.store.meetings import MeetingWriter
@@ -137,7 +140,8 @@ def _load_contacts(
     """The contacts the plan renames, touches or profiles, known ones loaded with one query
     per chunk and held here (the session holds clean objects only weakly), new ones the
     session's; → a function from ContactRef to the Contact."""
-    refs = (*plan.names, *plan.last_interaction, *(p.contact for p in plan.profiles))
+    people = (*(p.contact for p in plan.profiles), *(d.contact for d in plan.documents))
+    refs = (*plan.names, *plan.last_interaction, *people)
     known = sorted({r for r in refs if isinstance(r, int)})
     loaded = {
         c.id: c
@@ -223,21 +227,32 @@ def _apply_profiles(
     contact_id: Callable[[ContactRef], int],
     interaction_id: dict[str, int],
 ) -> None:
-    if not plan.profiles:
+    if not plan.profiles and not plan.documents:
         return
     emails = {e.key: e.values for e in plan.emails}
-    profiles = ProfileUpdater(session, plan.now)
-    profiles.prefetch({contact_id(p.contact) for p in plan.profiles})
-    for p in plan.profiles:
-        v = emails[p.interaction]
-        facts = _InteractionFacts(
-            interaction_id[p.interaction],
-            v["occurred_at"],
-            v["subject"],
-            v["snippet"],
-            v["message_id"],
+
+    def facts(key: str | None, w: ProfileWrite | DocumentWrite) -> _InteractionFacts:
+        if key is None:  # machine mail: no interaction, the message's own facts
+            assert isinstance(w, DocumentWrite)
+            return _InteractionFacts(None, w.occurred_at, w.subject, None, w.message_id)
+        v = emails[key]
+        return _InteractionFacts(
+            interaction_id[key], v["occurred_at"], v["subject"], v["snippet"], v["message_id"]
         )
-        profiles.apply(contact(p.contact), p.profile, facts)
+
+    profiles = ProfileUpdater(session, plan.now)
+    people = [p.contact for p in plan.profiles] + [d.contact for d in plan.documents]
+    profiles.prefetch({contact_id(ref) for ref in people})
+    # In the order of the mail: what came first fills a blank field, later values are evidence.
+    order = {e.key: i for i, e in enumerate(plan.emails)}
+    writes: list[ProfileWrite | DocumentWrite] = [*plan.profiles, *plan.documents]
+    for w in sorted(writes, key=lambda w: order.get(w.interaction or "", len(order))):
+        c = contact(w.contact)
+        if isinstance(w, ProfileWrite):
+            profiles.apply(c, w.profile, facts(w.interaction, w))
+            apply_recruiting(profiles, c, w.recruiting, facts(w.interaction, w))
+        else:
+            apply_document(profiles, c, w, facts(w.interaction, w), plan.now)
     profiles.insert_observations()
 
 

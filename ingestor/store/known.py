@@ -76,6 +76,13 @@ def load_known(session: Session, results: list[ItemResult]) -> KnownState:
         if r.findings is not None
         and isinstance(r.findings.signal, PhoneCall)
         and r.findings.signal.number_e164
+    } | {
+        phone.number
+        for r in results
+        if r.findings is not None
+        for d in r.findings.documents
+        for person in d.people
+        for phone in person.phones
     }
     phones: dict[str, int] = {}
     if numbers:

@@ -73,6 +73,9 @@ class ProfileUpdater:
         self._newest: dict[tuple[int, str], datetime] = {}  # (contact, field) -> seen_at
         self._pending: dict[tuple[int, str, str | None, str | None], Suggestion] = {}
         self._observations: list[dict[str, Any]] = []
+        # The CV or card being applied (apply_document): its id goes on each observation, its
+        # name on each suggestion's evidence. Signatures have none.
+        self.document: tuple[int, str] | None = None
 
     def prefetch(self, contact_ids: set[int]) -> None:
         ids = contact_ids - set(self._phones)
@@ -153,11 +156,12 @@ class ProfileUpdater:
         value: str,
         interaction: InteractionFacts,
         confidence: float,
+        extractor: str = EXTRACTOR,
     ) -> None:
         self.prefetch({contact.id})
         # Known from the prefetch: most fills (a new contact's first signature) need no query.
         observed_before = (contact.id, field) in self._newest
-        self._observe(contact, field, value, interaction, EXTRACTOR, confidence)
+        self._observe(contact, field, value, interaction, extractor, confidence)
         current = getattr(contact, field)
         if current is None and field not in (contact.locked_fields or []):
             setattr(contact, field, value)
@@ -227,9 +231,14 @@ class ProfileUpdater:
         return self._phones[contact.id]
 
     def _phone(
-        self, contact: Contact, phone: Phone, interaction: InteractionFacts, fill: bool
+        self,
+        contact: Contact,
+        phone: Phone,
+        interaction: InteractionFacts,
+        fill: bool,
+        source: str = EXTRACTOR,
     ) -> None:
-        extractor = EXTRACTOR if is_profile_phone(phone) else BODY_PHONE_EXTRACTOR
+        extractor = source if is_profile_phone(phone) else BODY_PHONE_EXTRACTOR
         self._observe(contact, "phone", phone.number, interaction, extractor, phone.confidence)
         if extractor == BODY_PHONE_EXTRACTOR:
             return  # "call me on …" outside the signature: evidence only, never a profile value
@@ -281,6 +290,7 @@ class ProfileUpdater:
                 extractor=extractor,
                 confidence=confidence,
                 seen_at=interaction.occurred_at,
+                document_id=self.document[0] if self.document else None,
             )
         )
         self._remember(contact.id, field, interaction.occurred_at)
@@ -313,6 +323,8 @@ class ProfileUpdater:
             "occurred_at": interaction.occurred_at.isoformat(),
             "message_id": interaction.message_id,
         }
+        if self.document is not None:
+            evidence["document"] = self.document[1]
         self.prefetch({contact.id})
         pending = self._pending.get((contact.id, kind, field, new))
         if pending is not None:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.store.profile import completeness
+from ingestor.store.recruiting_view import documents_json, recruiting_json
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -52,6 +53,7 @@ def contacts(session: Session) -> list[dict[str, Any]]:
     ):
         phones[cid].append({"number": number, "type": ptype})
     rows = session.scalars(select(Contact).where(live_contact()).order_by(Contact.id))
+    documents = documents_json(session, None)
     return [
         {
             "id": c.id,
@@ -66,6 +68,8 @@ def contacts(session: Session) -> list[dict[str, Any]]:
             "completeness": completeness(c, len(phones.get(c.id, [])), len(emails.get(c.id, []))),
             "do_not_contact": bool(c.do_not_contact),
             "email_details": details.get(c.id, []),
+            **recruiting_json(c),
+            "documents": documents.get(c.id, []),
         }
         for c in rows
     ]

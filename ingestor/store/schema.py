@@ -86,11 +86,41 @@ class Contact(Base):
     # again and Undo or Restore brings it back as it was. Only retention or a forget erases it.
     status: Mapped[str] = mapped_column(String(10), default="active", server_default="active")
     rejected_at: Mapped[datetime | None] = mapped_column(TZDateTime)
+    # Recruiting fields, from CVs and the person's own mail (issue 18).
+    salary_amount: Mapped[int | None] = mapped_column(Integer)
+    salary_currency: Mapped[str | None] = mapped_column(String(3))
+    salary_period: Mapped[str | None] = mapped_column(String(10))  # year | month | hour
+    salary_basis: Mapped[str | None] = mapped_column(String(10))  # gross | net
+    notice_period: Mapped[str | None] = mapped_column(String(40))  # "3 months", "immediately"
+    available_from: Mapped[date | None] = mapped_column(Date)
+    languages: Mapped[list[str] | None] = mapped_column(JSON)  # ISO 639-1 codes
 
 
 def live_contact() -> ColumnElement[bool]:
     """The contacts every list shows: not merged into another one, not rejected."""
     return and_(Contact.merged_into.is_(None), Contact.status == "active")
+
+
+class ContactDocument(Base):
+    """A CV or business card a contact's fields were read from; the file itself only with
+    store_attachments = true."""
+
+    __tablename__ = "contact_document"
+    __table_args__ = (UniqueConstraint("contact_id", "sha256"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interaction.id", ondelete="SET NULL")
+    )
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # cv | vcard | card
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
 
 
 class ContactEmail(Base):
@@ -262,6 +292,10 @@ class Observation(Base):
     extractor: Mapped[str] = mapped_column(String(50))
     confidence: Mapped[float] = mapped_column(Float)
     seen_at: Mapped[datetime] = mapped_column(TZDateTime, default=utcnow)
+    # The CV or card the value was read from (None: the mail's own text).
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_document.id", ondelete="SET NULL")
+    )
 
 
 class Suggestion(Base):

@@ -48,6 +48,26 @@ class EmailDetail(Closed):
     ]
 
 
+class SalaryExpectation(Closed):
+    amount: int
+    currency: NullableStr = Field(description="ISO 4217")
+    period: NullableStr = Field(description="year, month or hour")
+    basis: NullableStr = Field(description="gross, net, or null when not stated")
+
+
+class Document(Closed):
+    id: int
+    file_name: str
+    content_type: str
+    kind: Literal["cv", "vcard", "card"]
+    size: int
+    sha256: str
+    interaction_id: NullableInt
+    subject: NullableStr
+    received_at: Time
+    stored: bool = Field(description="Whether the file itself is kept (store_attachments)")
+
+
 class Contact(Closed):
     id: int
     name: NullableStr
@@ -85,6 +105,16 @@ class Contact(Closed):
             }
         ),
     ] = None
+    salary_expectation: SalaryExpectation | None = None
+    notice_period: NullableStr = Field(default=None, description='"3 months", "immediately"')
+    available_from: Annotated[
+        str | None, WithJsonSchema({"type": ["string", "null"], "format": "date"})
+    ] = None
+    languages: list[str] = Field(default_factory=list, description="ISO 639-1 codes")
+    documents: list[Document] | None = Field(
+        default=None,
+        description="CVs and cards its fields came from; only on GET /contacts/{id}",
+    )
 
 
 class Participant(Closed):

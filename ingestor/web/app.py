@@ -177,6 +177,10 @@ def create_app(
         Route("/contacts", pages_contacts.contact_list),
         Route("/contacts/{contact_id:int}", pages_contacts.contact_detail),
         Route("/contacts/{contact_id:int}/edit", pages_contacts.contact_edit, methods=["POST"]),
+        Route(
+            "/contacts/{contact_id:int}/documents/{document_id:int}",
+            pages_contacts.contact_document,
+        ),
         Route("/contacts/{contact_id:int}/merge", pages_contacts.contact_merge, methods=["POST"]),
         Route("/messages/{interaction_id:int}", pages_messages.message),
         Route("/sources", pages_contacts.sources),

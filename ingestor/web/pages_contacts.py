@@ -16,6 +16,7 @@ from ingestor.store.contact_view import contact_page, merge_preview
 from ingestor.store.decisions import PHONE_TYPES, DecisionError
 from ingestor.store.directory import ContactRow, Filters, listing
 from ingestor.store.health import OUTCOMES
+from ingestor.store.recruiting_view import stored_document
 from ingestor.store.timeline import KINDS, TimelineFilter
 from ingestor.web.context import (
     BATCH,
@@ -123,6 +124,25 @@ def _timeline_query(shown: TimelineFilter, **changes: object) -> str:
 async def contact_detail(request: Request) -> Response:
     """One contact: fields with provenance, emails, phones, timeline, edit and merge."""
     return await _show_contact(request, request.path_params["contact_id"])
+
+
+@page()
+async def contact_document(request: Request) -> Response:
+    """A stored CV or card, as a download: never shown inline, whatever it claims to be."""
+    contact_id = request.path_params["contact_id"]
+    found = await in_tx(request, stored_document, contact_id, request.path_params["document_id"])
+    if found is None:
+        return error_page(request, 404, "That document is not stored.")
+    name, _, data = found
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)[:100] or "document"
+    return Response(
+        data,
+        media_type="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{safe}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @page()
