@@ -209,37 +209,8 @@ def erase(session: Session, person: Person, agency: Agency, now: datetime) -> di
         if agency.person(address, role):
             others[iid] = True
     doomed = sorted(i for i, kept in others.items() if not kept)
-    for chunk in _chunks(doomed):
-        mids = session.execute(
-            select(LedgerEntry.id, LedgerEntry.message_id).where(
-                LedgerEntry.interaction_id.in_(chunk)
-            )
-        ).all()
-        for lid, mid in mids:
-            session.execute(
-                update(LedgerEntry)
-                .where(LedgerEntry.id == lid)
-                .values(
-                    interaction_id=None,
-                    message_id=f"hash:{salted_hash(salt, mid)}" if mid else None,
-                )
-            )
-        counts["ledger rows hashed"] = counts.get("ledger rows hashed", 0) + len(mids)
-        session.execute(
-            update(Observation)
-            .where(Observation.interaction_id.in_(chunk))
-            .values(interaction_id=None)
-        )
-        session.execute(
-            update(Task).where(Task.interaction_id.in_(chunk)).values(interaction_id=None)
-        )
-        session.execute(
-            delete(InteractionParticipant).where(InteractionParticipant.interaction_id.in_(chunk))
-        )
-        session.execute(
-            delete(InteractionSource).where(InteractionSource.interaction_id.in_(chunk))
-        )
-        n("interactions", session.execute(delete(Interaction).where(Interaction.id.in_(chunk))))
+    for kind, rows in delete_interactions(session, doomed, salt).items():
+        counts[kind] = counts.get(kind, 0) + rows
     n("participant rows", session.execute(delete(InteractionParticipant).where(mine)))
     n("observations", session.execute(delete(Observation).where(Observation.contact_id.in_(ids))))
     n("tasks", session.execute(delete(Task).where(Task.contact_id.in_(ids))))
@@ -286,6 +257,39 @@ def erase(session: Session, person: Person, agency: Agency, now: datetime) -> di
         for fts in (WORDS_FTS, TRIGRAM_FTS):  # merge the index segments: no old tokens kept
             session.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))
     return {k: v for k, v in counts.items() if v}
+
+
+def delete_interactions(session: Session, ids: list[int], salt: bytes) -> dict[str, int]:
+    """Delete interactions with their participants and sources; their ledger rows stay, with
+    their outcome, unlinked and with a salted hash for a message-id. Forget's and retention's."""
+    counts = {"interactions": 0, "ledger rows hashed": 0}
+    for chunk in _chunks(sorted(ids)):
+        ledger = session.execute(
+            select(LedgerEntry.id, LedgerEntry.message_id).where(
+                LedgerEntry.interaction_id.in_(chunk)
+            )
+        ).all()
+        for lid, mid in ledger:
+            hashed = mid if not mid or mid.startswith("hash:") else f"hash:{salted_hash(salt, mid)}"
+            session.execute(
+                update(LedgerEntry)
+                .where(LedgerEntry.id == lid)
+                .values(interaction_id=None, message_id=hashed)
+            )
+        counts["ledger rows hashed"] += len(ledger)
+        session.execute(
+            update(Observation)
+            .where(Observation.interaction_id.in_(chunk))
+            .values(interaction_id=None)
+        )
+        session.execute(
+            update(Task).where(Task.interaction_id.in_(chunk)).values(interaction_id=None)
+        )
+        for model in (InteractionParticipant, InteractionSource):
+            session.execute(delete(model).where(model.interaction_id.in_(chunk)))
+        res = session.execute(delete(Interaction).where(Interaction.id.in_(chunk)))
+        counts["interactions"] += int(getattr(res, "rowcount", 0) or 0)
+    return counts
 
 
 def _suggestions_naming(session: Session, person: Person) -> set[int]:
