@@ -15,6 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ingestor.store.privacy_schema import AuditEntry
+from ingestor.store.schema import ContactEmail
+from ingestor.store.suppression import person_hash
 
 KINDS = ("forget", "export", "retention", "merge", "edit")
 MAX_LIST = 1000
@@ -59,6 +61,21 @@ def record(
     session.add(
         AuditEntry(at=at, actor=actor[:200], kind=kind, rows=rows, subject=subject, counts=clean)
     )
+
+
+def record_for_contact(
+    session: Session, actor: str, kind: str, at: datetime, contact_id: int, rows: int
+) -> None:
+    """An audit row about one contact, named by the hash of its first address."""
+    session.flush()
+    address = session.scalar(
+        select(ContactEmail.address)
+        .where(ContactEmail.contact_id == contact_id)
+        .order_by(ContactEmail.id)
+        .limit(1)
+    )
+    subject = person_hash(session, address if address else f"contact:{contact_id}")
+    record(session, actor, kind, at, rows, subject)
 
 
 def list_audit(

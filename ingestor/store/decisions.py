@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ingestor.errors import IngestorError
 from ingestor.resolve.merge import MergeError, merge_contacts, merge_target
+from ingestor.store.audit import record_for_contact
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -215,6 +216,10 @@ def accept(
     s.decided_by = actor
     s.decided_at = now
     _record(session, actor, "edit" if edited else "accept", now, s, edits=edited or None)
+    if s.kind == "merge" or edited:
+        kind = "merge" if s.kind == "merge" else "edit"
+        assert s.contact_id is not None
+        record_for_contact(session, actor, kind, now, s.contact_id, max(len(edited), 1))
     return s
 
 
@@ -293,6 +298,7 @@ def update_contact(
             contact_id=contact_id,
             fields={n: values[n] for n in changed},
         )
+        record_for_contact(session, actor, "edit", now, contact_id, len(changed))
     return changed
 
 
@@ -303,5 +309,6 @@ def merge(session: Session, keep_id: int, other_id: int, actor: str, now: dateti
     except MergeError as e:
         raise DecisionError(str(e)) from None
     _record(session, actor, "merge", now, contact_id=keep_id, merged=other_id, moved=result.moved)
+    record_for_contact(session, actor, "merge", now, keep_id, sum(result.moved.values()))
     assert result.suggestion_id is not None
     return result.suggestion_id

@@ -103,7 +103,6 @@ def export_person(session: Session, target: str, actor: str, now: datetime) -> d
         ],
         "pending_signals": [_row(p) for p in pending],
     }
-    first = min(person.addresses) if person.addresses else f"contact:{min(person.contact_ids)}"
     rows = sum(len(v) for v in doc.values() if isinstance(v, list))
     record(
         session,
@@ -111,7 +110,7 @@ def export_person(session: Session, target: str, actor: str, now: datetime) -> d
         "export",
         now,
         rows,
-        person_hash(session, first),
+        person_hash(session, person.primary),
         {k: len(v) for k, v in doc.items() if isinstance(v, list) and k != "addresses"},
     )
     return doc

@@ -73,6 +73,7 @@ class Person:
     addresses: set[str]
     names: set[str]
     phones: set[str]
+    primary: str = ""  # what the audit log's hash is of: the first address of their contact
 
     def needles(self) -> Needles:
         return Needles.of(self.addresses, self.names, self.phones)
@@ -99,8 +100,18 @@ def find_person(session: Session, target: str) -> Person:
             contact = session.get(Contact, owner)
             assert contact is not None
             ids = {contact.merged_into or contact.id}
+    primary = target.lower()
+    if ids:
+        root = min(ids)
+        first = session.scalar(
+            select(ContactEmail.address)
+            .where(ContactEmail.contact_id == root)
+            .order_by(ContactEmail.id)
+            .limit(1)
+        )
+        primary = first or f"contact:{root}"
     ids = _with_merged(session, ids)
-    person = Person(ids, addresses, set(), set())
+    person = Person(ids, addresses, set(), set(), primary)
     if ids:
         person.addresses |= set(
             session.scalars(select(ContactEmail.address).where(ContactEmail.contact_id.in_(ids)))
@@ -156,8 +167,7 @@ def forget(
 ) -> ForgetResult:
     """Erase the person `target` names; raises UnknownPerson when nothing at all is held."""
     person = find_person(session, target)
-    first = min(person.addresses) if person.addresses else f"contact:{min(person.contact_ids)}"
-    result = ForgetResult(subject=person_hash(session, first))
+    result = ForgetResult(subject=person_hash(session, person.primary))
     result.counts = erase(session, person, agency, now)
     if not result.rows:
         on = _forgotten_on(session, person.addresses)
