@@ -32,6 +32,7 @@ from ingestor.config import Settings, SourceConfig
 from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
 from ingestor.pipeline import BUG, Stages, sync_source
+from ingestor.privacy import retention_policy
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
 from ingestor.selfcheck import CursorMarks, Finding
@@ -115,6 +116,8 @@ class Daemon:
             settings.sources,
             instance=self.leases.owner if self.leases is not None else instance_name(),
             scheduler_alive=self.scheduler_alive,
+            internal_domains=settings.defaults.internal_domains,
+            retention=retention_policy(settings.retention),
         )
         self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
         self._stages = Stages(sources=observed(self._make_source, self.runtime.progress))

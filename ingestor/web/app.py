@@ -32,9 +32,11 @@ from ingestor.store.accounts import (
 from ingestor.store.unit import Store
 from ingestor.web import (
     api,
+    api_privacy,
     api_tasks,
     metrics,
     pages_contacts,
+    pages_privacy,
     pages_review,
     pages_tasks,
     task_feed,
@@ -176,13 +178,16 @@ def create_app(
         Route("/contacts/{contact_id:int}", pages_contacts.contact_detail),
         Route("/contacts/{contact_id:int}/edit", pages_contacts.contact_edit, methods=["POST"]),
         Route("/contacts/{contact_id:int}/merge", pages_contacts.contact_merge, methods=["POST"]),
+        Route("/contacts/{contact_id:int}/forget", pages_privacy.contact_forget, methods=["POST"]),
+        Route("/contacts/{contact_id:int}/export", pages_privacy.contact_export),
+        Route("/audit", pages_privacy.audit_log),
         Route("/sources", pages_contacts.sources),
         Route("/tasks", pages_tasks.task_board),
         Route("/tasks/act", pages_tasks.act, methods=["POST"]),
         Route("/tasks/{task_id:int}/source", pages_tasks.task_source),
         Route("/tasks/feed", task_feed.feed_page, methods=["GET", "POST"]),
         Route("/tasks.ics", task_feed.feed),
-        Mount("/api", routes=api.routes() + api_tasks.routes()),
+        Mount("/api", routes=api.routes() + api_tasks.routes() + api_privacy.routes()),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(
