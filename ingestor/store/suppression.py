@@ -44,6 +44,12 @@ def store_salt(session: Session) -> bytes:
     return value
 
 
+def hashed_message_id(session: Session, message_id: str) -> str | None:
+    """What a ledger row of forgotten mail holds for `message_id` (None: nothing forgotten)."""
+    salt = session.scalar(select(StoreSecret.value).where(StoreSecret.name == SALT))
+    return f"hash:{salted_hash(salt, message_id)}" if salt is not None else None
+
+
 def salted_hash(salt: bytes, value: str) -> str:
     return hmac.new(salt, value.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
 

@@ -9,8 +9,10 @@ tables added later are scanned too.
 
 from __future__ import annotations
 
+import imaplib
 import json
 import re
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import PasswordSpec
 from ingestor.pipeline import Stages, sync_source
-from ingestor.store import decisions
+from ingestor.store import decisions, queries
 from ingestor.store.forget import UnknownPerson, forget
 from ingestor.store.privacy_schema import AuditEntry, Suppression
 from ingestor.store.redact import Agency
@@ -137,7 +139,23 @@ def mailbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     with DovecotServer(tmp_path / "dovecot", users={"alex": "pw"}) as server:
         server.bulk_load("alex", "INBOX", INBOX)
         server.bulk_load("alex", "Sent", SENT)
+        _auth_ready(server)
         yield server
+
+
+def _auth_ready(server: DovecotServer, timeout: float = 20.0) -> None:
+    """Dovecot greets before its auth process answers; on a loaded machine the first login
+    can get "temporary authentication failure". Wait for a login that works."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with imaplib.IMAP4(server.host, server.port, timeout=5) as imap:
+                imap.login("alex", "pw")
+                return
+        except (imaplib.IMAP4.error, OSError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def sync(server: DovecotServer, sessions: sessionmaker[Session], feed: Path, name: str) -> None:
@@ -263,6 +281,10 @@ def test_a_forgotten_person_is_provably_gone(mailbox, sessions, tmp_path: Path):
     with sessions() as s:
         reasons = set(s.scalars(select(LedgerEntry.reason).where(LedgerEntry.source == "again")))
         assert "suppressed (forgotten on 2026-07-20)" in reasons
+        # `ingestor why` still answers for their mail, found by the hash of its Message-ID.
+        lines = queries.why(s, "<q1@test>")
+        assert any(" ingested from alex " in line for line in lines), lines
+        assert any(line.endswith("suppressed (forgotten on 2026-07-20)") for line in lines)
         assert (
             s.scalar(select(func.count()).select_from(Contact).where(Contact.merged_into.is_(None)))
             >= 1
