@@ -174,6 +174,7 @@ def forget(
         if on is None:
             raise UnknownPerson(f"nothing is held about {target}")
         result.already_on = on
+    compact_search_index(session)
     suppress(session, person.addresses | {f"tel:{p}" for p in person.phones}, now.date())
     detail = {k: v for k, v in result.counts.items() if v}
     if reason:
@@ -263,10 +264,16 @@ def erase(session: Session, person: Person, agency: Agency, now: datetime) -> di
         prune_words(session.connection(), words)  # the vocabulary forgets their name too
     for table, rows in sweep(session, person.needles()).items():
         counts[f"{table} rows cut"] = rows
-    if session.get_bind().dialect.name == "sqlite" and person.contact_ids:
-        for fts in (WORDS_FTS, TRIGRAM_FTS):  # merge the index segments: no old tokens kept
-            session.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))
     return {k: v for k, v in counts.items() if v}
+
+
+def compact_search_index(session: Session) -> None:
+    """SQLite's FTS5 index keeps a deleted document's tokens in old segments until they are
+    merged: merge them all, so no word of an erased person is left in the file. (Also those
+    of contacts deleted earlier, by a rejection, say.)"""
+    if session.get_bind().dialect.name == "sqlite":
+        for fts in (WORDS_FTS, TRIGRAM_FTS):
+            session.execute(text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))
 
 
 def delete_interactions(session: Session, ids: list[int], salt: bytes) -> dict[str, int]:

@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.store.audit import record
-from ingestor.store.forget import Person, delete_interactions, erase
+from ingestor.store.forget import Person, compact_search_index, delete_interactions, erase
 from ingestor.store.redact import Agency
 from ingestor.store.schema import Contact, Interaction, LedgerEntry, QuarantinedItem, Suggestion
 from ingestor.store.suppression import store_salt, suppress
@@ -133,6 +133,8 @@ def step(
     else:
         for sid in ids:
             _add(counts, _erase_rejected(session, sid, agency, now))
+    if rule in ("contacts_without_interaction", "rejected"):
+        compact_search_index(session)  # once a batch, not once a person
     record(
         session,
         "retention",
