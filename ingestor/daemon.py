@@ -32,7 +32,7 @@ from ingestor.config import Settings, SourceConfig
 from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
 from ingestor.pipeline import BUG, Stages, sync_source
-from ingestor.privacy import retention_policy
+from ingestor.privacy import add_retention_job, retention_policy
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
 from ingestor.selfcheck import CursorMarks, Finding
@@ -224,16 +224,6 @@ class Daemon:
         except STORE_UNAVAILABLE as e:
             log.warning("check-ins: store unavailable (%s); next round in 6 h", e)
 
-    def _retention(self) -> None:
-        """[retention]: erase what is kept too long, a batch per transaction (ingestion
-        waits at most one batch); stops with the daemon."""
-        from ingestor.privacy import run_retention
-
-        try:
-            run_retention(self.settings, self.sessions, stop=self.stopping.is_set)
-        except STORE_UNAVAILABLE as e:
-            log.warning("retention: store unavailable (%s); next run in a day", e)
-
     def _compare_cursors(self, name: str, source: Source) -> None:
         """After a successful poll: did the server report mail the cursor did not follow?"""
         server = dict(source.server_marks())
@@ -349,17 +339,7 @@ class Daemon:
                 next_run_time=now,
                 misfire_grace_time=None,
             )
-        self.scheduler.add_job(
-            self._retention,
-            "interval",
-            hours=24,
-            id="retention",
-            name="retention",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=now + timedelta(minutes=5),  # after the first polls got going
-            misfire_grace_time=None,
-        )
+        add_retention_job(self.scheduler, self.settings, self.sessions, self.stopping.is_set, now)
         for cfg in self.settings.sources:
             self.scheduler.add_job(
                 self._poll,

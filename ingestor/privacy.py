@@ -5,16 +5,47 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.config import RetentionConfig, Settings
 from ingestor.store import retention
 from ingestor.store.redact import Agency
+from ingestor.store.status import STORE_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 RETENTION_INTERVAL = 24 * 3600.0  # seconds between retention runs of the daemon
+
+
+def add_retention_job(
+    scheduler: Any,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    stop: Callable[[], bool],
+    now: datetime,
+) -> None:
+    """The daemon's daily retention job; the first run comes a few minutes after start-up,
+    when the first polls are under way."""
+
+    def job() -> None:
+        try:
+            run_retention(settings, sessions, stop=stop)
+        except STORE_UNAVAILABLE as e:
+            log.warning("retention: store unavailable (%s); next run in a day", e)
+
+    scheduler.add_job(
+        job,
+        "interval",
+        seconds=RETENTION_INTERVAL,
+        id="retention",
+        name="retention",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=now + timedelta(minutes=5),
+        misfire_grace_time=None,
+    )
 
 
 def agency_of(settings: Settings) -> Agency:

@@ -133,12 +133,12 @@ def test_off_rules_erase_nothing_and_the_daemon_runs_it_daily(root: Path, sessio
 
     on = settings_for(root, quarantine=1)
     daemon = Daemon(on, sessions, sync=lambda *a, **k: None)  # type: ignore[arg-type,return-value]
-    daemon._retention()
-    with sessions() as s:
-        assert count(s, QuarantinedItem) == 0
     daemon.start()
     try:
         job = daemon.scheduler.get_job("retention")
         assert job is not None and job.trigger.interval == timedelta(days=1)
+        job.func()  # what the scheduler runs once a day
     finally:
         daemon.stop()
+    with sessions() as s:
+        assert count(s, QuarantinedItem) == 0
