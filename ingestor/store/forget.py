@@ -40,7 +40,13 @@ from ingestor.store.schema import (
     Task,
 )
 from ingestor.store.searchindex import TRIGRAM_FTS, WORDS_FTS, prune_words
-from ingestor.store.suppression import person_hash, salted_hash, store_salt, suppress
+from ingestor.store.suppression import (
+    hold_for_forget,
+    person_hash,
+    salted_hash,
+    store_salt,
+    suppress,
+)
 from ingestor.store.web_schema import Decision
 
 
@@ -166,6 +172,7 @@ def forget(
     session: Session, target: str, agency: Agency, actor: str, now: datetime, reason: str = ""
 ) -> ForgetResult:
     """Erase the person `target` names; raises UnknownPerson when nothing at all is held."""
+    hold_for_forget(session)
     person = find_person(session, target)
     result = ForgetResult(subject=person_hash(session, person.primary))
     result.counts = erase(session, person, agency, now)

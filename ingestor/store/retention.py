@@ -28,7 +28,7 @@ from ingestor.store.audit import record
 from ingestor.store.forget import Person, compact_search_index, delete_interactions, erase
 from ingestor.store.redact import Agency
 from ingestor.store.schema import Contact, Interaction, LedgerEntry, QuarantinedItem, Suggestion
-from ingestor.store.suppression import store_salt, suppress
+from ingestor.store.suppression import hold_for_forget, store_salt, suppress
 
 RULES = ("interactions", "contacts_without_interaction", "quarantine", "rejected")
 BATCH = 200
@@ -150,6 +150,7 @@ def step(
 def _erase_rejected(
     session: Session, suggestion_id: int, agency: Agency, now: datetime
 ) -> dict[str, int]:
+    hold_for_forget(session)  # its addresses are suppressed: as forget does
     s = session.get(Suggestion, suggestion_id)
     assert s is not None
     removed = (s.payload or {}).get("removed") or {}

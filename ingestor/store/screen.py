@@ -20,7 +20,13 @@ from ingestor.extractors.signaltypes import Bounce, LeftCompany, PhoneCall, Repl
 from ingestor.model import ItemResult, MessageFindings
 from ingestor.resolve.plan import LedgerWrite
 from ingestor.store.redact import Agency, Needles
-from ingestor.store.suppression import reason, salted_hash, store_salt, suppressed
+from ingestor.store.suppression import (
+    hold_for_ingest,
+    reason,
+    salted_hash,
+    store_salt,
+    suppressed,
+)
 
 _ADDRESS = re.compile(rb"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SCAN_BYTES = 4 * 1024 * 1024
@@ -32,6 +38,7 @@ def screen(
     """→ the results to resolve (forgotten people cut out) and the ledger rows of the items
     dropped whole."""
     mentioned = {a for r in results for a in _mentioned(r)}
+    hold_for_ingest(session)  # a forget in progress finishes first: its list is then seen
     hits = suppressed(session, mentioned)
     if not hits:
         return results, []
@@ -67,6 +74,8 @@ def _mentioned(r: ItemResult) -> set[str]:
     if r.findings is not None:
         f = r.findings
         out.update(p.email for p in f.parsed.participants)
+        text = f"{f.parsed.subject or ''} {f.snippet}".encode("utf-8", "replace")
+        out.update(m.decode("ascii", "replace").lower() for m in _ADDRESS.findall(text))
         for invite in f.invites:
             out.update(_people(invite))
         s = f.signal
@@ -109,6 +118,10 @@ def _message(f: MessageFindings, gone: set[str], agency: Agency) -> MessageFindi
     if not any(agency.person(x.email, x.role) for x in left) and not isinstance(signal, PhoneCall):
         return None
     names = [x.name for x in p.participants if x.email in gone]
+    if isinstance(signal, LeftCompany | ReplyIntent) and _mentioned_by(signal) & gone:
+        names.append(
+            signal.replacement_name if isinstance(signal, LeftCompany) else signal.referral_name
+        )
     needles = Needles.of(gone, names, ())
     sender = p.sender
     if sender is not None and sender.email in gone:

@@ -14,15 +14,30 @@ import os
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from ingestor.store.dialect import upsert_insert
 from ingestor.store.privacy_schema import StoreSecret, Suppression
 
 SALT = "salt"
+FORGET_LOCK = 0x1F_0015  # the advisory lock key of forgetting vs. ingesting (PostgreSQL)
 _CHUNK = 500
 _CACHE = "suppression.salt"
+
+
+def hold_for_ingest(session: Session) -> None:
+    """PostgreSQL: a batch holds the forget lock shared for its transaction, so that a forget
+    (which holds it alone) never commits between a batch's look at the list and its writes."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": FORGET_LOCK})
+
+
+def hold_for_forget(session: Session) -> None:
+    """PostgreSQL: wait for the batches being written, and hold new ones until commit.
+    (SQLite has one writer: a batch that read the list before a forget commits cannot write.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FORGET_LOCK})
 
 
 def store_salt(session: Session) -> bytes:

@@ -135,3 +135,43 @@ def test_a_rejected_auto_contact_is_forgotten_by_address(tmp_path: Path, session
     with sessions() as s:
         intro = s.scalars(select(Interaction.subject)).one()
         assert intro == "Intro: [removed]"
+
+
+def test_a_forget_waits_for_the_batch_being_written(tmp_path: Path, sessions):
+    """A batch in progress (it screened its items and is writing) commits before a forget
+    can start; a batch starting during a forget waits for it and then sees the list.
+    PostgreSQL: the advisory lock; SQLite: its single writer."""
+    import threading
+    import time
+
+    from ingestor.store.schema import SourceStatus
+    from ingestor.store.suppression import hold_for_ingest, suppressed
+
+    root = write_maildir(
+        tmp_path / "mail",
+        {"INBOX": [make_message(sender=f"Quentin <{Q}>", to=f"Alex <{OWNER}>", body=SIGNED)]},
+    )
+    sync(root, sessions)
+    batch = sessions()
+    batch.begin()
+    hold_for_ingest(batch)
+    batch.add(SourceStatus(source="writing", consecutive_failures=0))
+    batch.flush()
+    done = threading.Event()
+
+    def run_forget() -> None:
+        with sessions.begin() as s:
+            forget(s, Q, AGENCY, "alice", NOW)
+        done.set()
+
+    worker = threading.Thread(target=run_forget)
+    worker.start()
+    time.sleep(1.0)
+    assert not done.is_set()  # waiting for the batch
+    batch.commit()
+    batch.close()
+    worker.join(timeout=30)
+    assert done.is_set()
+    with sessions.begin() as s:
+        hold_for_ingest(s)
+        assert set(suppressed(s, [Q])) == {Q}
