@@ -93,3 +93,42 @@ def test_retention_dry_run_says_what_would_go_then_it_goes(cfg: Path):
     assert export["interactions"] == [] and export["contacts"]  # the contact is another rule
     kinds = [e["kind"] for e in json.loads(ingestor("audit", "list", "--json", config=cfg).stdout)]
     assert kinds == ["export", "retention"]
+
+
+def test_on_a_terminal_forget_asks_first(cfg: Path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "INGESTOR_CONFIG"}
+
+    def answered(answer: bytes, *extra: str) -> subprocess.CompletedProcess[bytes]:
+        master, slave = os.openpty()
+        try:
+            os.write(master, answer)
+            return subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "ingestor.cli",
+                    "--config",
+                    str(cfg),
+                    "forget",
+                    JOHN,
+                    *extra,
+                ],
+                stdin=slave,
+                capture_output=True,
+                env=env,
+                timeout=120,
+            )
+        finally:
+            os.close(master)
+            os.close(slave)
+
+    no = answered(b"n\n")
+    assert no.returncode == 1 and no.stdout == b"nothing was erased\n"
+    assert b"[y/N]" in no.stderr
+    assert ingestor("export-person", JOHN, config=cfg).returncode == 0  # still there
+    yes = answered(b"", "--yes")  # --yes: no question even on a terminal
+    assert yes.returncode == 0 and yes.stdout.startswith(b"forgotten: ") and yes.stderr == b""
