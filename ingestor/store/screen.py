@@ -63,10 +63,19 @@ def screen(
         elif r.calendar is not None:
             findings = _calendar(r.calendar.findings, set(mine), agency, why)
             kept.append(replace(r, calendar=replace(r.calendar, findings=findings)))
-        else:  # unparsed bytes that name them: the ledger row stays, the bytes do not
+        elif _quarantined(r):  # unparsed bytes that name them: the ledger row stays, not them
             item = replace(r.item, data=b"")
             kept.append(replace(r, item=item, quarantine_reason=f"{r.quarantine_reason}; {why}"))
+        else:
+            kept.append(r)
     return kept, dropped
+
+
+def _quarantined(r: ItemResult) -> bool:
+    """What resolve quarantines: a message that did not parse, a calendar item that failed."""
+    if r.findings is not None or r.calendar is not None or r.item.deleted:
+        return False
+    return r.item.kind == "message" or r.quarantine_reason is not None
 
 
 def _mentioned(r: ItemResult) -> set[str]:
@@ -89,7 +98,7 @@ def _mentioned(r: ItemResult) -> set[str]:
             out.add(s.address.lower())
     elif r.calendar is not None:
         out.update(_people(r.calendar.findings))
-    elif r.item.kind == "message" and r.item.data:
+    elif _quarantined(r) and r.item.data:  # unparsed bytes, kept whole in the quarantine
         out.update(
             m.decode("ascii", "replace").lower()
             for m in _ADDRESS.findall(r.item.data[:_SCAN_BYTES])
