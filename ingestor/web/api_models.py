@@ -242,6 +242,13 @@ class AuditPage(Closed):
     next_cursor: NullableStr = Field(description=CURSOR_HELP)
 
 
+class Retention(Closed):
+    """[retention] as configured, and what its daily job would erase if it ran now."""
+
+    keep_days: dict[str, int | None] = Field(description="Days kept per rule; null: for ever")
+    due: dict[str, int] = Field(description="Items each configured rule would erase now")
+
+
 RESPONSES: tuple[type[BaseModel], ...] = (
     ContactPage,
     Contact,
@@ -253,6 +260,7 @@ RESPONSES: tuple[type[BaseModel], ...] = (
     Forgotten,
     PersonExport,
     AuditPage,
+    Retention,
     Error,
 )
 

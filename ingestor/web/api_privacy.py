@@ -11,7 +11,13 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from ingestor.store.audit import KINDS
-from ingestor.store.privacy_views import audit_page, export_contact, forget_contact
+from ingestor.store.privacy_views import (
+    audit_page,
+    export_contact,
+    forget_contact,
+    retention_due,
+)
+from ingestor.store.retention import RULES
 from ingestor.web import api_models as shape
 from ingestor.web.api import BadRequest, _body, _json, _paged, _spec, bearer
 from ingestor.web.context import in_tx, utcnow
@@ -56,9 +62,18 @@ async def audit(request: Request) -> Response:
     return _paged(shape.AuditPage, items, more, {"after": items[-1]["id"] if items else 0})
 
 
+@bearer
+async def retention(request: Request) -> Response:
+    policy = request.app.state.runtime.retention
+    due = await in_tx(request, retention_due, policy, utcnow())
+    keep = {rule: getattr(policy, rule) for rule in RULES}
+    return _json(shape.Retention, {"keep_days": keep, "due": due})
+
+
 def routes() -> list[BaseRoute]:
     return [
         Route("/contacts/{contact_id:int}/forget", forget, methods=["POST"]),
         Route("/contacts/{contact_id:int}/export", export),
         Route("/audit", audit),
+        Route("/retention", retention),
     ]

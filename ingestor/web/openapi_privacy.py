@@ -69,4 +69,12 @@ def privacy_paths(
                 "responses": {"200": ok(ref("AuditPage")), **errors},
             }
         },
+        "/retention": {
+            "get": {
+                "summary": "How long [retention] keeps data, and what its daily job would "
+                "erase now (a dry run)",
+                "operationId": "getRetention",
+                "responses": {"200": ok(ref("Retention")), **errors},
+            }
+        },
     }

@@ -69,6 +69,32 @@ def test_api_exports_then_forgets_a_person_and_the_audit_log_says_so(
     assert api.post(f"/api/contacts/{seeded.maria}/forget", json={"reason": 5}).status_code == 400
 
 
+def test_api_says_what_retention_would_erase(
+    app: Starlette, sessions: sessionmaker[Session], seeded: Seeded
+) -> None:
+    from ingestor.store.retention import Policy
+
+    from datetime import UTC, datetime
+
+    # The seed's interactions are at most 10 days older than its NOW, one 200 days: keep 100
+    # days before the seed's NOW, whatever today is.
+    keep = (datetime.now(UTC) - NOW).days + 100
+    app.state.runtime.retention = Policy(interactions=keep, quarantine=None)
+    with sessions.begin() as s:
+        token = create_token(s, "crm", NOW)
+    api = SchemaCheckedClient(app, headers={"Authorization": f"Bearer {token}"})
+    body = api.get("/api/retention").json()
+    assert body["keep_days"] == {
+        "interactions": keep,
+        "contacts_without_interaction": None,
+        "quarantine": None,
+        "rejected": None,
+    }
+    assert body["due"] == {"interactions": 1}
+    with sessions() as s:
+        assert s.get(Contact, seeded.maria) is not None  # a dry run: nothing went
+
+
 def test_only_admins_forget_and_only_after_confirming(
     anna: Browser, admin: Browser, seeded: Seeded, sessions: sessionmaker[Session]
 ) -> None:
