@@ -72,9 +72,9 @@ def test_api_exports_then_forgets_a_person_and_the_audit_log_says_so(
 def test_api_says_what_retention_would_erase(
     app: Starlette, sessions: sessionmaker[Session], seeded: Seeded
 ) -> None:
-    from ingestor.store.retention import Policy
-
     from datetime import UTC, datetime
+
+    from ingestor.store.retention import Policy
 
     # The seed's interactions are at most 10 days older than its NOW, one 200 days: keep 100
     # days before the seed's NOW, whatever today is.
