@@ -9,6 +9,7 @@ tables added later are scanned too.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import json
 import re
@@ -201,6 +202,9 @@ def _holds(value: Any) -> bool:
         texts = [json.dumps(value, ensure_ascii=False)]
     else:
         texts = [str(value)]
+        if texts[0][:1] in ("{", "["):  # JSON as SQLite returns it: \\u escapes read back
+            with contextlib.suppress(ValueError):
+                texts.append(json.dumps(json.loads(texts[0]), ensure_ascii=False))
     for t in texts:
         low = t.lower()
         if any(n in low for n in NEEDLES) or any(d in re.sub(r"\D", "", t) for d in DIGITS):
