@@ -27,17 +27,27 @@ _CACHE = "suppression.salt"
 
 
 def hold_for_ingest(session: Session) -> None:
-    """PostgreSQL: a batch holds the forget lock shared for its transaction, so that a forget
-    (which holds it alone) never commits between a batch's look at the list and its writes."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": FORGET_LOCK})
+    """A batch, before it reads the list: no forget may commit between that read and the
+    batch's commit. PostgreSQL: the forget lock, shared; SQLite: the write lock, taken now,
+    so the batch also reads the contacts it writes to as they stay until it commits."""
+    _hold(session, shared=True)
 
 
 def hold_for_forget(session: Session) -> None:
-    """PostgreSQL: wait for the batches being written, and hold new ones until commit.
-    (SQLite has one writer: a batch that read the list before a forget commits cannot write.)"""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FORGET_LOCK})
+    """A forget, before it reads anything: wait for the batches being written and keep new
+    ones out until it commits. PostgreSQL: the forget lock, alone; SQLite: the write lock."""
+    _hold(session, shared=False)
+
+
+def _hold(session: Session, shared: bool) -> None:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        fn = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        session.execute(text(f"SELECT {fn}(:k)"), {"k": FORGET_LOCK})
+    elif dialect == "sqlite":
+        # A write that changes nothing: the driver begins the transaction, SQLite takes its
+        # write lock, and every read after it sees the store as this transaction leaves it.
+        session.execute(text("UPDATE store_secret SET name = name WHERE 0 = 1"))
 
 
 def store_salt(session: Session) -> bytes:

@@ -175,3 +175,60 @@ def test_a_forget_waits_for_the_batch_being_written(tmp_path: Path, sessions):
     with sessions.begin() as s:
         hold_for_ingest(s)
         assert set(suppressed(s, [Q])) == {Q}
+
+
+def test_a_forget_between_a_batch_screen_and_its_writes_does_not_let_them_back(
+    tmp_path: Path, sessions
+):
+    """A forget that comes in after a batch looked at the suppression list (and at the
+    person's contact) waits until the batch has committed, then erases what it wrote too:
+    the batch neither trips over a contact deleted under it nor brings the person back."""
+    import threading
+
+    from ingestor.pipeline import Stages
+    from ingestor.store.ingest import apply_plan
+
+    first = write_maildir(
+        tmp_path / "one",
+        {"INBOX": [make_message(sender=f"Quentin <{Q}>", to=f"Alex <{OWNER}>", body=SIGNED)]},
+    )
+    sync(first, sessions)  # they are a contact now
+    later = write_maildir(
+        tmp_path / "two",
+        {
+            "INBOX": [
+                make_message(
+                    sender=f"Quentin Zaragoza <{Q}>",
+                    to=f"Alex <{OWNER}>",
+                    message_id="<late@t>",
+                    body=SIGNED,
+                )
+            ]
+        },
+    )
+    forgotten = threading.Event()
+    calls = []
+
+    def forget_now() -> None:
+        with sessions.begin() as s:
+            forget(s, Q, AGENCY, "alice", NOW)
+        forgotten.set()
+
+    def persist_after_a_forget(session, source, plan, owners):
+        calls.append(len(plan.emails))
+        if len(calls) == 1:  # the first attempt: a forget comes in after the screen
+            threading.Thread(target=forget_now).start()
+            assert not forgotten.wait(timeout=1.0)  # it waits for this batch
+        return apply_plan(session, source, plan, owners)
+
+    cfg = source_config(name="two", path=str(later), owner_addresses=(OWNER,))
+    stages = Stages(clock=lambda: NOW, persist=persist_after_a_forget)
+    summary = sync_source(
+        cfg, defaults(internal_domains=("talent.example",)), sessions, stages=stages
+    )
+    assert summary.ok, summary.error
+    assert forgotten.wait(timeout=30)
+    assert found_anywhere(sessions) == []
+    with sessions() as s:
+        outcome = s.scalars(select(LedgerEntry.outcome).where(LedgerEntry.source == "two")).one()
+    assert (calls, outcome) == ([1], "ingested")  # written once, then erased by the forget
