@@ -80,10 +80,12 @@ def _columns(table: Table) -> tuple[list[Any], list[Any], list[Any]]:
 
 
 def _terms(needles: Needles) -> list[str]:
-    """LIKE patterns that every mention matches: addresses and names as they are and as JSON
-    escapes them; phones by their last four digits (separators may come before them)."""
+    """LIKE patterns that every mention matches: addresses and names' longest words as they
+    are and as JSON escapes them; phones by their last four digits."""
     terms: set[str] = set()
-    for t in needles.addresses | needles.names:
+    # A name's longest word: the words may be spaced or wrapped in any way.
+    words = {max(n.split(), key=len) for n in needles.names}
+    for t in needles.addresses | words:
         terms.add(t)
         terms.add(json.dumps(t)[1:-1])
     for p in needles.phones:

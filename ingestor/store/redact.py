@@ -18,6 +18,8 @@ from ingestor.extractors.automated import _ROBOT_LOCAL_PART
 CUT = "[removed]"
 _SEPARATORS = r"[\s().\-/]*"
 _MIN_DIGITS = 6  # shorter runs are dates and counts, not phone numbers
+_MIN_NAME = 5  # "Li Na" is a full name; "A B" is not
+_MIN_WORD = 8  # a one-word display name this long is cut too
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,11 @@ class Needles:
         addrs = frozenset(a.lower() for a in addresses if a and not a.startswith("tel:"))
         nums = frozenset(p for p in phones if p)
         nums |= {a[4:] for a in addresses if a and a.startswith("tel:")}
-        kept = frozenset(n.strip() for n in names if n and len(n.strip()) >= 3)
-        parts = [re.escape(t) for t in sorted(addrs | kept, key=len, reverse=True)]
+        kept = frozenset(n for n in (" ".join((x or "").split()) for x in names) if _name(n))
+        parts = [re.escape(t) for t in sorted(addrs, key=len, reverse=True)]
+        parts += [
+            r"\s+".join(map(re.escape, n.split())) for n in sorted(kept, key=len, reverse=True)
+        ]
         for number in sorted(nums):
             digits = re.sub(r"\D", "", number)
             for run in {digits, _national(number)}:
@@ -118,6 +123,12 @@ class Needles:
                 continue
             kept.append(self.cut(line) or "")
         return ("\r\n".join(kept) + "\r\n").encode("utf-8")
+
+
+def _name(name: str) -> bool:
+    """A name to cut everywhere: a full name ("Jane Doe"), or one word long enough not to be
+    anyone's ("Zaragoza"); "Bob" or "Info" alone would cut other people's text."""
+    return len(name) >= _MIN_NAME and (" " in name or len(name) >= _MIN_WORD)
 
 
 def _national(number: str) -> str:

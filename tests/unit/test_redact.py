@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ingestor.store.redact import CUT, Agency, Needles
 
-N = Needles.of(["Jane.Doe@Example.com", "tel:+14155550199"], ["Jane Doe", "J"], ["+4930123456"])
+N = Needles.of(
+    ["Jane.Doe@Example.com", "tel:+14155550199"], ["Jane  Doe", "J", "Bob", None], ["+4930123456"]
+)
 
 
 def test_addresses_names_and_phones_are_cut_however_they_are_written():
@@ -15,6 +17,10 @@ def test_addresses_names_and_phones_are_cut_however_they_are_written():
     assert cut.count(CUT) == 6
     assert N.cut("Janet Doering called") == "Janet Doering called"  # no name inside others
     assert N.cut("J. Smith, 2026-07-20, 14:30") == "J. Smith, 2026-07-20, 14:30"  # too short
+    assert N.cut("Dear Jane\n Doe,") == f"Dear {CUT},"  # however the words are spaced
+    assert N.cut("Bob said hi") == "Bob said hi"  # one short word is too many people's name
+    assert N.names == {"Jane Doe"}
+    assert Needles.of([], ["Zaragoza"], []).cut("Mr Zaragoza") == f"Mr {CUT}"
     assert N.cut(None) is None and not Needles.of([], [], [])
 
 
