@@ -108,6 +108,14 @@ INBOX = [
         date=datetime(2026, 7, 6, 9, 0, tzinfo=UTC),
     ),
     mail(
+        f"{NAME} <{Q}>",
+        "Re: Hiring for data",
+        "<q4@test>",
+        f"Not my area, but you should talk to Beatrice Okafor <{BEA}>, she runs the data team."
+        + SIGNATURE,
+        date=datetime(2026, 7, 7, 9, 0, tzinfo=UTC),
+    ),
+    mail(
         f"Beatrice Okafor <{BEA}>",
         f"Intro: {NAME} and Bea",
         "<bea1@test>",
@@ -234,6 +242,13 @@ def test_a_forgotten_person_is_provably_gone(mailbox, sessions, tmp_path: Path):
         assert s.scalar(select(func.count()).select_from(Task).where(Task.contact_id == q1))
         bea = s.scalar(select(ContactEmail.contact_id).where(ContactEmail.address == BEA))
         assert bea is not None
+        # Bea's own "new contact" suggestion says who referred her: a snapshot of Quentin.
+        referral = s.scalars(
+            select(Suggestion.payload).where(
+                Suggestion.contact_id == bea, Suggestion.kind == "new_contact"
+            )
+        ).one()
+        assert referral["referred_by"] == Q
         decisions.merge(s, q1, q2, "alice", NOW)
         s.add(
             Suggestion(
@@ -254,6 +269,7 @@ def test_a_forgotten_person_is_provably_gone(mailbox, sessions, tmp_path: Path):
     assert found_anywhere(sessions) == []
     with sessions() as s:
         assert s.scalar(select(func.count()).select_from(Suppression)) == 3  # 2 addresses, 1 phone
+        assert s.scalar(select(ContactEmail).where(ContactEmail.address == BEA)) is not None
         bea_mail = s.scalar(select(Interaction).where(Interaction.message_id == "<bea1@test>"))
         assert bea_mail is not None and "[removed]" in (bea_mail.subject or "")
         assert s.scalar(select(Interaction).where(Interaction.ical_uid == "meet-both")) is not None
