@@ -359,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ingestor.auth_cli import register as register_auth
 
     register_auth(sub, add)
+    from ingestor.privacy_cli import register as register_privacy
+
+    register_privacy(sub, add)
     return p
 
 

@@ -128,6 +128,33 @@ class MetricsConfig(ConfigModel):
     listen: Annotated[tuple[str, int] | None, BeforeValidator(parse_listen)] = None
 
 
+def parse_keep(value: object) -> int | None:
+    """A retention period: "off" (keep for ever) or a duration in days like "3y", "30d"."""
+    if value is None or value == "off":
+        return None
+    try:
+        days = parse_days(value)
+    except ValueError:
+        raise problem(
+            f'expected "off" or a duration like "3y", "18m", "30d", got {value!r}'
+        ) from None
+    if not 1 <= days <= 100 * 365:
+        raise problem(f"must be 1 day to 100y, got {days} days")
+    return days
+
+
+Keep = Annotated[int | None, BeforeValidator(parse_keep)]
+
+
+class RetentionConfig(ConfigModel):
+    """How long things are kept (days; None: for ever). A daily job erases what is older."""
+
+    interactions: Keep = None  # mail, meetings and calls, by when they happened
+    contacts_without_interaction: Keep = None  # contacts with no interaction for that long
+    quarantine: Keep = 30  # raw bytes of unparseable items (their ledger rows stay)
+    rejected: Keep = None  # what is left of auto-created contacts a recruiter rejected
+
+
 class ConfigFile(ConfigModel):
     """The top level of the file: which tables it may have; each is read by its own model."""
 
@@ -136,6 +163,7 @@ class ConfigFile(ConfigModel):
     logging: dict[str, Any] = {}
     web: dict[str, Any] = {}
     metrics: dict[str, Any] = {}
+    retention: dict[str, Any] = {}
     secrets: dict[str, Any] = {}
     sources: list[Any] = []
 
@@ -149,6 +177,7 @@ class Settings(ConfigModel):
     log_level: str = "INFO"
     web: WebConfig = WebConfig()
     metrics: MetricsConfig = MetricsConfig()
+    retention: RetentionConfig = RetentionConfig()
     secrets: KeySpec = KeySpec()
 
     def source(self, name: str) -> SourceConfig:
@@ -207,6 +236,9 @@ def settings_from_dict(
     web = _valid(TypeAdapter(WebConfig), table("web"), "web", context, problems)
     metrics = _valid(TypeAdapter(MetricsConfig), table("metrics"), "metrics", context, problems)
     secrets = _valid(TypeAdapter(SecretsSection), table("secrets"), "secrets", context, problems)
+    retention = _valid(
+        TypeAdapter(RetentionConfig), table("retention"), "retention", context, problems
+    )
     store_url = (store.url if store else None) or default_store_url()
     key = secrets.spec() if secrets else None
     sources = _read_sources(
@@ -234,6 +266,7 @@ def settings_from_dict(
         log_level=logging.level,
         web=web,
         metrics=metrics or MetricsConfig(),
+        retention=retention or RetentionConfig(),
         secrets=key,
     )
 

@@ -33,6 +33,7 @@ from ingestor.leasekeeper import LeaseKeeper
 from ingestor.model import SyncSummary
 from ingestor.parsepool import Parsers, pool_workers
 from ingestor.pipeline import BUG, Stages, sync_source
+from ingestor.privacy import add_retention_job, retention_policy
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
 from ingestor.selfcheck import CursorMarks, Finding
@@ -117,6 +118,8 @@ class Daemon:
             settings.sources,
             instance=self.leases.owner if self.leases is not None else instance_name(),
             scheduler_alive=self.scheduler_alive,
+            internal_domains=settings.defaults.internal_domains,
+            retention=retention_policy(settings.retention),
         )
         self._made: dict[str, Source] = {}  # each running pass's source (for its marks)
         # One set of parser processes for all sources (ten first syncs at once fork no more),
@@ -344,6 +347,7 @@ class Daemon:
                 next_run_time=now,
                 misfire_grace_time=None,
             )
+        add_retention_job(self.scheduler, self.settings, self.sessions, self.stopping.is_set, now)
         for cfg in self.settings.sources:
             self.scheduler.add_job(
                 self._poll,

@@ -39,6 +39,8 @@ from ingestor.sources.base import BatchLimits, Source
 from ingestor.store.ingest import apply_plan, load_cursors
 from ingestor.store.known import fresh_results, load_known
 from ingestor.store.leases import Lease, LeaseLost, fence, uses_leases
+from ingestor.store.redact import Agency
+from ingestor.store.screen import screen
 from ingestor.store.status import STORE_UNAVAILABLE, SourceHealth
 
 log = logging.getLogger(__name__)
@@ -280,8 +282,13 @@ def write_batch(
 ) -> BatchCounts:
     """One batch in the caller's transaction: what the store knows → resolve → persist."""
     fresh, already_seen = fresh_results(session, source, results)
+    fresh, suppressed = screen(
+        session, fresh, Agency(policy.owner_addresses, policy.internal_domains)
+    )
     known = load_known(session, fresh)
     plan = resolve_batch(fresh, known, policy, now, cursor, followups)
+    plan.ledger.extend(suppressed)  # forgotten people's mail: a ledger row and nothing else
+    plan.counts.skipped += len(suppressed)
     plan.counts.already_seen = already_seen
     return persist(session, source, plan, policy.owner_addresses)
 

@@ -18,6 +18,8 @@ from ingestor.config import SourceConfig
 from ingestor.model import SyncSummary
 from ingestor.progress import ProgressBoard
 from ingestor.selfcheck import CursorMarks, stuck_folders
+from ingestor.store.redact import Agency
+from ingestor.store.retention import Policy
 
 # Mail sources: their item dates are arrivals (calendars' are meeting times).
 MAIL_TYPES = frozenset({"imap", "maildir", "mbox", "memory"})
@@ -41,8 +43,16 @@ class Runtime:
         sources: Sequence[SourceConfig] = (),
         instance: str | None = None,
         scheduler_alive: Callable[[], bool] | None = None,
+        internal_domains: Sequence[str] = (),
+        retention: Policy | None = None,
     ) -> None:
         self.sources = tuple(ConfiguredSource(cfg.name, cfg.type) for cfg in sources)
+        # The agency's side of every conversation, for forgetting a person from the web.
+        self.agency = Agency(
+            frozenset(a.lower() for cfg in sources for a in cfg.owner_addresses),
+            frozenset(internal_domains),
+        )
+        self.retention = retention or Policy()  # [retention], shown on the /audit page
         self.instance = instance  # None: not a daemon (`ingestor serve`)
         # None: no scheduler in this process; else True while it runs and dispatches jobs.
         self.scheduler_alive = scheduler_alive

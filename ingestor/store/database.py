@@ -19,7 +19,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ingestor.errors import StoreError
-from ingestor.store import web_schema  # noqa: F401  (every open store knows the web tables)
+from ingestor.store import privacy_schema, web_schema  # noqa: F401  (every open store knows them)
 from ingestor.store.schema import Base
 from ingestor.store.searchindex import install as install_search_keys
 

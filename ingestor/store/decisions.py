@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ingestor.errors import IngestorError
 from ingestor.extractors.recruiting import read_salary
 from ingestor.resolve.merge import MergeError, MergeResult, merge_contacts, merge_target
+from ingestor.store.audit import record_for_contact
 from ingestor.store.schema import (
     Contact,
     ContactEmail,
@@ -290,6 +291,10 @@ def accept(
         edits=edited or None,
         undo=undo,
     )
+    if s.kind == "merge" or edited:
+        kind = "merge" if s.kind == "merge" else "edit"
+        assert s.contact_id is not None
+        record_for_contact(session, actor, kind, now, s.contact_id, max(len(edited), 1))
     return s
 
 
@@ -377,6 +382,7 @@ def update_contact(
             contact_id=contact_id,
             fields={n: values[n] for n in changed},
         )
+        record_for_contact(session, actor, "edit", now, contact_id, len(changed))
     return changed
 
 
@@ -393,6 +399,7 @@ def merge(
         result = merge_contacts(session, keep_id, other_id, actor, now)
     except MergeError as e:
         raise DecisionError(str(e)) from None
+    record_for_contact(session, actor, "merge", now, keep_id, sum(result.moved.values()))
     assert result.suggestion_id is not None
     _record(
         session,

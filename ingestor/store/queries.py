@@ -23,6 +23,7 @@ from ingestor.store.schema import (
     Suggestion,
     live_contact,
 )
+from ingestor.store.suppression import hashed_message_id
 from ingestor.store.tasks import all_tasks
 
 CHUNK = 2000
@@ -202,9 +203,11 @@ def why(session: Session, message_id: str) -> list[str]:
     """What happened to a message, as sentences for an admin."""
     mid = message_id.strip()
     mid = mid if mid.startswith("<") else f"<{mid.strip('<>')}>"
+    # Mail of a forgotten person is in the ledger under a salted hash of its Message-ID.
+    keys = [mid, *filter(None, [hashed_message_id(session, mid)])]
     entries = list(
         session.scalars(
-            select(LedgerEntry).where(LedgerEntry.message_id == mid).order_by(LedgerEntry.id)
+            select(LedgerEntry).where(LedgerEntry.message_id.in_(keys)).order_by(LedgerEntry.id)
         )
     )
     if not entries:

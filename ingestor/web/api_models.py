@@ -253,6 +253,61 @@ class SnoozeBody(BaseModel):
     until: Annotated[str, WithJsonSchema({"type": "string", "format": "date"})]
 
 
+class ForgetBody(BaseModel):
+    """Optional: why (the audit log records only that there was a reason, not its words)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: Annotated[str | None, WithJsonSchema({"type": "string", "maxLength": 500})] = None
+
+
+class Forgotten(Closed):
+    contact_id: int
+    rows: int = Field(description="Rows erased or cut, in all")
+    counts: dict[str, int] = Field(description="Rows by kind (contacts, interactions, ...)")
+    subject: str = Field(description="The salted hash the audit log names the person by")
+    summary: str = Field(description="The one line `ingestor forget` prints")
+
+
+JsonObjects = Annotated[
+    list[dict[str, Any]], WithJsonSchema({"type": "array", "items": {"type": "object"}})
+]
+
+
+class PersonExport(Closed):
+    """Everything held about one person (an access request): each row with all its columns."""
+
+    format: Literal["ingestor-person-export/1"]
+    generated_at: str
+    addresses: list[str]
+    contacts: JsonObjects = Field(description="With emails, phones and provenance (observations)")
+    interactions: JsonObjects = Field(description="With their roles and where each was seen")
+    tasks: JsonObjects
+    suggestions: JsonObjects
+    pending_signals: JsonObjects
+
+
+class AuditEntry(Closed):
+    id: int
+    at: str = Field(json_schema_extra={"format": "date-time"})
+    actor: str = Field(description='A user, "token:<name>", "cli:<user>" or "retention"')
+    kind: Literal["forget", "export", "retention", "merge", "edit"]
+    rows: int
+    subject: NullableStr = Field(description="Salted hash of the person's address, if any")
+    counts: dict[str, int | float]
+
+
+class AuditPage(Closed):
+    items: list[AuditEntry]
+    next_cursor: NullableStr = Field(description=CURSOR_HELP)
+
+
+class Retention(Closed):
+    """[retention] as configured, and what its daily job would erase if it ran now."""
+
+    keep_days: dict[str, int | None] = Field(description="Days kept per rule; null: for ever")
+    due: dict[str, int] = Field(description="Items each configured rule would erase now")
+
+
 RESPONSES: tuple[type[BaseModel], ...] = (
     ContactPage,
     Contact,
@@ -262,6 +317,10 @@ RESPONSES: tuple[type[BaseModel], ...] = (
     Suggestion,
     TaskPage,
     Task,
+    Forgotten,
+    PersonExport,
+    AuditPage,
+    Retention,
     Error,
 )
 

@@ -32,10 +32,12 @@ from ingestor.store.accounts import (
 from ingestor.store.unit import Store
 from ingestor.web import (
     api,
+    api_privacy,
     api_tasks,
     metrics,
     pages_contacts,
     pages_messages,
+    pages_privacy,
     pages_profile,
     pages_review,
     pages_tasks,
@@ -183,6 +185,9 @@ def create_app(
         ),
         Route("/contacts/{contact_id:int}/merge", pages_contacts.contact_merge, methods=["POST"]),
         Route("/messages/{interaction_id:int}", pages_messages.message),
+        Route("/contacts/{contact_id:int}/forget", pages_privacy.contact_forget, methods=["POST"]),
+        Route("/contacts/{contact_id:int}/export", pages_privacy.contact_export),
+        Route("/audit", pages_privacy.audit_log),
         Route("/sources", pages_contacts.sources),
         Route("/profile", pages_profile.profile, methods=["GET", "POST"]),
         Route("/profile/time-zone", pages_profile.browser_time_zone, methods=["POST"]),
@@ -191,7 +196,7 @@ def create_app(
         Route("/tasks/{task_id:int}/source", pages_tasks.task_source),
         Route("/tasks/feed", task_feed.feed_page, methods=["GET", "POST"]),
         Route("/tasks.ics", task_feed.feed),
-        Mount("/api", routes=api.routes() + api_tasks.routes()),
+        Mount("/api", routes=api.routes() + api_tasks.routes() + api_privacy.routes()),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(

@@ -54,7 +54,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.web.host
     port = args.port if args.port is not None else settings.web.port
     _say(f"serving the review UI on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    serve(store, host, port, Runtime(settings.sources), settings.metrics.listen)
+    from ingestor.privacy import retention_policy
+
+    runtime = Runtime(
+        settings.sources,
+        internal_domains=settings.defaults.internal_domains,
+        retention=retention_policy(settings.retention),
+    )
+    serve(store, host, port, runtime, settings.metrics.listen)
     return 0
 
 

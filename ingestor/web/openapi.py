@@ -10,7 +10,8 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from pydantic_core import core_schema
 
 from ingestor import __version__
-from ingestor.web.api_models import RESPONSES, AcceptBody, SnoozeBody
+from ingestor.web.api_models import RESPONSES, AcceptBody, ForgetBody, SnoozeBody
+from ingestor.web.openapi_privacy import privacy_paths
 from ingestor.web.openapi_tasks import task_paths
 
 REF = "#/components/schemas/{model}"
@@ -32,6 +33,7 @@ def schemas() -> dict[str, Any]:
     pairs: list[Any] = [(m, "serialization") for m in RESPONSES] + [
         (AcceptBody, "validation"),
         (SnoozeBody, "validation"),
+        (ForgetBody, "validation"),
     ]
     _, top = models_json_schema(pairs, ref_template=REF, schema_generator=_Schemas)
     defs: dict[str, Any] = top["$defs"]
@@ -219,6 +221,7 @@ def document() -> dict[str, Any]:
             "/suggestions/{suggestion_id}/accept": {"post": _decision("accept")},
             "/suggestions/{suggestion_id}/reject": {"post": _decision("reject")},
             **task_paths(_ok, _error, _param, _ref, _PAGING, _ERRORS),
+            **privacy_paths(_ok, _error, _param, _ref, _PAGING, _ERRORS),
             "/openapi.json": {
                 "get": {
                     "summary": "This document",

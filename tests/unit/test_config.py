@@ -18,6 +18,7 @@ from ingestor.config import (
     MaildirSourceConfig,
     MboxSourceConfig,
     PasswordSpec,
+    RetentionConfig,
     StoreSection,
     WebConfig,
     load_settings,
@@ -452,6 +453,7 @@ def test_the_example_config_loads_and_documents_every_key(monkeypatch):
         Defaults,
         LoggingSection,
         WebConfig,
+        RetentionConfig,
         SecretsSection,
         ImapSourceConfig,
         MaildirSourceConfig,
@@ -475,3 +477,25 @@ def test_models_built_in_code_are_typed_frozen_and_strict_about_keys(tmp_path):
         source_config(name="a", type="imap", username="u", password=PasswordSpec(env="X"))
     with pytest.raises(ValidationError, match="unknown key"):
         source_config(name="a", type="maildir", path=str(tmp_path), colour="blue")
+
+
+def test_retention_is_off_by_default_except_quarantine_and_reads_durations(tmp_path, monkeypatch):
+    monkeypatch.setenv("TEST_IMAP_PASSWORD", "x")
+    s = load_settings(write(tmp_path, GOOD))
+    assert s.retention == RetentionConfig(quarantine=30)
+    text = GOOD + (
+        '\n[retention]\ninteractions = "3y"\ncontacts_without_interaction = "2y"\n'
+        'quarantine = "off"\nrejected = "30d"\n'
+    )
+    s = load_settings(write(tmp_path, text))
+    assert s.retention == RetentionConfig(
+        interactions=3 * 365, contacts_without_interaction=730, quarantine=None, rejected=30
+    )
+    bad = GOOD + '\n[retention]\ninteractions = "soon"\nforever = 1\n'
+    assert sorted(problems_of(tmp_path, bad)) == sorted(
+        [
+            'retention.interactions: expected "off" or a duration like "3y", "18m", '
+            "\"30d\", got 'soon'",
+            "retention.forever: unknown key",
+        ]
+    )

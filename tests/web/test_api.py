@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from ingestor.store.api_tokens import create_token, revoke_token
 from ingestor.store.schema import Contact, Suggestion
 from ingestor.store.web_schema import ApiToken
-from ingestor.web import api_tasks
+from ingestor.web import api_privacy, api_tasks
 from ingestor.web.api import routes
 from tests.web.helpers import Browser, TestClient
 from tests.web.openapi_check import SchemaCheckedClient, check_body
@@ -235,7 +235,9 @@ def test_openapi_document(client: TestClient) -> None:
     doc = client.get("/api/openapi.json").json()  # no token needed
     assert doc["openapi"].startswith("3.")
     documented = set(doc["paths"])
-    served = {r.path.replace(":int", "") for r in [*routes(), *api_tasks.routes()]}  # type: ignore[attr-defined]
+    served = {
+        r.path.replace(":int", "") for r in [*routes(), *api_tasks.routes(), *api_privacy.routes()]
+    }  # type: ignore[attr-defined]
     assert documented == served
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
     for path in documented - {"/openapi.json"}:

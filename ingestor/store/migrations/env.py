@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from ingestor.store import web_schema  # noqa: F401  (the web's tables, so autogenerate sees all)
+from ingestor.store import privacy_schema, web_schema  # noqa: F401  (so autogenerate sees all)
 from ingestor.store.database import migration_connection
 from ingestor.store.schema import Base
 from ingestor.store.searchindex import outside_models

@@ -5,7 +5,7 @@ web_user.time_zone
 Only columns are added; no row is changed.
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from alembic import op
 import ingestor.store.schema
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
