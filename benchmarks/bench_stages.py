@@ -32,14 +32,14 @@ BATCH_BYTES = 16 * 1024 * 1024
 BATCH_ITEMS = 500
 
 
-def load(n: int, limit: int) -> list[list[RawItem]]:
-    ensure_corpus(n)
+def load(n: int, limit: int, kind: str = "mixed") -> list[list[RawItem]]:
+    ensure_corpus(n, 1, kind)
     batches: list[list[RawItem]] = []
     for folder in ("INBOX", "Sent"):
         batch: list[RawItem] = []
         size = 0
         per_folder = limit * (64 if folder == "INBOX" else 36) // 100
-        for uid, raw in enumerate(islice(read_folder(n, 1, folder), per_folder), 1):
+        for uid, raw in enumerate(islice(read_folder(n, 1, folder, kind), per_folder), 1):
             truncated = len(raw) > MAX_BYTES
             data = raw.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n" if truncated else raw
             batch.append(
@@ -73,12 +73,13 @@ def write(results: list[list[ItemResult]], url: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20000, help="corpus size to read from")
+    ap.add_argument("--kind", default="mixed", help="mixed or small (benchmarks.corpus.KINDS)")
     ap.add_argument("--limit", type=int, default=5000, help="messages to use")
     ap.add_argument("--url", default=None, help="store URL (default: a fresh SQLite file)")
     ap.add_argument("--profile", choices=("parse", "write"))
     ap.add_argument("--keep", metavar="PATH", help="write the SQLite store here and keep it")
     args = ap.parse_args()
-    batches = load(args.n, args.limit)
+    batches = load(args.n, args.limit, args.kind)
     count = sum(map(len, batches))
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{args.keep or Path(tmp) / 'bench.db'}"

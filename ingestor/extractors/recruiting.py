@@ -96,6 +96,13 @@ _AVAILABLE_WORD = re.compile(
     r"|приступить|выход на работу|disponible|à partir du",
     re.IGNORECASE,
 )
+# A line states a fact only with one of these in it (a salary with its currency).
+_CUES = (
+    re.compile("|".join(p for _, p in _CURRENCY), re.IGNORECASE),
+    _NOTICE_WORD,
+    _IMMEDIATE,
+    _AVAILABLE_WORD,
+)
 MONTHS: dict[str, int] = {}
 for _i, _names in enumerate(
     (
@@ -130,6 +137,8 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.])")
 
 def read_facts(text: str, reference: date) -> RecruitingFacts:
     """The salary, notice period and start date a text states, each from its first line."""
+    if not any(cue.search(text) for cue in _CUES):  # most mail: none of them, line by line
+        return RecruitingFacts(None, None, None)
     salary: Salary | None = None
     notice: str | None = None
     available: date | None = None
