@@ -15,6 +15,7 @@ from ingestor.store import decisions
 from ingestor.store.forget import forget
 from ingestor.store.redact import Agency
 from ingestor.store.schema import (
+    Contact,
     ContactEmail,
     Interaction,
     LedgerEntry,
@@ -121,14 +122,13 @@ def test_a_rejected_auto_contact_is_forgotten_by_address(tmp_path: Path, session
             .where(ContactEmail.address == Q, Suggestion.kind == "new_contact")
         )
         decisions.reject(s, sid, "alice", NOW)
-    assert found_anywhere(sessions)  # the snapshot, the unlinked mail
+    assert found_anywhere(sessions)  # the hidden contact, its mail
     with sessions.begin() as s:
-        assert (
-            s.scalar(
-                select(func.count()).select_from(ContactEmail).where(ContactEmail.address == Q)
-            )
-            == 0
-        )
+        # Rejected is hidden, not gone (Undo can bring it back): only forget erases it.
+        hidden = s.scalars(
+            select(Contact).join(ContactEmail).where(ContactEmail.address == Q)
+        ).one()
+        assert hidden.status == "rejected"
         result = forget(s, Q, AGENCY, "alice", NOW)
     assert result.counts["interactions"] == 1 and result.counts["suggestions"] == 1
     assert found_anywhere(sessions) == []

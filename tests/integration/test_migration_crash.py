@@ -132,12 +132,20 @@ def launcher(tmp_path: Path) -> Iterator[Launcher]:
 
 
 def schema_of(path: Path) -> list[tuple[str, str, str]]:
+    """Every object's SQL, with a table's constraints in sorted order: Alembic's batch copy
+    (SQLite's way to add a foreign key) writes them in an order that differs from run to run."""
     with sqlite3.connect(path) as conn:
         rows = conn.execute(
             "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name"
         ).fetchall()
     conn.close()
-    return [tuple(r) for r in rows]
+    return [(kind, name, _constraints_sorted(sql or "")) for kind, name, sql in rows]
+
+
+def _constraints_sorted(sql: str) -> str:
+    lines = [line.strip().rstrip(",") for line in sql.splitlines()]
+    constraints = sorted(line for line in lines if line.startswith("CONSTRAINT "))
+    return "\n".join([line for line in lines if not line.startswith("CONSTRAINT ")] + constraints)
 
 
 def versions_of(path: Path) -> list[str]:
