@@ -183,7 +183,8 @@ def merge_contacts(
     undo["phones"], undo["dropped_phones"] = moved_phones, dropped
     result.moved["participants"] = _move(session, InteractionParticipant, other_id, keep_id)
     result.moved["observations"] = _move(session, Observation, other_id, keep_id)
-    result.moved["documents"] = _move_documents(session, keep_id, other_id)
+    undo["documents"] = _move_documents(session, keep_id, other_id)
+    result.moved["documents"] = len(undo["documents"])
     result.moved["suggestions"] = _move_suggestions(session, keep_id, other_id)
     # Contacts merged into `other` earlier now point at the survivor: no chains to follow.
     session.execute(
@@ -226,23 +227,23 @@ def _move(session: Session, table: Any, old: int, new: int) -> int:
     return int(getattr(res, "rowcount", 0) or 0)
 
 
-def _move_documents(session: Session, keep_id: int, other_id: int) -> int:
+def _move_documents(session: Session, keep_id: int, other_id: int) -> list[int]:
     """The other contact's CVs and cards; one both have (same hash) is kept once, and the
-    observations read from the other's copy point at the kept one."""
+    observations read from the other's copy point at the kept one. → the ids moved."""
     kept = {
         d.sha256: d.id
         for d in session.scalars(
             select(ContactDocument).where(ContactDocument.contact_id == keep_id)
         )
     }
-    moved = 0
+    moved: list[int] = []
     for doc in session.scalars(
         select(ContactDocument).where(ContactDocument.contact_id == other_id)
     ):
         same = kept.get(doc.sha256)
         if same is None:
             doc.contact_id = keep_id
-            moved += 1
+            moved.append(doc.id)
             continue
         session.execute(
             update(Observation).where(Observation.document_id == doc.id).values(document_id=same)

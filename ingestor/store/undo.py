@@ -23,6 +23,7 @@ from ingestor.store.decisions import DecisionError, NotFound, new_batch
 from ingestor.store.review import KIND_TITLES, build_items, describe
 from ingestor.store.schema import (
     Contact,
+    ContactDocument,
     ContactEmail,
     ContactPhone,
     InteractionParticipant,
@@ -213,6 +214,7 @@ def _unmerge(session: Session, s: Suggestion, undo: dict[str, Any], now: datetim
         "phones": ContactPhone,
         "participants": InteractionParticipant,
         "observations": Observation,
+        "documents": ContactDocument,  # a file both had stays with the kept one
     }
     for name, model in back.items():
         for chunk in _chunks(undo.get(name) or []):

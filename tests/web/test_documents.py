@@ -155,9 +155,10 @@ def test_a_merge_moves_documents_and_fills_blank_recruiting_fields(
         assert cto is not None and s.get(ContactDocument, cto.document_id) is not None
 
 
-def test_rejecting_a_new_contact_removes_its_documents(
+def test_rejecting_a_new_contact_keeps_its_documents_hidden_with_it(
     sessions: sessionmaker[Session], seeded: Seeded
 ) -> None:
+    """Rejected is hidden, not erased (Undo, Restore): the documents stay with the contact."""
     from sqlalchemy import func, select
 
     from ingestor.store.decisions import reject
@@ -171,55 +172,25 @@ def test_rejecting_a_new_contact_removes_its_documents(
             .select_from(ContactDocument)
             .where(ContactDocument.contact_id == seeded.eve)
         )
-        assert left == 0 and s.get(Contact, seeded.eve) is None
+        eve = s.get(Contact, seeded.eve)
+        assert left == 2 and eve is not None and eve.status == "rejected"
 
 
-def test_accepting_a_salary_suggestion_writes_and_locks_it(
+def test_undoing_a_merge_gives_the_documents_back(
     sessions: sessionmaker[Session], seeded: Seeded
 ) -> None:
-    from ingestor.store.decisions import DecisionError, accept
-    from ingestor.store.schema import Suggestion
+    from sqlalchemy import select
+
+    from ingestor.store.decisions import merge, new_batch
+    from ingestor.store.undo import undo_batch
 
     _give_documents(sessions, seeded.maria)
+    batch = new_batch()
+    now = datetime.now(UTC)
     with sessions.begin() as s:
-        salary = Suggestion(
-            contact_id=seeded.maria,
-            kind="field_update",
-            field="salary_expectation",
-            old_value="95000 EUR per year gross",
-            new_value="110000 EUR per year gross",
-            payload={},
-            evidence=[],
-            created_at=datetime(2026, 11, 4, tzinfo=UTC),
-        )
-        bad = Suggestion(
-            contact_id=seeded.maria,
-            kind="field_update",
-            field="salary_expectation",
-            new_value="a lot",
-            payload={},
-            evidence=[],
-            created_at=datetime(2026, 11, 4, tzinfo=UTC),
-        )
-        s.add_all([salary, bad])
-        s.flush()
-        ids = salary.id, bad.id
+        merge(s, seeded.eve, seeded.maria, "anna", now, batch=batch)
     with sessions.begin() as s:
-        accept(s, ids[0], "anna", datetime.now(UTC), edits={"value": "120k EUR net"})
+        undo_batch(s, batch, "anna", now)
     with sessions() as s:
-        c = s.get(Contact, seeded.maria)
-        assert c is not None
-        assert (c.salary_amount, c.salary_currency, c.salary_period, c.salary_basis) == (
-            120000,
-            "EUR",
-            "year",
-            "net",
-        )
-        assert "salary_expectation" in c.locked_fields
-    with sessions.begin() as s:
-        try:
-            accept(s, ids[1], "anna", datetime.now(UTC))
-        except DecisionError as e:
-            assert "an amount and a currency" in str(e)
-        else:
-            raise AssertionError("an unreadable salary was accepted")
+        owners = s.scalars(select(ContactDocument.contact_id)).all()
+        assert sorted(owners) == [seeded.maria, seeded.maria]
