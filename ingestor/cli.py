@@ -88,8 +88,9 @@ def check_ins(sessions: sessionmaker[Session], defaults: Defaults) -> None:
 def fork_parsers(settings: Settings) -> Parsers:
     """The parser processes for this command's syncs, forked now, while this process holds
     little more than the extractors they run: every page it has then is shared with them, and
-    each page it writes later becomes theirs alone (measured: ~25 MB less per worker than a
-    fork after the store, the sources and the web are imported)."""
+    each page it writes later becomes theirs alone (measured on 20,000 small messages: a
+    worker's PSS 73 MB against 85 MB when forked after the store, sources and web are
+    imported)."""
     import ingestor.process  # noqa: F401  (what the workers run: imported before the fork)
     from ingestor.parsepool import Parsers, pool_workers
 

@@ -43,10 +43,8 @@ def pool_workers(configured: int | str = "auto") -> int:
     """How many parser processes: INGESTOR_PARSE_WORKERS, else `defaults.parse_workers`.
 
     "auto" (the default) is one parser process when this process may use two CPUs or more:
-    it parses and extracts while this one fetches and writes, which is what it takes to keep
-    up with mbsync on the 2-core reference machine, and one worker (~45 MB PSS) keeps all
-    processes within the 200 MB memory target (benchmarks/README.md). More workers are a
-    setting: each costs another ~45 MB.
+    it parses and extracts while this one fetches, writes and parses what the worker has not
+    started. Each worker costs 70-80 MB (PSS, README "Performance"), so more are a setting.
     """
     override = os.environ.get("INGESTOR_PARSE_WORKERS", "").strip()
     if override.isdigit():
