@@ -76,23 +76,11 @@ def cmd_audit_list(args: argparse.Namespace) -> int:
     with sessions_for(settings)() as session:
         entries = list_audit(session, kind=args.kind, limit=args.limit)
     if args.json:
-        _say(json.dumps([_entry(e) for e in entries], ensure_ascii=False))
+        _say(json.dumps([e.as_json() for e in entries], ensure_ascii=False))
         return 0
     for e in entries:
         _say(e.line())
     return 0
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    return {
-        "id": e.id,
-        "at": e.at.isoformat(),
-        "actor": e.actor,
-        "kind": e.kind,
-        "rows": e.rows,
-        "subject": e.subject,
-        "counts": e.counts,
-    }
 
 
 def cmd_retention(args: argparse.Namespace) -> int:

@@ -93,3 +93,13 @@ class CalendarFindings:
     def bounded(self) -> bool:
         """Whether some series in it was expanded only inside a bound (so can grow later)."""
         return any(s.bounded for s in self.spans.values())
+
+    @property
+    def addresses(self) -> set[str]:
+        """Every organizer's and attendee's address in it."""
+        return {
+            a.email
+            for occ in self.occurrences
+            for a in ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
+            if a.email
+        }

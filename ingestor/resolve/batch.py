@@ -71,9 +71,9 @@ def mentioned_addresses(results: Iterable[ItemResult]) -> set[str]:
                 e for d in r.findings.documents for person in d.people for e in person.emails
             )
             for invite in r.findings.invites:
-                out.update(_people(invite))
+                out.update(invite.addresses)
         elif r.calendar is not None:
-            out.update(_people(r.calendar.findings))
+            out.update(r.calendar.findings.addresses)
     return out
 
 
@@ -379,15 +379,6 @@ def _owner(f: MessageFindings, policy: CreationPolicy) -> str | None:
         if p.email in policy.owner_addresses:
             return p.email
     return min(policy.owner_addresses) if policy.owner_addresses else None
-
-
-def _people(findings: CalendarFindings) -> set[str]:
-    return {
-        a.email
-        for occ in findings.occurrences
-        for a in ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
-        if a.email
-    }
 
 
 def _facts(f: MessageFindings) -> dict[str, Any]:

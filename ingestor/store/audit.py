@@ -32,6 +32,17 @@ class AuditView:
     subject: str | None
     counts: dict[str, Any]
 
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "kind": self.kind,
+            "rows": self.rows,
+            "subject": self.subject,
+            "counts": self.counts,
+        }
+
     def line(self) -> str:
         counts = ", ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
         return "\t".join(

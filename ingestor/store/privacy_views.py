@@ -50,18 +50,7 @@ def audit_page(
 ) -> tuple[list[dict[str, Any]], bool]:
     """Newest first; `spec.after` is the lowest id already seen (0: from the newest)."""
     entries = list_audit(session, kind, spec.limit + 1, spec.after or None)
-    items = [
-        {
-            "id": e.id,
-            "at": e.at.isoformat(),
-            "actor": e.actor,
-            "kind": e.kind,
-            "rows": e.rows,
-            "subject": e.subject,
-            "counts": e.counts,
-        }
-        for e in entries[: spec.limit]
-    ]
+    items = [e.as_json() for e in entries[: spec.limit]]
     return items, len(entries) > spec.limit
 
 

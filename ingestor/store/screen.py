@@ -88,7 +88,7 @@ def _mentioned(r: ItemResult) -> set[str]:
         text = f"{f.parsed.subject or ''} {f.snippet} {body}".encode("utf-8", "replace")
         out.update(m.decode("ascii", "replace").lower() for m in _ADDRESS.findall(text))
         for invite in f.invites:
-            out.update(_people(invite))
+            out.update(invite.addresses)
         s = f.signal
         if isinstance(s, PhoneCall) and s.number_e164:
             out.add(f"tel:{s.number_e164}")
@@ -99,22 +99,13 @@ def _mentioned(r: ItemResult) -> set[str]:
         elif isinstance(s, Bounce):
             out.add(s.address.lower())
     elif r.calendar is not None:
-        out.update(_people(r.calendar.findings))
+        out.update(r.calendar.findings.addresses)
     elif _quarantined(r) and r.item.data:  # unparsed bytes, kept whole in the quarantine
         out.update(
             m.decode("ascii", "replace").lower()
             for m in _ADDRESS.findall(r.item.data[:_SCAN_BYTES])
         )
     return out
-
-
-def _people(findings: CalendarFindings) -> set[str]:
-    return {
-        a.email
-        for occ in findings.occurrences
-        for a in ([occ.organizer] if occ.organizer else []) + list(occ.attendees)
-        if a.email
-    }
 
 
 def _message(f: MessageFindings, gone: set[str], agency: Agency) -> MessageFindings | None:
