@@ -10,6 +10,7 @@ files, so the daemon runs it in a worker process with a time limit (ingestor.doc
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
@@ -58,6 +59,9 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")[:MAX_TEXT_CHARS]
 
 
+_PDF_OBJECT = re.compile(rb"\d+\s+\d+\s+obj\b")
+
+
 def _pdf(data: bytes) -> DocumentText:
     import logging
 
@@ -65,6 +69,10 @@ def _pdf(data: bytes) -> DocumentText:
     from pypdf.errors import PdfReadError
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its warnings quote the file
+    if b"%%EOF" not in data and not _PDF_OBJECT.search(data):
+        # Neither an end marker nor one object: nothing pypdf could read or rebuild, and its
+        # search for the marker walks the whole file back line by line (~50 ms a MB).
+        raise DocumentError("unreadable PDF: no PDF objects in it")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
