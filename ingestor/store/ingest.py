@@ -83,6 +83,7 @@ def _create_contacts(session: Session, plan: WritePlan) -> Callable[[ContactRef]
     for new in plan.new_contacts:
         created[new.address] = Contact(
             name=plan.names.get(new.address),
+            last_interaction_at=plan.last_interaction.get(new.address),
             origin="auto",
             locked_fields=[],
             created_at=plan.now,
@@ -159,13 +160,16 @@ def _load_contacts(
 
 
 def _update_contacts(plan: WritePlan, contact: Callable[[ContactRef], Contact]) -> None:
+    """Names and last interactions of known contacts (new ones were created with theirs: an
+    ORM UPDATE is one statement per row on SQLite)."""
     for ref, name in plan.names.items():
         c = contact(ref)
-        if c.name != name:
+        if isinstance(ref, int) and c.name != name:
             c.name = name
             c.updated_at = plan.now
     for ref, when in plan.last_interaction.items():
-        contact(ref).last_interaction_at = when
+        if isinstance(ref, int):
+            contact(ref).last_interaction_at = when
 
 
 def _insert_emails(
