@@ -179,7 +179,7 @@ class Daemon:
                 cfg,
                 self.settings.defaults,
                 self.sessions,
-                self.stopping.is_set,
+                lambda: self.stopping.is_set() or self._yields(cfg.name),
                 self.health,
                 lease=lease,
                 stages=self._stages,
@@ -230,6 +230,10 @@ class Daemon:
                 log.info("check-ins: %d contacts gone quiet got a check-in task", n)
         except STORE_UNAVAILABLE as e:
             log.warning("check-ins: store unavailable (%s); next round in 6 h", e)
+
+    def _yields(self, source: str) -> bool:
+        """The lease keeper wants this source's lease back for a newcomer's share."""
+        return self.leases is not None and self.leases.yielding(source)
 
     def _compare_cursors(self, name: str, source: Source) -> None:
         """After a successful poll: did the server report mail the cursor did not follow?"""

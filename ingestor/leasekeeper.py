@@ -48,6 +48,7 @@ class LeaseKeeper:
         self.sources = sorted(sources, key=lambda s: zlib.crc32(f"{self.owner}|{s}".encode()))
         self._held: dict[str, Lease] = {}
         self._busy: set[str] = set()
+        self._yielding: set[str] = set()  # busy, over the share: to stop at their next batch
         self._lock = threading.Lock()
 
     @property
@@ -61,6 +62,13 @@ class LeaseKeeper:
     def held(self) -> list[str]:
         with self._lock:
             return sorted(self._held)
+
+    def yielding(self, source: str) -> bool:
+        """Whether the poll of `source` should stop at its next batch: this instance holds more
+        than its share and no idle lease is left to give back (a first sync of a big mailbox
+        would otherwise keep a newcomer from its share for as long as it runs)."""
+        with self._lock:
+            return source in self._yielding
 
     @contextmanager
     def polling(self, source: str) -> Iterator[Lease | None]:
@@ -98,8 +106,11 @@ class LeaseKeeper:
                 )
                 self.forget(source, lease)
         with self._lock:
+            over = max(len(self._held) - share, 0)
             idle = [s for s in sorted(self._held) if s not in self._busy]
-            extra = [self._held.pop(s) for s in idle[: max(len(self._held) - share, 0)]]
+            extra = [self._held.pop(s) for s in idle[:over]]
+            busy = sorted(s for s in self._held if s in self._busy)
+            self._yielding = set(busy[: over - len(extra)])
         for lease in extra:
             release(self.sessions, lease)
             log.info("%s: lease given back (fair share is %d of %d)", lease.source, share, live)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,26 @@ def test_a_second_daemon_on_one_sqlite_store_is_refused(tmp_path: Path):
     finally:
         first.release()
     DaemonLock(str(tmp_path / "store.db")).acquire()  # free again once the first has gone
+
+
+def test_busy_sources_over_the_share_are_asked_to_stop_for_a_newcomer(pg):
+    """Every source of the first keeper is mid-poll (a long first sync): none is idle to give
+    back, so the ones over its share are asked to yield, and go once their polls end."""
+    names = [f"box{i}" for i in range(6)]
+    first = LeaseKeeper(pg, names, PERIOD, owner="first")
+    first.beat()
+    with ExitStack() as polls:
+        for name in names:
+            polls.enter_context(first.polling(name))
+        assert not any(first.yielding(n) for n in names)
+        second = LeaseKeeper(pg, names, PERIOD, owner="second")
+        second.beat()  # it says it is alive; nothing is free yet
+        first.beat()
+        asked = [n for n in names if first.yielding(n)]
+        assert len(asked) == len(names) - fair_share(6, 2)
+    first.beat()  # the polls ended: the asked-for leases go
+    second.beat()
+    assert len(first.held()) == fair_share(6, 2) and len(second.held()) == 3
+    assert not any(first.yielding(n) for n in names)
+    first.close()
+    second.close()
