@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ingestor.errors import IngestorError
 from ingestor.store.audit import record
+from ingestor.store.dialect import in_chunks
 from ingestor.store.erase_sweep import sweep
 from ingestor.store.privacy_schema import Suppression
 from ingestor.store.redact import Agency, Needles
@@ -241,7 +242,7 @@ def erase(session: Session, person: Person, agency: Agency, now: datetime) -> di
         )
     gone = set(session.scalars(select(Suggestion.id).where(Suggestion.contact_id.in_(ids))))
     gone |= _suggestions_naming(session, person)
-    for chunk in _chunks(sorted(gone)):
+    for chunk in in_chunks(sorted(gone)):
         n("suggestions", session.execute(delete(Suggestion).where(Suggestion.id.in_(chunk))))
     n(
         "decisions",
@@ -287,7 +288,7 @@ def delete_interactions(session: Session, ids: list[int], salt: bytes) -> dict[s
     """Delete interactions with their participants and sources; their ledger rows stay, with
     their outcome, unlinked and with a salted hash for a message-id. Forget's and retention's."""
     counts = {"interactions": 0, "ledger rows hashed": 0}
-    for chunk in _chunks(sorted(ids)):
+    for chunk in in_chunks(sorted(ids)):
         ledger = session.execute(
             select(LedgerEntry.id, LedgerEntry.message_id).where(
                 LedgerEntry.interaction_id.in_(chunk)
@@ -339,8 +340,3 @@ def _suggestions_naming(session: Session, person: Person) -> set[int]:
         ):
             out.add(sid)
     return out
-
-
-def _chunks(items: list[int], size: int = 500) -> Iterable[list[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -17,12 +17,11 @@ from datetime import date
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from ingestor.store.dialect import upsert_insert
+from ingestor.store.dialect import in_chunks, upsert_insert
 from ingestor.store.privacy_schema import StoreSecret, Suppression
 
 SALT = "salt"
 FORGET_LOCK = 0x1F_0015  # the advisory lock key of forgetting vs. ingesting (PostgreSQL)
-_CHUNK = 500
 _CACHE = "suppression.salt"
 
 
@@ -111,11 +110,9 @@ def suppressed(session: Session, values: Iterable[str]) -> dict[str, date]:
         by_hash.setdefault(salted_hash(salt, v), []).append(v)
     hashes = sorted(by_hash)
     out: dict[str, date] = {}
-    for start in range(0, len(hashes), _CHUNK):
+    for chunk in in_chunks(hashes):
         rows = session.execute(
-            select(Suppression.hash, Suppression.forgotten_on).where(
-                Suppression.hash.in_(hashes[start : start + _CHUNK])
-            )
+            select(Suppression.hash, Suppression.forgotten_on).where(Suppression.hash.in_(chunk))
         )
         for h, on in rows:
             for v in by_hash[h]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ingestor.resolve.merge import merge_target
 from ingestor.store.decisions import DecisionError, NotFound, new_batch
+from ingestor.store.dialect import in_chunks
 from ingestor.store.review import KIND_TITLES, build_items, describe
 from ingestor.store.schema import (
     Contact,
@@ -217,7 +218,7 @@ def _unmerge(session: Session, s: Suggestion, undo: dict[str, Any], now: datetim
         "documents": ContactDocument,  # a file both had stays with the kept one
     }
     for name, model in back.items():
-        for chunk in _chunks(undo.get(name) or []):
+        for chunk in in_chunks(undo.get(name) or []):
             session.execute(
                 update(model)
                 .where(model.id.in_(chunk), model.contact_id == keep.id)
@@ -262,10 +263,6 @@ def _unmerge(session: Session, s: Suggestion, undo: dict[str, Any], now: datetim
 
 def _time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
-
-def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 @dataclass(frozen=True)
