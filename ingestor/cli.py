@@ -100,12 +100,17 @@ def fork_parsers(settings: Settings) -> Parsers:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import threading
+
+    from ingestor.shutdown import stop_on_signals
+
+    stopping = stop_on_signals(threading.Event())  # a SIGTERM while starting up stops it too
     settings = settings_from(args)
     parsers = fork_parsers(settings)
 
     from ingestor.daemon import Daemon
 
-    Daemon(settings, sessions_for(settings), parsers=parsers).run_forever()
+    Daemon(settings, sessions_for(settings), parsers=parsers, stopping=stopping).run_forever()
     return 0
 
 

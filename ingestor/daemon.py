@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import FrameType
 from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -37,6 +35,7 @@ from ingestor.privacy import add_retention_job, retention_policy
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
 from ingestor.selfcheck import CursorMarks, Finding
+from ingestor.shutdown import stop_on_signals
 from ingestor.sources import make_source
 from ingestor.sources.base import Source
 from ingestor.store.ingest import load_cursors
@@ -86,6 +85,7 @@ class Daemon:
         backoff: Callable[[float, int], float] = backoff_delay,
         sources: Callable[[SourceConfig], Source] = make_source,
         parsers: Parsers | None = None,
+        stopping: threading.Event | None = None,
     ) -> None:
         self.settings = settings
         self.make = sources
@@ -102,7 +102,7 @@ class Daemon:
             database = sessions.kw["bind"].url.database
             if database and database != ":memory:":
                 self.lock = DaemonLock(database)
-        self.stopping = threading.Event()
+        self.stopping = stopping or threading.Event()  # set by SIGTERM, SIGINT or stop()
         # Consecutive failures per source, kept here: the backoff must work without the store.
         self.failures: dict[str, int] = {}
         self.outcomes: dict[str, str | None] = {}  # each source's last error (None: ok)
@@ -390,12 +390,7 @@ class Daemon:
             self.metrics_server.stop()
 
     def run_forever(self) -> None:
-        def on_signal(signum: int, _frame: FrameType | None) -> None:
-            log.info("received %s; finishing the current batch", signal.Signals(signum).name)
-            self.stopping.set()
-
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
+        stop_on_signals(self.stopping)
         self.start()
         try:
             self.watch()

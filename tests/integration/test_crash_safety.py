@@ -147,9 +147,16 @@ path = "{root}"
 poll_interval = "1h"
 """
     cfg = write_config(tmp_path, url, source)
-    open_store(url)
+    sessions = open_store(url)
     proc = run_cli(cfg, "run")
-    time.sleep(1.5)
+    # Mid-sync: once the first batch is in (a fixed sleep can land before the daemon is even
+    # up on a busy machine).
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        with sessions() as s:
+            if s.scalar(select(func.count()).select_from(LedgerEntry)):
+                break
+        time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=10)  # the service contract: SIGTERM commits and exits within 10 s
     assert proc.returncode == 0, proc.stderr.read() if proc.stderr else ""

@@ -34,8 +34,10 @@ class PgBouncer:
     """`with PgBouncer(root, postgres_url) as bouncer:` → `bouncer.url` reaches the same
     database through PgBouncer, pool_mode = transaction."""
 
-    def __init__(self, root: Path, postgres_url: str) -> None:
+    def __init__(self, root: Path, postgres_url: str, idle_transaction_timeout: float = 0) -> None:
         self.root = root
+        # PgBouncer ends a client idle in a transaction this long (0: never).
+        self.idle_transaction_timeout = idle_transaction_timeout
         self.target = make_url(postgres_url)
         self.port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
@@ -67,6 +69,7 @@ default_pool_size = 10
 logfile = {self.root / "pgbouncer.log"}
 pidfile = {self.root / "pgbouncer.pid"}
 ignore_startup_parameters = extra_float_digits,options
+idle_transaction_timeout = {self.idle_transaction_timeout:g}
 """
         )
         (self.root / "users.txt").write_text(f'"{user}" ""\n')
