@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -82,6 +82,10 @@ class MergeResult:
     # What store.undo needs to take the merge back: the kept contact before, and the ids of
     # every row moved or changed (JSON-ready).
     undo: dict[str, Any] = field(default_factory=dict)
+
+
+def json_value(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -171,10 +175,13 @@ def merge_contacts(
         keep.last_interaction_at = other.last_interaction_at
     keep.created_at = min(keep.created_at, other.created_at)
     keep.updated_at = now
+    undo["recruiting_filled"] = {}  # column → the value the merge filled in (JSON-ready)
     for group in RECRUITING:
         if not getattr(keep, group[0]) and getattr(other, group[0]):
             for column in group:
-                setattr(keep, column, getattr(other, column))
+                value = getattr(other, column)
+                setattr(keep, column, value)
+                undo["recruiting_filled"][column] = json_value(value)
 
     result = MergeResult(keep_id, other_id)
     result.moved["emails"] = _move(session, ContactEmail, other_id, keep_id)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from ingestor.resolve.merge import merge_target
+from ingestor.resolve.merge import json_value, merge_target
 from ingestor.store.decisions import DecisionError, NotFound, new_batch
 from ingestor.store.dialect import in_chunks
 from ingestor.store.review import KIND_TITLES, build_items, describe
@@ -205,6 +205,11 @@ def _unmerge(session: Session, s: Suggestion, undo: dict[str, Any], now: datetim
         if getattr(keep, field) != value:
             raise DecisionError(f"the {field} of {who} was changed since: not undone")
         setattr(keep, field, before["fields"].get(field))
+    # The recruiting fields the merge filled into blanks are blank again, unless newer mail or
+    # a person has changed them since (then they are no longer the merge's doing).
+    for column, filled in (undo.get("recruiting_filled") or {}).items():
+        if json_value(getattr(keep, column)) == filled:
+            setattr(keep, column, None)
     keep.locked_fields = list(before["locked"])
     keep.origin = before["origin"]
     keep.last_interaction_at = _time(before["last_interaction_at"])

@@ -176,7 +176,7 @@ def test_rejecting_a_new_contact_keeps_its_documents_hidden_with_it(
         assert left == 2 and eve is not None and eve.status == "rejected"
 
 
-def test_undoing_a_merge_gives_the_documents_back(
+def test_undoing_a_merge_gives_the_documents_and_the_recruiting_fields_back(
     sessions: sessionmaker[Session], seeded: Seeded
 ) -> None:
     from sqlalchemy import select
@@ -190,7 +190,17 @@ def test_undoing_a_merge_gives_the_documents_back(
     with sessions.begin() as s:
         merge(s, seeded.eve, seeded.maria, "anna", now, batch=batch)
     with sessions.begin() as s:
+        eve = s.get(Contact, seeded.eve)
+        assert eve is not None and eve.salary_amount == 95000 and eve.languages == ["de", "en"]
+        eve.notice_period = "1 month"  # newer mail said so after the merge: not the merge's
+    with sessions.begin() as s:
         undo_batch(s, batch, "anna", now)
     with sessions() as s:
         owners = s.scalars(select(ContactDocument.contact_id)).all()
         assert sorted(owners) == [seeded.maria, seeded.maria]
+        eve, maria = s.get(Contact, seeded.eve), s.get(Contact, seeded.maria)
+        assert eve is not None and maria is not None
+        filled = (eve.salary_amount, eve.salary_currency, eve.available_from, eve.languages)
+        assert filled == (None, None, None, None)
+        assert eve.notice_period == "1 month"
+        assert (maria.salary_amount, maria.available_from) == (95000, date(2027, 3, 1))
