@@ -68,6 +68,7 @@ class DocReader:
         limit = options.timeout + (OCR_SECONDS if ocr else 0.0)
         header: dict[str, Any] = {"kind": kind, "size": len(attachment.data), "ocr": ocr}
         header["ocr_budget"] = OCR_SECONDS
+        header["seconds"] = options.timeout
         answer = self._ask(header, attachment.data, limit)
         if "error" in answer:
             return ReadDocument(None, error=str(answer["error"]))

@@ -4,7 +4,8 @@ It reads requests from stdin (a JSON header line, then the file's bytes), and an
 stdout with one JSON line: the text, the page count, or a one-line error. It limits its own
 address space, so a decompression bomb ends it instead of the daemon; the parent
 (ingestor.docreader) kills it when a file takes longer than its time limit, and starts another.
-OCR runs the tesseract CLI, each image with its own time limit.
+OCR runs the tesseract CLI, each image with its own time limit; a Word 97-2003 file goes
+through catdoc the same way.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ import sys
 import time
 from typing import Any
 
-from ingestor.extractors.doctext import DocumentError, document_text
+from ingestor.extractors.doctext import (
+    MAX_TEXT_CHARS,
+    DocumentError,
+    DocumentText,
+    document_text,
+)
 
 MEMORY_LIMIT = 1024 * 1024 * 1024
 OCR_LANGUAGES = ("eng", "deu", "rus", "fra")
@@ -67,9 +73,35 @@ def ocr(images: list[bytes], languages: list[str], budget: float) -> str:
     return "\n".join(texts)
 
 
+def word97_text(data: bytes, seconds: float) -> str:
+    """Text of a Word 97-2003 file by catdoc (UTF-8 out, one line per paragraph); raises
+    DocumentError when catdoc is missing, fails or takes longer than `seconds`."""
+    exe = shutil.which("catdoc")
+    if exe is None:
+        raise DocumentError("a Word 97-2003 document, and catdoc is not installed")
+    try:
+        done = subprocess.run(
+            [exe, "-w", "-d", "utf-8", "-"],
+            input=data,
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise DocumentError(f"catdoc took longer than {seconds:.0f} s") from None
+    except OSError as e:
+        raise DocumentError(f"catdoc could not run: {e.strerror}") from None
+    if done.returncode != 0:
+        raise DocumentError("unreadable Word 97-2003 document")
+    return done.stdout.decode("utf-8", "replace")[:MAX_TEXT_CHARS]
+
+
 def handle(header: dict[str, Any], data: bytes, languages: list[str]) -> dict[str, Any]:
     try:
         doc = document_text(data, header["kind"])
+        if doc.word97 is not None:
+            # Its answer must come before the parent's limit ends this worker.
+            doc = DocumentText(word97_text(doc.word97, 0.8 * header["seconds"]))
     except DocumentError as e:
         return {"error": str(e)}
     text, ocred = doc.text, False

@@ -22,6 +22,8 @@ for lang in eng rus deu fra; do
   [ -e "/usr/share/tesseract-ocr/5/tessdata/$lang.traineddata" ] || need+=("tesseract-ocr-$lang")
 done
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+# Word 97-2003 .doc CVs are converted by catdoc.
+command -v catdoc >/dev/null 2>&1 || need+=(catdoc)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}"
   $SUDO apt-get update -qq

@@ -1,5 +1,5 @@
-"""Which attached files the parser keeps: CVs (PDF, DOCX, ODT, RTF), business cards (vCard)
-and card photos (JPEG, PNG), each at most MAX_ATTACHMENT_BYTES.
+"""Which attached files the parser keeps: CVs (PDF, DOCX, ODT, RTF, Word 97-2003 DOC), business
+cards (vCard) and card photos (JPEG, PNG), each at most MAX_ATTACHMENT_BYTES.
 
 Every other attachment is still skipped without decoding. The size is checked on the encoded
 payload before any decoding, so a 25 MB attachment costs no more than before.
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Literal
 
-DocumentType = Literal["pdf", "docx", "odt", "rtf", "vcard", "image"]
+DocumentType = Literal["pdf", "docx", "doc", "odt", "rtf", "vcard", "image"]
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5  # per message: an application has a CV and a letter, not fifty files
@@ -22,6 +22,7 @@ _BY_TYPE: dict[str, DocumentType] = {
     "application/x-pdf": "pdf",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
     "application/vnd.oasis.opendocument.text": "odt",
+    "application/msword": "doc",
     "application/rtf": "rtf",
     "text/rtf": "rtf",
     "text/vcard": "vcard",
@@ -33,6 +34,7 @@ _BY_TYPE: dict[str, DocumentType] = {
 _BY_SUFFIX: dict[str, DocumentType] = {
     ".pdf": "pdf",
     ".docx": "docx",
+    ".doc": "doc",
     ".odt": "odt",
     ".rtf": "rtf",
     ".vcf": "vcard",

@@ -1,4 +1,5 @@
-"""The text of an attached document, from its bytes alone: PDF, DOCX, ODT, RTF, vCard.
+"""The text of an attached document, from its bytes alone: PDF, DOCX, ODT, RTF, vCard (a Word
+97-2003 DOC is recognised here and converted by the worker, ingestor.docworker).
 
 Only libraries that parse and never run content: pypdf (no JavaScript, no forms, no fonts
 loaded), python-docx and odfpy on a zip whose members were checked first (a zip bomb is
@@ -33,12 +34,17 @@ class DocumentText:
     text: str
     pages: int = 0
     scans: list[bytes] = field(default_factory=list)  # images of pages without text, for OCR
+    # A Word 97-2003 binary file: no well-kept Python library reads one, so the worker hands
+    # it to catdoc (ingestor.docworker).
+    word97: bytes | None = None
 
 
 def document_text(data: bytes, kind: DocumentType) -> DocumentText:
     """Text of a document; raises DocumentError for files it cannot read."""
     if kind == "pdf":
         return _pdf(data)
+    if kind == "doc":
+        return _doc(data)
     if kind == "docx":
         return DocumentText(_docx(data))
     if kind == "odt":
@@ -176,6 +182,21 @@ def _odt(data: bytes) -> str:
 
     walk(doc.text)
     return "\n".join(lines)[:MAX_TEXT_CHARS]
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the compound file a Word 97-2003 .doc is
+
+
+def _doc(data: bytes) -> DocumentText:
+    """A ".doc" is often something else under the old name: an RTF or a DOCX is read as
+    one; only a real Word 97-2003 file is left to the converter."""
+    if data.startswith(OLE_MAGIC):
+        return DocumentText("", word97=data)
+    if data.lstrip()[:5] == b"{\\rtf":
+        return DocumentText(_rtf(data))
+    if data.startswith(b"PK\x03\x04"):
+        return DocumentText(_docx(data))
+    raise DocumentError("not a Word document")
 
 
 def _rtf(data: bytes) -> str:

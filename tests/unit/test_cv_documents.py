@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 import sys
 import time
 import zipfile
@@ -349,3 +350,33 @@ def test_a_worker_answering_nonsense_is_an_error_not_a_crash():
     got = reader.read(Attachment("cv.pdf", "", 9, b"%PDF-1.4\n"), DocumentOptions(ocr=False))
     assert got.text is None and got.error == "the document reader answered nonsense"
     assert reader._proc is None
+
+
+WORD97 = Path(__file__).parents[1] / "corpus" / "word97" / "test-ole-file.doc"
+DO = DocumentOptions(ocr=False)
+
+
+@pytest.mark.skipif(shutil.which("catdoc") is None, reason="catdoc is not installed")
+def test_a_word_97_document_is_read_by_catdoc_in_the_worker():
+    data = WORD97.read_bytes()
+    reader = DocReader()
+    try:
+        got = reader.read(Attachment("CV.DOC", "application/octet-stream", len(data), data), DO)
+        assert got.error is None
+        assert got.text is not None
+        assert got.text.strip() == "Test OLE file, saved as Word 97-2003 Document."
+        broken = data[:4096]  # cut off: the compound file's sectors point past its end
+        bad = reader.read(Attachment("cv.doc", "application/msword", len(broken), broken), DO)
+        assert bad.text is None and bad.error == "unreadable Word 97-2003 document"
+    finally:
+        reader.close()
+
+
+def test_a_doc_that_is_really_rtf_or_docx_is_read_as_one_and_anything_else_refused():
+    rtf = rb"{\rtf1\ansi Maria Lopez\par Senior Backend Engineer\par}"
+    assert "Senior Backend Engineer" in document_text(rtf, "doc").text
+    docx = (CORPUS / "038-en-docx.docx").read_bytes()
+    assert document_text(docx, "doc").text == document_text(docx, "docx").text
+    assert document_text(WORD97.read_bytes(), "doc").word97 is not None  # for the worker
+    with pytest.raises(DocumentError, match="not a Word document"):
+        document_text(b"<html><body>CV</body></html>", "doc")
