@@ -61,3 +61,33 @@ def test_failing_source_is_retried_with_backoff_while_others_sync(
     # After a failure the dead source waits at least MIN_RETRY instead of hammering every second.
     assert daemon.failures["dead"] == 1
     assert any("next attempt in 30 s" in r.getMessage() for r in caplog.records)
+
+
+def test_a_stop_asked_for_while_starting_up_ends_the_daemon_cleanly(tmp_path, sessions):
+    """`ingestor run` listens for SIGTERM before it forks and imports (ingestor.shutdown): a
+    signal during start-up is a stop request the daemon honours once it is up, polling nothing."""
+    import os
+    import signal
+    import threading
+
+    from ingestor.shutdown import stop_on_signals
+
+    root = write_maildir(tmp_path / "mail", {"INBOX": [make_message()]})
+    good = source_config(name="good", path=str(root), poll_interval=1.0)
+    settings = Settings(path="test", store_url="", defaults=defaults(), sources=(good,))
+    before = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
+    try:
+        stopping = stop_on_signals(threading.Event())
+        os.kill(os.getpid(), signal.SIGTERM)  # handled between bytecodes of this thread
+        deadline = time.monotonic() + 5
+        while not stopping.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert stopping.is_set()
+        started = time.monotonic()
+        Daemon(settings, sessions, stopping=stopping).run_forever()
+        assert time.monotonic() - started < 30
+    finally:
+        signal.signal(signal.SIGTERM, before[0])
+        signal.signal(signal.SIGINT, before[1])
+    with sessions() as s:
+        assert list(s.scalars(select(Interaction.id))) == []  # no poll started
