@@ -85,11 +85,8 @@ class MergeResult:
 
 
 def json_value(value: object) -> object:
+    """A column's value as the undo record keeps it: dates and times as ISO strings."""
     return value.isoformat() if isinstance(value, date) else value
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _ids(session: Session, table: Any, contact_id: int) -> list[int]:
@@ -144,8 +141,8 @@ def merge_contacts(
             "fields": {f: getattr(keep, f) for f in FIELDS},
             "locked": list(keep.locked_fields or []),
             "origin": keep.origin,
-            "last_interaction_at": _iso(keep.last_interaction_at),
-            "created_at": _iso(keep.created_at),
+            "last_interaction_at": json_value(keep.last_interaction_at),
+            "created_at": json_value(keep.created_at),
         },
         "emails": _ids(session, ContactEmail, other_id),
         "participants": _ids(session, InteractionParticipant, other_id),
@@ -276,7 +273,7 @@ def _move_phones(
                     "number": phone.number,
                     "type": phone.type,
                     "raw": phone.raw,
-                    "created_at": _iso(phone.created_at),
+                    "created_at": json_value(phone.created_at),
                 }
             )
             session.delete(phone)  # the same number twice adds nothing
