@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from ingestor import __version__
 from ingestor.cli_args import sessions_for, settings_from
-from ingestor.cli_output import contacts_table, summary_line
 from ingestor.errors import ConfigError, IngestorError
 
 if TYPE_CHECKING:
@@ -47,6 +46,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     from dataclasses import replace
 
+    from ingestor.cli_output import summary_line
     from ingestor.cli_progress import LogProgress, sync_display
     from ingestor.pipeline import Stages, dry_run, sync_source
     from ingestor.progress import observed
@@ -90,7 +90,8 @@ def fork_parsers(settings: Settings) -> Parsers:
     little more than the extractors they run: every page it has then is shared with them, and
     each page it writes later becomes theirs alone (measured on 20,000 small messages: a
     worker's PSS 73 MB against 85 MB when forked after the store, sources and web are
-    imported)."""
+    imported). So nothing this module imports at its top may import the store (SQLAlchemy):
+    tests/unit/test_cli_imports.py checks it."""
     import ingestor.process  # noqa: F401  (what the workers run: imported before the fork)
     from ingestor.parsepool import Parsers, pool_workers
 
@@ -215,6 +216,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_contacts_list(args: argparse.Namespace) -> int:
+    from ingestor.cli_output import contacts_table
     from ingestor.store import queries
 
     settings = settings_from(args)
