@@ -234,7 +234,7 @@ def test_an_instance_paused_past_its_lease_commits_no_stale_batch(
     with temporary_database() as direct:
         open_store(direct)
         # A paused instance's clients queued in PgBouncer hold their slots after BEGIN, before
-        # the server's idle limit is set: PgBouncer's own limit frees them (README, "Several daemons").
+        # the server's idle limit is set: PgBouncer's own limit frees them (README).
         with PgBouncer(
             tmp_path / "pgbouncer", direct, idle_transaction_timeout=2 * LEASE
         ) as bouncer:
