@@ -1,10 +1,11 @@
-"""The long-running service: one scheduled job per source, signals, systemd notifications.
+"""The long-running service: one scheduled job per source, a stop request, systemd notifications.
 
 Each source is an APScheduler interval job that never overlaps itself and carries jitter, so
 many mailboxes do not poll in lockstep. A failing source backs off exponentially; the others
 carry on. A store that is down is a failure of each source that tries to use it, backed off the
-same way; the daemon itself keeps running and recovers when the store is back. SIGTERM lets
-the batch in flight commit, then exits.
+same way; the daemon itself keeps running and recovers when the store is back. A stop
+(SIGTERM, as `ingestor run` hears it: ingestor.shutdown) lets the batch in flight commit, then
+exits.
 
 Under systemd it sends READY=1, a STATUS= line after every poll, and WATCHDOG=1 only while
 the scheduler dispatches and the store answers (ingestor.watchdog). Every few minutes it runs
@@ -35,7 +36,6 @@ from ingestor.privacy import add_retention_job, retention_policy
 from ingestor.progress import observed
 from ingestor.runtime import Runtime
 from ingestor.selfcheck import CursorMarks, Finding
-from ingestor.shutdown import stop_on_signals
 from ingestor.sources import make_source
 from ingestor.sources.base import Source
 from ingestor.store.ingest import load_cursors
@@ -390,7 +390,8 @@ class Daemon:
             self.metrics_server.stop()
 
     def run_forever(self) -> None:
-        stop_on_signals(self.stopping)
+        """Until `stopping` is set: `ingestor run` sets it on SIGTERM and SIGINT, listening from
+        its first line (ingestor.shutdown), before this daemon is even built."""
         self.start()
         try:
             self.watch()
